@@ -1,0 +1,3 @@
+import type { LayerRule } from '../rule.js';
+
+export const convRules: Record<string, LayerRule> = {};

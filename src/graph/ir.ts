@@ -1,0 +1,114 @@
+// The model graph: what the analysis of one Python file knows. Layers, the calls
+// of layers on tensors (Keras "nodes"), symbolic tensors, models, and a source
+// map from each assignment in the file to the value it bound. Plain data, JSON-safe.
+
+import type { Shape } from './shape.js';
+
+/** Zero-based line and UTF-16 column, as LSP counts them. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface SourceRange {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface TensorNode {
+  readonly id: number;
+  readonly shape: Shape;
+  readonly dtype: string;
+  /** The layer call that produced it; absent for tensors made by constructors. */
+  readonly producer?: { readonly call: number; readonly index: number };
+  /** True for an eager tensor (a layer applied to concrete data), false for a KerasTensor. */
+  readonly eager: boolean;
+}
+
+export interface LayerNode {
+  readonly id: number;
+  /** The Keras name: given by `name=` or the auto-name (`conv2d`, `conv2d_1`, …). */
+  readonly name: string;
+  readonly className: string;
+  /** The Keras config in snake_case, the keys of the layer's constructor. */
+  readonly config: { [key: string]: JsonValue };
+  /** Number of weights once built; null while unbuilt or when a size is unknown. */
+  params: number | null;
+  /** The calls of this layer, in the order they happened. */
+  readonly calls: number[];
+  readonly range: SourceRange;
+  /** Set for a model (functional, sequential or subclassed) used as a layer. */
+  model?: ModelInfo;
+  /** For layers built from other layers (subclassed layers and models), the layers they track. */
+  readonly children: number[];
+}
+
+export type ModelKind = 'functional' | 'sequential' | 'subclassed';
+
+export interface ModelInfo {
+  readonly kind: ModelKind;
+  inputs: number[];
+  outputs: number[];
+  /** `model.layers` in Keras order (input layers first for functional models). */
+  layers: number[];
+  built: boolean;
+}
+
+export interface LayerCall {
+  readonly id: number;
+  readonly layer: number;
+  readonly inputs: number[];
+  /** True when the layer was called with a list of tensors (merge layers). */
+  readonly inputIsList: boolean;
+  readonly outputs: number[];
+  readonly range: SourceRange;
+  /** The call of a subclassed layer or model, whose work is in the calls it contains. */
+  readonly parent?: number;
+}
+
+/** Where the numbers of a NumPy array in the file come from. */
+export type ArraySource =
+  | { readonly kind: 'constructor'; readonly fn: string; readonly args: { [key: string]: JsonValue } }
+  | { readonly kind: 'evaluation'; readonly tensors: number[]; readonly feeds: ArrayFeed[] }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+export interface ArrayFeed {
+  readonly input: number;
+  readonly source: ArraySource;
+}
+
+export type BoundValue =
+  | { readonly kind: 'tensor'; readonly tensor: number }
+  | { readonly kind: 'array'; readonly shape: Shape; readonly dtype: string; readonly source: ArraySource }
+  | { readonly kind: 'layer'; readonly layer: number }
+  | { readonly kind: 'model'; readonly layer: number }
+  | { readonly kind: 'function'; readonly inputs: number[]; readonly outputs: number[] }
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+export interface Binding {
+  readonly name: string;
+  readonly range: SourceRange;
+  readonly value: BoundValue;
+}
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  readonly range: SourceRange;
+  readonly message: string;
+  /** A stable identifier of the kind of problem, e.g. `incompatible-shapes`. */
+  readonly code: string;
+}
+
+export interface ModelGraph {
+  readonly tensors: TensorNode[];
+  readonly layers: LayerNode[];
+  readonly calls: LayerCall[];
+  /** Ids of the layers that are models defined in the file, in definition order. */
+  readonly models: number[];
+  readonly bindings: Binding[];
+  readonly diagnostics: Diagnostic[];
+}
