@@ -55,7 +55,11 @@ def describe(cls):
     return params
 
 
-table = {"keras": keras.__version__, "baseKeywords": BASE_KWARGS, "layers": {}}
+every_layer = sorted(
+    name for name in dir(keras.layers)
+    if isinstance(getattr(keras.layers, name), type) and issubclass(getattr(keras.layers, name), keras.layers.Layer)
+)
+table = {"keras": keras.__version__, "baseKeywords": BASE_KWARGS, "allKerasLayers": every_layer, "layers": {}}
 for name in LAYERS:
     table["layers"][name] = describe(getattr(keras.layers, name))
 out = os.path.join(os.path.dirname(__file__), "..", "src", "analysis", "keras", "signatures.json")

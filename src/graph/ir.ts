@@ -41,6 +41,8 @@ export interface LayerNode {
   readonly range: SourceRange;
   /** Set for a model (functional, sequential or subclassed) used as a layer. */
   model?: ModelInfo;
+  /** Set for a tensor operation written in Python (`x + y`, `x[:, 0]`): Keras's op name. Not a layer of any model. */
+  operation?: string;
   /** For layers built from other layers (subclassed layers and models), the layers they track. */
   readonly children: number[];
 }

@@ -58,3 +58,10 @@ export function layerSpec(className: string): LayerSpec | undefined {
 export function knownLayerClasses(): string[] {
   return [...specs.keys()];
 }
+
+const everyKerasLayer = new Set<string>(signatures.allKerasLayers);
+
+/** True for a class Keras has in `keras.layers`, whether Tensor Lens models it or not. */
+export function isKerasLayerClass(className: string): boolean {
+  return everyKerasLayer.has(className);
+}

@@ -1,0 +1,31 @@
+// Keras 3 layer and model naming: `to_snake_case` of the class name, made unique
+// by a counter per prefix shared by the whole Python session (keras/src/utils/naming.py).
+
+/** Keras `to_snake_case`: Conv2D → conv2d, LeakyReLU → leaky_re_lu, PReLU → p_re_lu. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+export class NameCounter {
+  private readonly counts = new Map<string, number>();
+
+  /** Keras `uniquify`: the first use of a prefix keeps it, later ones get `_1`, `_2`, … */
+  uniquify(name: string): string {
+    const count = this.counts.get(name) ?? 0;
+    this.counts.set(name, count + 1);
+    return count === 0 ? name : `${name}_${count}`;
+  }
+
+  /** `keras.backend.clear_session()` starts the counters again. */
+  reset(): void {
+    this.counts.clear();
+  }
+
+  autoName(className: string): string {
+    return this.uniquify(toSnakeCase(className));
+  }
+}

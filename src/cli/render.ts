@@ -1,0 +1,84 @@
+// Text renderings of a report for a terminal: Keras-style summary tables and
+// the list of tensors with their shapes.
+
+import type { JsonDim, Report, ReportModel, ReportTensor } from '../protocol/report.js';
+
+export function formatJsonShape(shape: JsonDim[]): string {
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}
+
+function formatOutputShape(shape: ReportModel['layers'][number]['outputShape']): string {
+  if (shape === null) return '?';
+  if (shape.length > 0 && Array.isArray(shape[0])) return `[${(shape as JsonDim[][]).map(formatJsonShape).join(', ')}]`;
+  return formatJsonShape(shape as JsonDim[]);
+}
+
+/** Keras `readable_memory_size` of float32 weights. */
+export function readableSize(params: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let size = params * 4;
+  for (const unit of units) {
+    if (size / 1024 < 1) return `${size.toFixed(2)} ${unit}`;
+    size /= 1024;
+  }
+  return `${size.toFixed(2)} PB`;
+}
+
+export function formatCount(n: number | null): string {
+  return n === null ? '?' : n.toLocaleString('en-US');
+}
+
+function table(headers: string[], rows: string[][], rightAligned: Set<number>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const cell = (text: string, i: number): string => (rightAligned.has(i) ? text.padStart(widths[i]!) : text.padEnd(widths[i]!));
+  const line = (left: string, mid: string, right: string, fill: string): string =>
+    left + widths.map((w) => fill.repeat(w + 2)).join(mid) + right;
+  const out = [line('┏', '┳', '┓', '━'), `┃ ${headers.map(cell).join(' ┃ ')} ┃`, line('┡', '╇', '┩', '━')];
+  rows.forEach((r, index) => {
+    out.push(`│ ${r.map(cell).join(' │ ')} │`);
+    if (index < rows.length - 1) out.push(line('├', '┼', '┤', '─'));
+  });
+  out.push(line('└', '┴', '┘', '─'));
+  return out.join('\n');
+}
+
+export function renderSummary(report: Report): string {
+  if (report.models.length === 0) return `${report.file}: no Keras model found.\n${renderDiagnostics(report)}`;
+  const parts = report.models.map((model) => {
+    const connections = model.kind === 'functional' && model.layers.some((l) => l.connectedTo.length > 1 || l.connectedTo.length === 0);
+    const headers = ['Layer (type)', 'Output Shape', 'Param #', ...(connections ? ['Connected to'] : [])];
+    const rows = model.layers.map((l) => [
+      `${l.name} (${l.class})`,
+      formatOutputShape(l.outputShape),
+      formatCount(l.params),
+      ...(connections ? [l.connectedTo.join(', ') || '-'] : []),
+    ]);
+    const total = model.totalParams === null ? '? (a size is not known statically)' : `${formatCount(model.totalParams)} (${readableSize(model.totalParams)})`;
+    const note = model.built ? '' : '\n (not built: call it on a tensor or give the first layer an input shape)';
+    return `Model: "${model.name}" (line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${note}`;
+  });
+  const diagnostics = renderDiagnostics(report);
+  return parts.join('\n\n') + (diagnostics ? `\n\n${diagnostics}` : '\n');
+}
+
+function tensorDescription(t: ReportTensor): string[] {
+  const position = `${t.line}:${t.column}`;
+  if (t.kind === 'unknown') return [position, t.name, '?', '', '', t.reason ?? ''];
+  const type = t.kind === 'array' ? 'ndarray' : t.eager ? 'Tensor' : 'KerasTensor';
+  const layer = t.layer ? `${t.layer} (${t.layerClass})` : '';
+  return [position, t.name, type, formatJsonShape(t.shape ?? []), t.dtype ?? '', layer];
+}
+
+export function renderInspect(report: Report): string {
+  const rows = report.tensors.map(tensorDescription);
+  const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i]!.length), 0));
+  const lines = rows.map((r) => r.map((c, i) => (i < 5 ? c.padEnd(widths[i]!) : c)).join('  ').trimEnd());
+  const diagnostics = renderDiagnostics(report);
+  return `${report.file}\n${lines.map((l) => `  ${l}`).join('\n')}\n${diagnostics ? `\n${diagnostics}` : ''}`;
+}
+
+export function renderDiagnostics(report: Report): string {
+  if (report.diagnostics.length === 0) return '';
+  return report.diagnostics.map((d) => `${report.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`).join('\n') + '\n';
+}

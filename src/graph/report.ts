@@ -1,0 +1,85 @@
+// Builds the stable JSON report (src/protocol/report.ts) from a model graph.
+
+import type { Report, ReportDiagnostic, ReportModel, ReportTensor } from '../protocol/report.js';
+import type { Binding, ModelGraph } from './ir.js';
+import { shapeToJson } from './shape.js';
+import { summarizeModel } from './summary.js';
+
+export function buildReport(file: string, graph: ModelGraph): Report {
+  return {
+    file,
+    models: graph.models.map((id) => reportModel(graph, id)),
+    tensors: graph.bindings.flatMap((b) => reportTensor(graph, b) ?? []),
+    diagnostics: graph.diagnostics.map(
+      (d): ReportDiagnostic => ({
+        severity: d.severity,
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        endLine: d.range.end.line + 1,
+        endColumn: d.range.end.character + 1,
+        message: d.message,
+        code: d.code,
+      }),
+    ),
+  };
+}
+
+function reportModel(graph: ModelGraph, id: number): ReportModel {
+  const summary = summarizeModel(graph, id);
+  return {
+    name: summary.name,
+    class: summary.className,
+    kind: summary.kind,
+    line: graph.layers[id]!.range.start.line + 1,
+    built: summary.built,
+    layers: summary.rows.map((row) => ({
+      name: row.name,
+      class: row.className,
+      outputShape: row.outputShapes === null ? null : row.outputShapes.length === 1 ? shapeToJson(row.outputShapes[0]!) : row.outputShapes.map(shapeToJson),
+      params: row.params,
+      connectedTo: row.connectedTo,
+    })),
+    totalParams: summary.totalParams,
+  };
+}
+
+/** The layer that produced a tensor (the innermost call, so a layer inside a nested model names itself). */
+export function producingLayer(graph: ModelGraph, tensor: number) {
+  const producer = graph.tensors[tensor]?.producer;
+  return producer ? graph.layers[graph.calls[producer.call]!.layer] : undefined;
+}
+
+function reportTensor(graph: ModelGraph, binding: Binding): ReportTensor | undefined {
+  const position = { name: binding.name, line: binding.range.start.line + 1, column: binding.range.start.character + 1 };
+  const value = binding.value;
+  if (value.kind === 'tensor') {
+    const tensor = graph.tensors[value.tensor]!;
+    const layer = producingLayer(graph, value.tensor);
+    return {
+      ...position,
+      kind: 'tensor',
+      shape: shapeToJson(tensor.shape),
+      dtype: tensor.dtype,
+      layer: layer?.name ?? null,
+      layerClass: layer?.className ?? null,
+      eager: tensor.eager,
+    };
+  }
+  if (value.kind === 'array') {
+    const from = value.source.kind === 'evaluation' ? value.source.tensors[0] : undefined;
+    const layer = from === undefined ? undefined : producingLayer(graph, from);
+    return {
+      ...position,
+      kind: 'array',
+      shape: shapeToJson(value.shape),
+      dtype: value.dtype,
+      layer: layer?.name ?? null,
+      layerClass: layer?.className ?? null,
+      eager: true,
+    };
+  }
+  if (value.kind === 'unknown') {
+    return { ...position, kind: 'unknown', shape: null, dtype: null, layer: null, layerClass: null, eager: false, reason: value.reason };
+  }
+  return undefined;
+}

@@ -1,0 +1,57 @@
+// The JSON document `tensor-lens summary|inspect --json` prints. A stable schema:
+// fields are only ever added. Lines and columns are 1-based; a dimension is a
+// number, null for None, or a string naming a data-dependent size.
+
+export type JsonDim = number | string | null;
+
+export interface ReportLayer {
+  readonly name: string;
+  readonly class: string;
+  /** The output shape; a list of shapes for layers with several outputs; null if never called. */
+  readonly outputShape: JsonDim[] | JsonDim[][] | null;
+  readonly params: number | null;
+  readonly connectedTo: string[];
+}
+
+export interface ReportModel {
+  readonly name: string;
+  readonly class: string;
+  readonly kind: 'functional' | 'sequential' | 'subclassed';
+  readonly line: number;
+  readonly built: boolean;
+  readonly layers: ReportLayer[];
+  readonly totalParams: number | null;
+}
+
+export interface ReportTensor {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+  /** `tensor` (KerasTensor, or an eager tensor when `eager`), `array` (NumPy), `unknown`. */
+  readonly kind: 'tensor' | 'array' | 'unknown';
+  readonly shape: JsonDim[] | null;
+  readonly dtype: string | null;
+  /** The layer that produced it (for an array: the layer of the tensor it was computed from). */
+  readonly layer: string | null;
+  readonly layerClass: string | null;
+  readonly eager: boolean;
+  /** Why the value is unknown. */
+  readonly reason?: string;
+}
+
+export interface ReportDiagnostic {
+  readonly severity: 'error' | 'warning' | 'information';
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly message: string;
+  readonly code: string;
+}
+
+export interface Report {
+  readonly file: string;
+  readonly models: ReportModel[];
+  readonly tensors: ReportTensor[];
+  readonly diagnostics: ReportDiagnostic[];
+}
