@@ -26,11 +26,13 @@ import {
 export interface Limits {
   /** Statements and calls interpreted before the analysis gives up on a file. */
   readonly maxSteps: number;
+  /** Nesting of one expression (`((((x))))`, `1 + 2 + … + n`) beyond which it is not evaluated. */
+  readonly maxExpressionDepth: number;
   readonly maxCallDepth: number;
   readonly maxLoopIterations: number;
 }
 
-export const defaultLimits: Limits = { maxSteps: 2_000_000, maxCallDepth: 64, maxLoopIterations: 10_000 };
+export const defaultLimits: Limits = { maxSteps: 2_000_000, maxExpressionDepth: 200, maxCallDepth: 64, maxLoopIterations: 10_000 };
 
 type Completion =
   | { readonly type: 'normal' }
@@ -60,6 +62,7 @@ export class Interpreter {
   /** The class each method was defined in, for zero-argument `super()`. */
   private readonly methodClasses = new Map<number, PythonClass>();
   private steps = 0;
+  private expressionDepth = 0;
 
   constructor(private readonly limits: Limits = defaultLimits) {
     this.keras = new KerasRuntime(this);
@@ -81,13 +84,14 @@ export class Interpreter {
     try {
       this.execBlock(root.namedChildren, this.globals);
     } catch (error) {
-      if (!(error instanceof StepLimitReached)) throw error;
-      this.graph.report(
-        'warning',
-        rangeOf(root),
-        `Analysis stopped after ${this.limits.maxSteps.toLocaleString('en-US')} steps: the file is too large or loops too long to analyse completely.`,
-        'analysis-limit',
-      );
+      const message =
+        error instanceof StepLimitReached
+          ? `Analysis stopped after ${this.limits.maxSteps.toLocaleString('en-US')} steps: the file is too large or loops too long to analyse completely.`
+          : error instanceof RangeError
+            ? 'Analysis stopped: the file nests code too deeply to analyse completely.'
+            : undefined;
+      if (!message) throw error;
+      this.graph.report('warning', rangeOf(root), message, 'analysis-limit');
     }
   }
 
@@ -436,6 +440,16 @@ export class Interpreter {
   // ---- expressions ---------------------------------------------------------
 
   evaluate(node: Node, scope: Scope): Value {
+    if (this.expressionDepth >= this.limits.maxExpressionDepth) return unknown('the expression is nested too deeply to analyse');
+    this.expressionDepth++;
+    try {
+      return this.evaluateNode(node, scope);
+    } finally {
+      this.expressionDepth--;
+    }
+  }
+
+  private evaluateNode(node: Node, scope: Scope): Value {
     switch (node.type) {
       case 'identifier':
         return this.lookupName(node, scope);
@@ -892,24 +906,29 @@ function blockOf(node: Node): (Node | null)[] {
   return node.childForFieldName('body')?.namedChildren ?? node.namedChildren.find((n) => n?.type === 'block')?.namedChildren ?? [];
 }
 
-function collectAssignedNames(node: Node, names: Set<string>): void {
-  const cursor = node.walk();
-  const visit = (): void => {
-    const current = cursor.currentNode;
-    if (current.type === 'assignment' || current.type === 'augmented_assignment' || current.type === 'for_statement') {
-      const left = current.childForFieldName('left');
-      if (left) for (const id of left.descendantsOfType('identifier')) if (id && id.parent?.type !== 'attribute') names.add(id.text);
-    } else if (current.type === 'function_definition' || current.type === 'class_definition') {
-      const name = current.childForFieldName('name');
-      if (name) names.add(name.text);
+/** Every name the file assigns somewhere, to tell "used before assignment" from "not defined". */
+function collectAssignedNames(root: Node, names: Set<string>): void {
+  const cursor = root.walk();
+  let descending = true;
+  for (;;) {
+    if (descending) {
+      const current = cursor.currentNode;
+      if (current.type === 'assignment' || current.type === 'augmented_assignment' || current.type === 'for_statement') {
+        const left = current.childForFieldName('left');
+        if (left) for (const id of left.descendantsOfType('identifier')) if (id && id.parent?.type !== 'attribute') names.add(id.text);
+      } else if (current.type === 'function_definition' || current.type === 'class_definition') {
+        const name = current.childForFieldName('name');
+        if (name) names.add(name.text);
+      }
+      if (cursor.gotoFirstChild()) continue;
     }
-    if (cursor.gotoFirstChild()) {
-      do visit();
-      while (cursor.gotoNextSibling());
-      cursor.gotoParent();
+    if (cursor.gotoNextSibling()) {
+      descending = true;
+      continue;
     }
-  };
-  visit();
+    if (!cursor.gotoParent()) break;
+    descending = false;
+  }
   cursor.delete();
 }
 

@@ -224,6 +224,7 @@ export class KerasRuntime {
       this.graph.report('error', range, error.message, 'shape-error');
       return { kind: 'unknown', reason: error.message, reported: true };
     }
+    for (const warning of output.warnings ?? []) this.graph.report('warning', range, warning, 'shape-warning');
     if (layer.calls.length === 0) {
       layer.params = output.params;
       if (output.built) state.built = output.built;

@@ -1,6 +1,7 @@
 // Text renderings of a report for a terminal: Keras-style summary tables and
 // the list of tensors with their shapes.
 
+import { isChain } from '../graph/summary.js';
 import type { JsonDim, Report, ReportModel, ReportTensor } from '../protocol/report.js';
 
 export function formatJsonShape(shape: JsonDim[]): string {
@@ -46,7 +47,7 @@ function table(headers: string[], rows: string[][], rightAligned: Set<number>): 
 export function renderSummary(report: Report): string {
   if (report.models.length === 0) return `${report.file}: no Keras model found.\n${renderDiagnostics(report)}`;
   const parts = report.models.map((model) => {
-    const connections = model.kind === 'functional' && model.layers.some((l) => l.connectedTo.length > 1 || l.connectedTo.length === 0);
+    const connections = model.kind === 'functional' && !isChain(model.layers);
     const headers = ['Layer (type)', 'Output Shape', 'Param #', ...(connections ? ['Connected to'] : [])];
     const rows = model.layers.map((l) => [
       `${l.name} (${l.class})`,

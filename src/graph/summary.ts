@@ -29,7 +29,8 @@ export interface ModelSummary {
 export function summarizeModel(graph: ModelGraph, modelId: number): ModelSummary {
   const model = graph.layers[modelId]!;
   const info = model.model!;
-  const rows = info.layers.map((id) => row(graph, graph.layers[id]!, info.layers));
+  const relevant = callsOfModel(graph, info.inputs, info.outputs);
+  const rows = info.layers.map((id) => row(graph, graph.layers[id]!, relevant));
   return {
     name: model.name,
     className: model.className,
@@ -37,26 +38,38 @@ export function summarizeModel(graph: ModelGraph, modelId: number): ModelSummary
     built: info.built,
     rows,
     totalParams: model.params,
-    showConnections: info.kind === 'functional' && !isChain(graph, info.layers),
+    showConnections: info.kind === 'functional' && !isChain(rows),
   };
 }
 
-function row(graph: ModelGraph, layer: LayerNode, modelLayers: readonly number[]): SummaryRow {
+function row(graph: ModelGraph, layer: LayerNode, relevantCalls: ReadonlySet<number>): SummaryRow {
   const lastCall = layer.calls.length > 0 ? graph.calls[layer.calls.at(-1)!]! : undefined;
   const outputShapes = lastCall ? lastCall.outputs.map((t) => graph.tensors[t]!.shape) : null;
-  const inModel = new Set(modelLayers);
   const connectedTo: string[] = [];
   for (const callId of layer.calls) {
-    const call = graph.calls[callId]!;
-    for (const input of call.inputs) {
+    if (!relevantCalls.has(callId)) continue;
+    for (const input of graph.calls[callId]!.inputs) {
       const producer = producerCall(graph, input);
-      if (!producer || !inModel.has(producer.layer)) continue;
+      if (!producer) continue;
       const source = graph.layers[producer.layer]!;
       connectedTo.push(`${source.name}[${source.calls.indexOf(producer.id)}][${producer.outputs.indexOf(input)}]`);
     }
-    if (connectedTo.length > 0) break;
   }
   return { name: layer.name, className: layer.className, outputShapes, params: layer.params, connectedTo };
+}
+
+/** The calls that make up a model's graph (Keras's "relevant nodes"): from its outputs back to its inputs. */
+function callsOfModel(graph: ModelGraph, inputs: readonly number[], outputs: readonly number[]): Set<number> {
+  const found = new Set<number>();
+  const inputSet = new Set(inputs);
+  const visit = (tensor: number): void => {
+    const call = producerCall(graph, tensor);
+    if (!call || found.has(call.id)) return;
+    found.add(call.id);
+    if (!inputSet.has(tensor)) for (const input of call.inputs) visit(input);
+  };
+  outputs.forEach(visit);
+  return found;
 }
 
 function producerCall(graph: ModelGraph, tensor: number) {
@@ -66,20 +79,8 @@ function producerCall(graph: ModelGraph, tensor: number) {
   return call;
 }
 
-/** True when every layer is called once on one input and feeds the next one only. */
-function isChain(graph: ModelGraph, layers: readonly number[]): boolean {
-  const consumed = new Set<number>();
-  for (const id of layers) {
-    const layer = graph.layers[id]!;
-    if (layer.calls.length > 1) return false;
-    for (const callId of layer.calls) {
-      const call = graph.calls[callId]!;
-      if (call.inputs.length > 1) return false;
-      for (const input of call.inputs) {
-        if (consumed.has(input)) return false;
-        consumed.add(input);
-      }
-    }
-  }
-  return true;
+/** Keras leaves out "Connected to" when each layer takes one tensor and each tensor feeds one layer. */
+export function isChain(rows: readonly { readonly connectedTo: readonly string[] }[]): boolean {
+  const sources = rows.flatMap((r) => r.connectedTo);
+  return rows.every((r) => r.connectedTo.length <= 1) && new Set(sources).size === sources.length;
 }

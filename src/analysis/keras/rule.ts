@@ -26,6 +26,8 @@ export interface LayerOutput {
   readonly dtype?: string;
   /** The spec Keras sets in `build`, checked on later calls of the same (shared) layer. */
   readonly built?: InputSpec;
+  /** Legal in Keras but likely a mistake (e.g. Flatten of an unknown size): reported as warnings. */
+  readonly warnings?: readonly string[];
 }
 
 export interface RuleContext {
