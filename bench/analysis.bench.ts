@@ -1,0 +1,52 @@
+// `npm run bench`: full analysis time (parse + interpret + shapes) of each
+// example and of a generated ~1,000-layer ResNet-style file, warm, as the
+// median of repeated runs. Target: the 1,000-layer file under 50 ms.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Analyzer } from '../src/analysis/analyze.js';
+import { layerCount, resnetSource, thousandLayers } from '../test/fixtures/resnet-source.js';
+
+const warmup = 10;
+const runs = 40;
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function measure(analyzer: Analyzer, text: string): { median: number; p90: number; layers: number } {
+  let layers = 0;
+  for (let i = 0; i < warmup; i++) layers = analyzer.analyze(text).layers.length;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    analyzer.analyze(text);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: quantile(times, 0.5), p90: quantile(times, 0.9), layers };
+}
+
+const coldStart = performance.now();
+const analyzer = await Analyzer.create();
+const startup = performance.now() - coldStart;
+
+const files: [string, string][] = readdirSync('examples')
+  .filter((f) => f.endsWith('.py'))
+  .sort()
+  .map((f) => [`examples/${f}`, readFileSync(join('examples', f), 'utf8')]);
+files.push([`generated ResNet (${layerCount(thousandLayers)} layers)`, resnetSource(thousandLayers)]);
+
+const rows = files.map(([name, text]) => ({ name, lines: text.split('\n').length, ...measure(analyzer, text) }));
+const width = Math.max(...rows.map((r) => r.name.length));
+process.stdout.write(`Analysis, warm: median and p90 of ${runs} runs after ${warmup} warm-up runs (node ${process.version})\n`);
+process.stdout.write(`parser start-up (wasm load, once): ${startup.toFixed(1)} ms\n\n`);
+process.stdout.write(`${'file'.padEnd(width)}  lines  graph layers  median ms  p90 ms\n`);
+for (const r of rows) {
+  process.stdout.write(
+    `${r.name.padEnd(width)}  ${String(r.lines).padStart(5)}  ${String(r.layers).padStart(12)}  ${r.median.toFixed(2).padStart(9)}  ${r.p90.toFixed(2).padStart(6)}\n`,
+  );
+}
+const big = rows.at(-1)!;
+process.stdout.write(`\n1,000-layer target (< 50 ms median): ${big.median < 50 ? 'met' : 'NOT met'} (${big.median.toFixed(1)} ms)\n`);
+analyzer.dispose();

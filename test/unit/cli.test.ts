@@ -1,0 +1,99 @@
+// The built `tensor-lens` CLI, run as a real process: output, JSON schema, exit codes.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Report } from '../../src/protocol/report.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('tensor-lens CLI', () => {
+  before(function () {
+    // The CLI is tested as users run it: from the bundle `npm run build` writes.
+    const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+  });
+
+  it('summary prints a Keras-style table with the total', () => {
+    const { code, stdout } = run('summary', 'examples/seed_method2_predict.py');
+    assert.equal(code, 0);
+    assert.match(stdout, /Model: "functional" \(line 11\)/);
+    assert.match(stdout, /│ conv2d \(Conv2D\)\s+│ \(None, 30, 30, 32\)\s+│\s+896 │/);
+    assert.match(stdout, /│ dense \(Dense\)\s+│ \(None, 30, 30, 10\)\s+│\s+330 │/);
+    // 896 + 330 = 1226 float32 weights = 4904 bytes = 4.79 KB.
+    assert.match(stdout, /Total params: 1,226 \(4\.79 KB\)/);
+    assert.match(stdout, /Model: "functional_1"/);
+  });
+
+  it('inspect lists every binding with position, shape, dtype and layer', () => {
+    const { code, stdout } = run('inspect', 'examples/seed_method1_k_function.py');
+    assert.equal(code, 0);
+    assert.match(stdout, /^\s+10:1\s+conv_layer\s+KerasTensor\s+\(None, 30, 30, 32\)\s+float32\s+conv2d \(Conv2D\)$/m);
+    assert.match(stdout, /^\s+25:1\s+numpy_array\s+ndarray\s+\(1, 30, 30, 32\)\s+float32\s+conv2d \(Conv2D\)$/m);
+  });
+
+  it('--json follows the documented schema', () => {
+    const { code, stdout } = run('inspect', 'examples/seed_method3_subclassing.py', '--json');
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout) as Report;
+    assert.deepEqual(Object.keys(report), ['file', 'models', 'tensors', 'diagnostics']);
+    assert.equal(report.file, 'examples/seed_method3_subclassing.py');
+    const model = report.models[0]!;
+    assert.deepEqual(
+      { name: model.name, class: model.class, kind: model.kind, built: model.built, totalParams: model.totalParams },
+      { name: 'custom_model', class: 'CustomModel', kind: 'subclassed', built: true, totalParams: 896 + 330 },
+    );
+    assert.deepEqual(model.layers[0], { name: 'conv2d', class: 'Conv2D', outputShape: [1, 30, 30, 32], params: 896, connectedTo: [] });
+    const convOut = report.tensors.find((t) => t.name === 'conv_out')!;
+    assert.deepEqual(convOut, { name: 'conv_out', line: 16, column: 9, kind: 'tensor', shape: [1, 30, 30, 32], dtype: 'float32', layer: 'conv2d', layerClass: 'Conv2D', eager: true });
+    assert.deepEqual(report.diagnostics, []);
+  });
+
+  it('--json writes None as null and a data-dependent size as a string', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensor-lens-'));
+    const file = join(dir, 'model.py');
+    writeFileSync(file, 'import keras\nx_train = load()\ninp = keras.Input((x_train.shape[1], None))\n');
+    const report = JSON.parse(run('inspect', file, '--json').stdout) as Report;
+    assert.deepEqual(report.tensors.find((t) => t.name === 'inp')!.shape, [null, 'x_train.shape[1]', null]);
+    assert.deepEqual(report.diagnostics.map((d) => [d.severity, d.line, d.column, d.message]), [['warning', 2, 11, '"load" is not defined']]);
+  });
+
+  it('exits 0 on a file with diagnostics', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensor-lens-'));
+    const file = join(dir, 'bad.py');
+    writeFileSync(file, 'import keras\na = keras.Input((3,))\nb = keras.Input((4,))\nc = keras.layers.Add()([a, b])\n');
+    const { code, stdout } = run('summary', file);
+    assert.equal(code, 0);
+    assert.match(stdout, /bad\.py:4:5: error: Inputs have incompatible shapes\. Received shapes \(3,\) and \(4,\) \[shape-error\]/);
+  });
+
+  it('exits 2 with a one-line message for usage errors and unreadable files', () => {
+    const cases: [string[], string][] = [
+      [[], 'tensor-lens: missing command\n'],
+      [['explain', 'x.py'], "tensor-lens: unknown command 'explain' (expected summary or inspect)\n"],
+      [['summary'], 'tensor-lens: summary needs a FILE\n'],
+      [['summary', 'no/such/file.py'], 'tensor-lens: cannot read no/such/file.py: no such file\n'],
+      [['inspect', 'examples'], 'tensor-lens: cannot read examples: it is a directory\n'],
+      [['summary', 'x.py', '--bogus'], "tensor-lens: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"\n"],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stdout, stderr } = run(...args);
+      assert.equal(code, 2, `exit code of ${args.join(' ')}`);
+      assert.equal(stderr, message);
+      assert.equal(stdout, '');
+    }
+  });
+
+  it('--help and --version', () => {
+    assert.match(run('--help').stdout, /^Usage: tensor-lens <command> FILE \[--json\]/);
+    assert.equal(run('--version').stdout.trim(), JSON.parse(spawnSync('cat', ['package.json'], { cwd: root, encoding: 'utf8' }).stdout).version);
+  });
+});
