@@ -469,9 +469,9 @@ export class KerasRuntime {
   private callModel(modelId: number, args: Arguments, site: CallSite): Value {
     const layer = this.graph.layers[modelId]!;
     const model = layer.model!;
+    if (model.kind === 'subclassed') return this.callSubclassed(this.states.get(modelId)!.object!, args, site);
     const given = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
     if (!('tensors' in given)) return given.problem;
-    if (model.kind === 'subclassed') return this.callSubclassed(this.states.get(modelId)!.object!, args, site);
     if (model.kind === 'sequential' && model.inputs.length === 0 && given.tensors.length === 1) {
       this.buildSequential(modelId, [null, ...this.graph.tensors[given.tensors[0]!]!.shape.slice(1)], site);
     }

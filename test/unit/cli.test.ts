@@ -25,7 +25,7 @@ describe('tensor-lens CLI', () => {
   it('summary prints a Keras-style table with the total', () => {
     const { code, stdout } = run('summary', 'examples/seed_method2_predict.py');
     assert.equal(code, 0);
-    assert.match(stdout, /Model: "functional" \(line 11\)/);
+    assert.match(stdout, /Model: "functional" \(line 10\)/);
     assert.match(stdout, /│ conv2d \(Conv2D\)\s+│ \(None, 30, 30, 32\)\s+│\s+896 │/);
     assert.match(stdout, /│ dense \(Dense\)\s+│ \(None, 30, 30, 10\)\s+│\s+330 │/);
     // 896 + 330 = 1226 float32 weights = 4904 bytes = 4.79 KB.
@@ -36,8 +36,8 @@ describe('tensor-lens CLI', () => {
   it('inspect lists every binding with position, shape, dtype and layer', () => {
     const { code, stdout } = run('inspect', 'examples/seed_method1_k_function.py');
     assert.equal(code, 0);
-    assert.match(stdout, /^\s+10:1\s+conv_layer\s+KerasTensor\s+\(None, 30, 30, 32\)\s+float32\s+conv2d \(Conv2D\)$/m);
-    assert.match(stdout, /^\s+25:1\s+numpy_array\s+ndarray\s+\(1, 30, 30, 32\)\s+float32\s+conv2d \(Conv2D\)$/m);
+    assert.match(stdout, /^\s+9:1\s+conv_layer\s+KerasTensor\s+\(None, 30, 30, 32\)\s+float32\s+conv2d \(Conv2D\)$/m);
+    assert.match(stdout, /^\s+22:1\s+numpy_array\s+ndarray\s+\(1, 30, 30, 32\)\s+float32\s+conv2d \(Conv2D\)$/m);
   });
 
   it('--json follows the documented schema', () => {
@@ -53,7 +53,7 @@ describe('tensor-lens CLI', () => {
     );
     assert.deepEqual(model.layers[0], { name: 'conv2d', class: 'Conv2D', outputShape: [1, 30, 30, 32], params: 896, connectedTo: [] });
     const convOut = report.tensors.find((t) => t.name === 'conv_out')!;
-    assert.deepEqual(convOut, { name: 'conv_out', line: 16, column: 9, kind: 'tensor', shape: [1, 30, 30, 32], dtype: 'float32', layer: 'conv2d', layerClass: 'Conv2D', eager: true });
+    assert.deepEqual(convOut, { name: 'conv_out', line: 14, column: 9, kind: 'tensor', shape: [1, 30, 30, 32], dtype: 'float32', layer: 'conv2d', layerClass: 'Conv2D', eager: true });
     assert.deepEqual(report.diagnostics, []);
   });
 

@@ -34,7 +34,7 @@ c = layers.Concatenate()([a, b])`);
   it('Conv2D on the wrong rank', async () => {
     const d = await only(`x = keras.Input((10,))
 y = layers.Conv2D(8, 3)(x)`);
-    assert.equal(d.message, "Input 0 of layer 'conv2d' is incompatible with the layer: expected ndim=4, found ndim=2. Full shape received: (None, 10)");
+    assert.equal(d.message, "Input 0 of layer 'conv2d' is incompatible with the layer: expected min_ndim=4, found ndim=2. Full shape received: (None, 10)");
     assert.equal(where(d), '4:5-4:27');
   });
 

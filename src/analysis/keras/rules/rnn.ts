@@ -1,3 +1,77 @@
-import type { LayerRule } from '../rule.js';
+// Recurrent layers (SimpleRNN, LSTM, GRU) and the wrappers Bidirectional and
+// TimeDistributed. A cell has `gates` blocks of kernel (features×units),
+// recurrent kernel (units×units) and bias (units; GRU with reset_after: twice).
 
-export const rnnRules: Record<string, LayerRule> = {};
+import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
+import { LayerError, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
+import { bool, int } from './util.js';
+
+interface Cell {
+  readonly gates: number;
+  readonly states: number;
+  readonly biases: (config: LayerConfig) => number;
+}
+
+function recurrent(cell: Cell): LayerRule {
+  return {
+    inputSpec: () => ({ ndim: 3 }),
+    compute(config, [input]) {
+      const units = int(config, 'units');
+      const features = input![2]!;
+      const bias = bool(config, 'use_bias') ? cell.biases(config) * units : 0;
+      const params = isKnown(features) ? cell.gates * (features * units + units * units) + cell.gates * bias : null;
+      const batch = input![0]!;
+      const output: Dim[] = bool(config, 'return_sequences') ? [batch, input![1]!, units] : [batch, units];
+      const states: Shape[] = bool(config, 'return_state') ? Array.from({ length: cell.states }, () => [batch, units]) : [];
+      return {
+        outputs: [output, ...states],
+        outputIsList: states.length > 0,
+        params,
+        ...(isKnown(features) ? { built: { ndim: 3, axes: { [-1]: features } } } : {}),
+      };
+    },
+  };
+}
+
+const bidirectional: LayerRule = {
+  inputSpec: () => ({ ndim: 3 }),
+  compute(config, [input], context) {
+    const layer = config['layer'] as { class_name: string; config: LayerConfig } | null;
+    if (!layer || typeof layer !== 'object') throw new LayerError('Bidirectional needs a recurrent layer to wrap. Received: layer=None');
+    const inner = context.inner(layer, [input!]);
+    const [output, ...states] = inner.outputs;
+    const mode = config['merge_mode'];
+    let merged: Shape[];
+    if (mode === 'concat') {
+      const last = output!.at(-1)!;
+      merged = [[...output!.slice(0, -1), isKnown(last) ? last * 2 : null]];
+    } else if (mode === null) merged = [output!, output!];
+    else merged = [output!];
+    return {
+      outputs: [...merged, ...states, ...states],
+      outputIsList: merged.length > 1 || states.length > 0,
+      params: inner.params === null ? null : 2 * inner.params,
+    };
+  },
+};
+
+const timeDistributed: LayerRule = {
+  inputSpec: () => ({ minNdim: 3 }),
+  compute(config, [input], context): LayerOutput {
+    const layer = config['layer'] as { class_name: string; config: LayerConfig } | null;
+    if (!layer || typeof layer !== 'object') throw new LayerError('TimeDistributed needs a layer to wrap. Received: layer=None');
+    const inner = context.inner(layer, [[input![0]!, ...input!.slice(2)]]);
+    if (inner.outputs.length !== 1) {
+      throw new LayerError(`TimeDistributed only supports layers with one output. Received: ${layer.class_name} with ${inner.outputs.length} outputs for input_shape=${formatShape(input!)}`);
+    }
+    return { outputs: [[input![0]!, input![1]!, ...inner.outputs[0]!.slice(1)]], params: inner.params };
+  },
+};
+
+export const rnnRules: Record<string, LayerRule> = {
+  SimpleRNN: recurrent({ gates: 1, states: 1, biases: () => 1 }),
+  LSTM: recurrent({ gates: 4, states: 2, biases: () => 1 }),
+  GRU: recurrent({ gates: 3, states: 1, biases: (config) => (bool(config, 'reset_after') ? 2 : 1) }),
+  Bidirectional: bidirectional,
+  TimeDistributed: timeDistributed,
+};

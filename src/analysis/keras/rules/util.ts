@@ -2,7 +2,7 @@
 // arithmetic Keras uses for convolution and pooling windows.
 
 import type { JsonValue } from '../../../graph/ir.js';
-import { isKnown, type Dim } from '../../../graph/shape.js';
+import { isKnown, symbolic, type Dim } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig } from '../rule.js';
 
 export function int(config: LayerConfig, key: string): number {
@@ -11,6 +11,16 @@ export function int(config: LayerConfig, key: string): number {
     throw new LayerError(`Expected \`${key}\` to be an integer. Received: ${key}=${pythonRepr(value)}`);
   }
   return value;
+}
+
+/**
+ * A size argument (`units`, `filters`) that may be data-dependent: a number, or
+ * the name of a size known only at run time (`x_train.shape[1]`), as a symbolic dim.
+ */
+export function sizeArgument(config: LayerConfig, key: string): Dim {
+  const value = config[key];
+  if (typeof value === 'string') return symbolic(value);
+  return int(config, key);
 }
 
 export function str(config: LayerConfig, key: string): string {
