@@ -30,7 +30,9 @@ const contexts = await Promise.all(
       minify: !watch,
       define: { VERSION: JSON.stringify(version) },
       // Bundled CommonJS dependencies call require(); give ESM output one.
-      banner: { js: `${entry.banner ?? ''}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);` },
+      banner: {
+        js: `${entry.banner ?? ''}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);`,
+      },
       logLevel: 'warning',
     }),
   ),

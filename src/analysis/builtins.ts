@@ -4,18 +4,7 @@
 import { symbolic, type Dim, type Shape } from '../graph/shape.js';
 import type { Interpreter } from './interpreter.js';
 import { layerSpec } from './keras/registry.js';
-import {
-  type Arguments,
-  type BuiltinFunction,
-  int,
-  isSequence,
-  none,
-  str,
-  truthy,
-  tuple,
-  unknown,
-  type Value,
-} from './values.js';
+import { type Arguments, type BuiltinFunction, int, isSequence, none, str, truthy, tuple, unknown, type Value } from './values.js';
 import { formatValue } from './interpreter.js';
 
 const analysedRoots = new Set(['keras', 'tf', 'np', 'math']);
@@ -36,95 +25,146 @@ export function createPythonBuiltins(interpreter: Interpreter): Map<string, Valu
     return values.map((v) => (v as { value: number }).value);
   };
   const entries: [string, BuiltinFunction][] = [
-    ['range', (args) => {
-      const ints = args.positional.map((v) => (v.kind === 'int' ? v.value : undefined));
-      if (ints.some((v) => v === undefined) || ints.length === 0) return unknown('range() of unknown bounds');
-      const [a, b, c] = ints as number[];
-      const [start, stop, step] = ints.length === 1 ? [0, a!, 1] : [a!, b!, c ?? 1];
-      if (step === 0) return unknown('range() step is zero');
-      const count = Math.max(0, Math.ceil((stop - start) / step));
-      if (count > 1_000_000) return unknown(`range() of ${count} items is too long to analyse`);
-      return { kind: 'list', items: Array.from({ length: count }, (_, i) => int(start + i * step)) };
-    }],
-    ['len', (args) => {
-      const v = args.positional[0];
-      if (!v) return unknown('len() without argument');
-      if (isSequence(v)) return int(v.items.length);
-      if (v.kind === 'str') return int(v.value.length);
-      if (v.kind === 'dict') return int(v.entries.size);
-      return unknown(`len() of ${v.kind}`);
-    }],
-    ['int', (args) => {
-      const v = args.positional[0];
-      if (!v) return int(0);
-      if (v.kind === 'int' || v.kind === 'symint') return v;
-      if (v.kind === 'float') return int(Math.trunc(v.value));
-      if (v.kind === 'bool') return int(v.value ? 1 : 0);
-      if (v.kind === 'str' && /^\s*-?\d+\s*$/.test(v.value)) return int(Number(v.value));
-      return unknown(`int() of ${v.kind}`);
-    }],
-    ['float', (args) => {
-      const v = args.positional[0];
-      if (!v) return { kind: 'float', value: 0 };
-      if (v.kind === 'int' || v.kind === 'float') return { kind: 'float', value: v.value };
-      return unknown(`float() of ${v.kind}`);
-    }],
-    ['str', (args) => {
-      const formatted = args.positional[0] ? formatValue(args.positional[0]) : '';
-      return formatted === undefined ? unknown('str() of an unknown value') : str(formatted);
-    }],
-    ['bool', (args) => {
-      const t = args.positional[0] ? truthy(args.positional[0]) : false;
-      return t === undefined ? unknown('bool() of an unknown value') : { kind: 'bool', value: t };
-    }],
-    ['list', (args) => {
-      const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : [];
-      return items ? { kind: 'list', items } : unknown('list() of an unknown iterable');
-    }],
-    ['tuple', (args) => {
-      const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : [];
-      return items ? tuple(items) : unknown('tuple() of an unknown iterable');
-    }],
-    ['dict', (args) => {
-      const entries = new Map<string, { key: Value; value: Value }>();
-      for (const [k, v] of args.keywords) entries.set(`s:${k}`, { key: str(k), value: v });
-      return { kind: 'dict', entries };
-    }],
-    ['zip', (args) => {
-      const lists = args.positional.map((v) => interpreter.iterate(v));
-      if (lists.some((l) => !l)) return unknown('zip() of an unknown iterable');
-      const length = Math.min(...lists.map((l) => l!.length));
-      return { kind: 'list', items: Array.from({ length }, (_, i) => tuple(lists.map((l) => l![i]!))) };
-    }],
-    ['enumerate', (args) => {
-      const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : undefined;
-      const start = args.positional[1]?.kind === 'int' ? args.positional[1].value : 0;
-      return items ? { kind: 'list', items: items.map((v, i) => tuple([int(start + i), v])) } : unknown('enumerate() of an unknown iterable');
-    }],
-    ['reversed', (args) => {
-      const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : undefined;
-      return items ? { kind: 'list', items: items.reverse() } : unknown('reversed() of an unknown iterable');
-    }],
+    [
+      'range',
+      (args) => {
+        const ints = args.positional.map((v) => (v.kind === 'int' ? v.value : undefined));
+        if (ints.some((v) => v === undefined) || ints.length === 0) return unknown('range() of unknown bounds');
+        const [a, b, c] = ints as number[];
+        const [start, stop, step] = ints.length === 1 ? [0, a!, 1] : [a!, b!, c ?? 1];
+        if (step === 0) return unknown('range() step is zero');
+        const count = Math.max(0, Math.ceil((stop - start) / step));
+        if (count > 1_000_000) return unknown(`range() of ${count} items is too long to analyse`);
+        return { kind: 'list', items: Array.from({ length: count }, (_, i) => int(start + i * step)) };
+      },
+    ],
+    [
+      'len',
+      (args) => {
+        const v = args.positional[0];
+        if (!v) return unknown('len() without argument');
+        if (isSequence(v)) return int(v.items.length);
+        if (v.kind === 'str') return int(v.value.length);
+        if (v.kind === 'dict') return int(v.entries.size);
+        return unknown(`len() of ${v.kind}`);
+      },
+    ],
+    [
+      'int',
+      (args) => {
+        const v = args.positional[0];
+        if (!v) return int(0);
+        if (v.kind === 'int' || v.kind === 'symint') return v;
+        if (v.kind === 'float') return int(Math.trunc(v.value));
+        if (v.kind === 'bool') return int(v.value ? 1 : 0);
+        if (v.kind === 'str' && /^\s*-?\d+\s*$/.test(v.value)) return int(Number(v.value));
+        return unknown(`int() of ${v.kind}`);
+      },
+    ],
+    [
+      'float',
+      (args) => {
+        const v = args.positional[0];
+        if (!v) return { kind: 'float', value: 0 };
+        if (v.kind === 'int' || v.kind === 'float') return { kind: 'float', value: v.value };
+        return unknown(`float() of ${v.kind}`);
+      },
+    ],
+    [
+      'str',
+      (args) => {
+        const formatted = args.positional[0] ? formatValue(args.positional[0]) : '';
+        return formatted === undefined ? unknown('str() of an unknown value') : str(formatted);
+      },
+    ],
+    [
+      'bool',
+      (args) => {
+        const t = args.positional[0] ? truthy(args.positional[0]) : false;
+        return t === undefined ? unknown('bool() of an unknown value') : { kind: 'bool', value: t };
+      },
+    ],
+    [
+      'list',
+      (args) => {
+        const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : [];
+        return items ? { kind: 'list', items } : unknown('list() of an unknown iterable');
+      },
+    ],
+    [
+      'tuple',
+      (args) => {
+        const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : [];
+        return items ? tuple(items) : unknown('tuple() of an unknown iterable');
+      },
+    ],
+    [
+      'dict',
+      (args) => {
+        const entries = new Map<string, { key: Value; value: Value }>();
+        for (const [k, v] of args.keywords) entries.set(`s:${k}`, { key: str(k), value: v });
+        return { kind: 'dict', entries };
+      },
+    ],
+    [
+      'zip',
+      (args) => {
+        const lists = args.positional.map((v) => interpreter.iterate(v));
+        if (lists.some((l) => !l)) return unknown('zip() of an unknown iterable');
+        const length = Math.min(...lists.map((l) => l!.length));
+        return { kind: 'list', items: Array.from({ length }, (_, i) => tuple(lists.map((l) => l![i]!))) };
+      },
+    ],
+    [
+      'enumerate',
+      (args) => {
+        const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : undefined;
+        const start = args.positional[1]?.kind === 'int' ? args.positional[1].value : 0;
+        return items
+          ? { kind: 'list', items: items.map((v, i) => tuple([int(start + i), v])) }
+          : unknown('enumerate() of an unknown iterable');
+      },
+    ],
+    [
+      'reversed',
+      (args) => {
+        const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : undefined;
+        return items ? { kind: 'list', items: items.reverse() } : unknown('reversed() of an unknown iterable');
+      },
+    ],
     ['min', (args) => reduceNumbers(numbers(args), Math.min)],
     ['max', (args) => reduceNumbers(numbers(args), Math.max)],
-    ['sum', (args) => {
-      const values = numbers(args);
-      return values ? int(values.reduce((a, b) => a + b, 0)) : unknown('sum() of unknown values');
-    }],
-    ['abs', (args) => {
-      const v = args.positional[0];
-      return v?.kind === 'int' || v?.kind === 'float' ? { kind: v.kind, value: Math.abs(v.value) } : unknown('abs() of an unknown value');
-    }],
-    ['round', (args) => {
-      const v = args.positional[0];
-      return v?.kind === 'int' || v?.kind === 'float' ? int(Math.round(v.value)) : unknown('round() of an unknown value');
-    }],
+    [
+      'sum',
+      (args) => {
+        const values = numbers(args);
+        return values ? int(values.reduce((a, b) => a + b, 0)) : unknown('sum() of unknown values');
+      },
+    ],
+    [
+      'abs',
+      (args) => {
+        const v = args.positional[0];
+        return v?.kind === 'int' || v?.kind === 'float' ? { kind: v.kind, value: Math.abs(v.value) } : unknown('abs() of an unknown value');
+      },
+    ],
+    [
+      'round',
+      (args) => {
+        const v = args.positional[0];
+        return v?.kind === 'int' || v?.kind === 'float' ? int(Math.round(v.value)) : unknown('round() of an unknown value');
+      },
+    ],
     ['print', () => none],
     ['isinstance', () => unknown('isinstance() is not analysed')],
   ];
   const known = new Map(entries.map(([name, call]) => [name, builtin(name, call)]));
   for (const name of otherBuiltinNames) {
-    if (!known.has(name)) known.set(name, builtin(name, () => unknown(`${name}() is not analysed`)));
+    if (!known.has(name))
+      known.set(
+        name,
+        builtin(name, () => unknown(`${name}() is not analysed`)),
+      );
   }
   return known;
 }
@@ -204,7 +244,10 @@ export function shapeArgument(value: Value | undefined): Dim[] | undefined {
 function constructArray(path: string, spec: ArrayConstructor, args: Arguments, interpreter: Interpreter): Value {
   let shape: Shape | undefined;
   if (spec.shape === 'varargs') shape = shapeArgument(tuple(args.positional));
-  else shape = shapeArgument(args.keywords.get(spec.shape.keyword) ?? args.positional[spec.shape.position]) ?? (spec.shape.position > 0 && !args.keywords.has(spec.shape.keyword) && args.positional.length <= spec.shape.position ? [] : undefined);
+  else
+    shape =
+      shapeArgument(args.keywords.get(spec.shape.keyword) ?? args.positional[spec.shape.position]) ??
+      (spec.shape.position > 0 && !args.keywords.has(spec.shape.keyword) && args.positional.length <= spec.shape.position ? [] : undefined);
   if (!shape) return unknown(`the shape given to ${path}() is not known`);
   const dtype = dtypeArgument(args.keywords.get('dtype'), spec.dtype);
   const argsJson: Record<string, string | number | null> = {};
@@ -213,7 +256,9 @@ function constructArray(path: string, spec: ArrayConstructor, args: Arguments, i
     if (v.kind === 'int' || v.kind === 'float') argsJson[String(i)] = v.value;
   });
   const source = { kind: 'constructor' as const, fn: path, args: argsJson };
-  return spec.tensor ? interpreter.keras.constantTensor(shape, dtype === 'float64' ? 'float32' : dtype, source) : { kind: 'array', shape, dtype, source };
+  return spec.tensor
+    ? interpreter.keras.constantTensor(shape, dtype === 'float64' ? 'float32' : dtype, source)
+    : { kind: 'array', shape, dtype, source };
 }
 
 const mathFunctions: ReadonlyMap<string, (x: number) => number> = new Map([
@@ -260,7 +305,9 @@ export function resolveApi(path: string, interpreter: Interpreter): Value {
     case 'math.prod':
       return builtin(path, (args) => {
         const items = args.positional[0] ? interpreter.iterate(args.positional[0]) : undefined;
-        return items?.every((v) => v.kind === 'int') ? int(items.reduce((a, v) => a * (v as { value: number }).value, 1)) : unknown('math.prod() of unknown values');
+        return items?.every((v) => v.kind === 'int')
+          ? int(items.reduce((a, v) => a * (v as { value: number }).value, 1))
+          : unknown('math.prod() of unknown values');
       });
     case 'math.pi':
       return { kind: 'float', value: Math.PI };

@@ -140,9 +140,7 @@ export class GraphBuilder {
         layerIndex.set(call.layer, -1);
       }
     }
-    return [...layerDepth.keys()].sort(
-      (a, b) => layerDepth.get(b)! - layerDepth.get(a)! || layerIndex.get(a)! - layerIndex.get(b)!,
-    );
+    return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || layerIndex.get(a)! - layerIndex.get(b)!);
   }
 
   /** Total weights of distinct layers (shared layers count once); null if any is unknown. */

@@ -249,12 +249,7 @@ export class Interpreter {
     if (decided === true) return this.execBlock(consequence?.namedChildren ?? [], scope);
     const elseBranch = (): Completion => this.execAlternatives(alternatives, scope);
     if (decided === false) return elseBranch();
-    return this.exploreBoth(
-      condition?.text ?? '?',
-      () => this.execBlock(consequence?.namedChildren ?? [], scope),
-      elseBranch,
-      scope,
-    );
+    return this.exploreBoth(condition?.text ?? '?', () => this.execBlock(consequence?.namedChildren ?? [], scope), elseBranch, scope);
   }
 
   private execAlternatives(alternatives: Node[], scope: Scope): Completion {
@@ -320,7 +315,12 @@ export class Interpreter {
     let count = 0;
     for (const item of items) {
       if (++count > this.limits.maxLoopIterations) {
-        this.graph.report('information', rangeOf(node), `Loop analysed for its first ${this.limits.maxLoopIterations} iterations only.`, 'loop-limit');
+        this.graph.report(
+          'information',
+          rangeOf(node),
+          `Loop analysed for its first ${this.limits.maxLoopIterations} iterations only.`,
+          'loop-limit',
+        );
         break;
       }
       this.assign(left, item, scope);
@@ -339,7 +339,12 @@ export class Interpreter {
       const decided = truthy(this.evaluate(condition, scope));
       if (decided !== true) return normal;
       if (count >= this.limits.maxLoopIterations) {
-        this.graph.report('information', rangeOf(node), `Loop analysed for its first ${this.limits.maxLoopIterations} iterations only.`, 'loop-limit');
+        this.graph.report(
+          'information',
+          rangeOf(node),
+          `Loop analysed for its first ${this.limits.maxLoopIterations} iterations only.`,
+          'loop-limit',
+        );
         return normal;
       }
       const completion = this.execBlock(body, scope);
@@ -391,7 +396,10 @@ export class Interpreter {
       const aliased = child.type === 'aliased_import';
       const name = aliased ? child.childForFieldName('name')!.text : child.text;
       const local = aliased ? child.childForFieldName('alias')!.text : name;
-      scope.set(local, relative ? unknown(`imported from ${module}, which Tensor Lens does not read`) : this.importedModule(`${module}.${name}`));
+      scope.set(
+        local,
+        relative ? unknown(`imported from ${module}, which Tensor Lens does not read`) : this.importedModule(`${module}.${name}`),
+      );
     }
   }
 
@@ -851,7 +859,9 @@ export class Interpreter {
         const fromClass = this.classAttribute(object.object.cls, name);
         if (fromClass?.kind === 'function') return { kind: 'method', self: object, fn: fromClass.fn };
         if (fromClass) return fromClass;
-        return object.object.cls.keras ? this.keras.subclassedAttribute(object.object, name, node) : unknown(`${object.object.cls.name} has no attribute \`${name}\``);
+        return object.object.cls.keras
+          ? this.keras.subclassedAttribute(object.object, name, node)
+          : unknown(`${object.object.cls.name} has no attribute \`${name}\``);
       }
       case 'class': {
         const found = this.classAttribute(object.cls, name);
@@ -1008,7 +1018,8 @@ function mergeValues(a: Value, b: Value, reason: string): Value {
   if (a === b) return a;
   if (a.kind === 'tensor' && b.kind === 'tensor' && a.tensor === b.tensor) return a;
   if (a.kind === 'layer' && b.kind === 'layer' && a.layer === b.layer) return a;
-  if ((a.kind === 'int' || a.kind === 'str' || a.kind === 'bool' || a.kind === 'float') && a.kind === b.kind && a.value === b.value) return a;
+  if ((a.kind === 'int' || a.kind === 'str' || a.kind === 'bool' || a.kind === 'float') && a.kind === b.kind && a.value === b.value)
+    return a;
   if (a.kind === 'none' && b.kind === 'none') return a;
   return unknown(reason);
 }
@@ -1070,12 +1081,15 @@ function pythonMethod(object: Value, name: string, interpreter: Interpreter): Va
         if (name === 'lower') return { kind: 'str', value: object.value.toLowerCase() };
         if (name === 'join') {
           const parts = interpreter.iterate(args.positional[0] ?? none)?.map(formatValue);
-          return parts && parts.every((p) => p !== undefined) ? { kind: 'str', value: parts.join(object.value) } : unknown('join of unknown parts');
+          return parts && parts.every((p) => p !== undefined)
+            ? { kind: 'str', value: parts.join(object.value) }
+            : unknown('join of unknown parts');
         }
         let position = 0;
         let failed = false;
         const text = object.value.replace(/\{([^{}]*)\}/g, (_, key: string) => {
-          const value = key === '' ? args.positional[position++] : /^\d+$/.test(key) ? args.positional[Number(key)] : args.keywords.get(key);
+          const value =
+            key === '' ? args.positional[position++] : /^\d+$/.test(key) ? args.positional[Number(key)] : args.keywords.get(key);
           const formatted = value ? formatValue(value) : undefined;
           if (formatted === undefined) failed = true;
           return formatted ?? '';

@@ -12,18 +12,7 @@ import { pythonRepr } from './keras/rules/util.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './builtins.js';
 import { broadcastShapes, sliceShape } from './tensor-ops.js';
-import {
-  type Arguments,
-  type CallSite,
-  int,
-  isSequence,
-  none,
-  type PythonObject,
-  str,
-  tuple,
-  unknown,
-  type Value,
-} from './values.js';
+import { type Arguments, type CallSite, int, isSequence, none, type PythonObject, str, tuple, unknown, type Value } from './values.js';
 
 interface LayerState {
   readonly spec?: LayerSpec;
@@ -207,7 +196,9 @@ export class KerasRuntime {
     let output: LayerOutput;
     try {
       if (rule.listInput && !inputIsList) {
-        throw new LayerError(`A merge layer should be called on a list of inputs. Received: inputs=${formatShape(shapes[0]!)} (not a list of tensors)`);
+        throw new LayerError(
+          `A merge layer should be called on a list of inputs. Received: inputs=${formatShape(shapes[0]!)} (not a list of tensors)`,
+        );
       }
       const spec = rule.inputSpec?.(layer.config);
       shapes.forEach((shape, i) => {
@@ -260,7 +251,11 @@ export class KerasRuntime {
   }
 
   /** The tensors a layer is called on: one, or a list; arrays become constant (eager) tensors. */
-  private tensorInputs(value: Value | undefined, layerName: string, site: CallSite): { tensors: number[]; isList: boolean } | { problem: Value } {
+  private tensorInputs(
+    value: Value | undefined,
+    layerName: string,
+    site: CallSite,
+  ): { tensors: number[]; isList: boolean } | { problem: Value } {
     const one = (v: Value): number | Value => {
       if (v.kind === 'tensor') return v.tensor;
       if (v.kind === 'array') {
@@ -277,7 +272,12 @@ export class KerasRuntime {
       if (typeof t !== 'number') {
         const reason = t.kind === 'unknown' ? t.reason : `a ${t.kind} is not a tensor`;
         if (!(t.kind === 'unknown' && t.reported)) {
-          this.graph.report('information', rangeOf(site.node), `Shapes after '${layerName}' are not analysed: its input is unknown (${reason}).`, 'unknown-input');
+          this.graph.report(
+            'information',
+            rangeOf(site.node),
+            `Shapes after '${layerName}' are not analysed: its input is unknown (${reason}).`,
+            'unknown-input',
+          );
         }
         return { problem: { kind: 'unknown', reason, reported: true } };
       }
@@ -300,7 +300,9 @@ export class KerasRuntime {
       keywordNodes: args.keywordNodes,
     };
     const layer = this.createLayer(className, layerArgs, site);
-    return layer.kind === 'layer' ? this.callLayer(layer.layer, { positional: [inputs], keywords: new Map(), keywordNodes: new Map() }, site) : layer;
+    return layer.kind === 'layer'
+      ? this.callLayer(layer.layer, { positional: [inputs], keywords: new Map(), keywordNodes: new Map() }, site)
+      : layer;
   }
 
   unmodelledCall(path: string, site: CallSite): Value {
@@ -404,7 +406,12 @@ export class KerasRuntime {
     }
     const layerId = item.kind === 'layer' ? item.layer : item.kind === 'object' ? item.object.layer : undefined;
     if (layerId === undefined) {
-      this.graph.report('information', rangeOf(site.node), `Sequential layers after this point are not analysed: ${item.kind === 'unknown' ? item.reason : `a ${item.kind} is not a layer`}.`, 'unknown-layer');
+      this.graph.report(
+        'information',
+        rangeOf(site.node),
+        `Sequential layers after this point are not analysed: ${item.kind === 'unknown' ? item.reason : `a ${item.kind} is not a layer`}.`,
+        'unknown-layer',
+      );
       model.built = false;
       return;
     }
@@ -500,7 +507,11 @@ export class KerasRuntime {
         if (inputs.some((t) => t === undefined)) continue;
         const nested = this.graph.layers[call.layer]!.model !== undefined || this.states.get(call.layer)?.object !== undefined;
         const result = nested
-          ? this.callLayer(call.layer, { positional: [this.outputValue(inputs as number[], call.inputIsList)], keywords: new Map(), keywordNodes: new Map() }, site)
+          ? this.callLayer(
+              call.layer,
+              { positional: [this.outputValue(inputs as number[], call.inputIsList)], keywords: new Map(), keywordNodes: new Map() },
+              site,
+            )
           : this.applyLayer(call.layer, inputs as number[], call.inputIsList, range);
         const outputs = this.flattenTensors(result);
         if (!outputs) return result;
@@ -598,7 +609,11 @@ export class KerasRuntime {
     try {
       result = this.interpreter.invoke(
         callMethod.fn,
-        { positional: [inputValue, ...args.positional.slice(1)], keywords: new Map([...args.keywords].filter(([k]) => k !== 'inputs')), keywordNodes: args.keywordNodes },
+        {
+          positional: [inputValue, ...args.positional.slice(1)],
+          keywords: new Map([...args.keywords].filter(([k]) => k !== 'inputs')),
+          keywordNodes: args.keywordNodes,
+        },
         self,
       );
     } finally {
@@ -638,13 +653,20 @@ export class KerasRuntime {
           const shape = shapeArgument(args.positional[0] ?? args.keywords.get('input_shape'));
           if (!shape) return none;
           const input = this.graph.addTensor(shape, 'float32', false);
-          this.callSubclassed(object, { positional: [{ kind: 'tensor', tensor: input }], keywords: new Map(), keywordNodes: new Map() }, site);
+          this.callSubclassed(
+            object,
+            { positional: [{ kind: 'tensor', tensor: input }], keywords: new Map(), keywordNodes: new Map() },
+            site,
+          );
           return none;
         },
       };
     }
     if (object.layer === undefined) this.applyBaseInit(object, { positional: [], keywords: new Map(), keywordNodes: new Map() });
-    return this.attribute({ kind: 'layer', layer: object.layer! }, name, node, self) ?? unknown(`${object.cls.name} has no attribute \`${name}\``);
+    return (
+      this.attribute({ kind: 'layer', layer: object.layer! }, name, node, self) ??
+      unknown(`${object.cls.name} has no attribute \`${name}\``)
+    );
   }
 
   superAttribute(object: PythonObject, name: string): Value {
@@ -662,7 +684,12 @@ export class KerasRuntime {
     const layer = this.graph.layers[value.layer]!;
     const model = layer.model;
     const firstCall = layer.calls[0] === undefined ? undefined : this.graph.calls[layer.calls[0]]!;
-    const method = (fn: (args: Arguments, site: CallSite) => Value): Value => ({ kind: 'builtin', name, call: fn, ...(self ? { self } : {}) });
+    const method = (fn: (args: Arguments, site: CallSite) => Value): Value => ({
+      kind: 'builtin',
+      name,
+      call: fn,
+      ...(self ? { self } : {}),
+    });
     switch (name) {
       case 'name':
         return str(layer.name);
@@ -683,10 +710,12 @@ export class KerasRuntime {
       case 'get_layer':
         return method((args, site) => this.getLayer(value.layer, args, site));
       case 'add':
-        return model?.kind === 'sequential' ? method((args, site) => {
-          if (args.positional[0]) this.sequentialAdd(value.layer, args.positional[0], site, true);
-          return none;
-        }) : undefined;
+        return model?.kind === 'sequential'
+          ? method((args, site) => {
+              if (args.positional[0]) this.sequentialAdd(value.layer, args.positional[0], site, true);
+              return none;
+            })
+          : undefined;
       case 'build':
         return method((args, site) => {
           const shape = shapeArgument(args.positional[0] ?? args.keywords.get('input_shape'));
@@ -708,9 +737,12 @@ export class KerasRuntime {
         return method(() => none);
       case 'input_shape':
       case 'output_shape': {
-        const tensors = name === 'input_shape' ? (model?.built ? model.inputs : firstCall?.inputs) : model?.built ? model.outputs : firstCall?.outputs;
+        const tensors =
+          name === 'input_shape' ? (model?.built ? model.inputs : firstCall?.inputs) : model?.built ? model.outputs : firstCall?.outputs;
         const t = tensors?.[0];
-        return t === undefined ? unknown(`layer '${layer.name}' has not been called yet`) : tuple(this.graph.tensors[t]!.shape.map(dimValue));
+        return t === undefined
+          ? unknown(`layer '${layer.name}' has not been called yet`)
+          : tuple(this.graph.tensors[t]!.shape.map(dimValue));
       }
       default: {
         if (name in layer.config) return jsonValue(layer.config[name]!);
@@ -760,7 +792,12 @@ export class KerasRuntime {
               this.graph.report('error', rangeOf(node), symbolicTensorError, 'symbolic-to-numpy');
               return { kind: 'unknown', reason: symbolicTensorError, reported: true };
             }
-            return { kind: 'array', shape: t.shape, dtype: t.dtype, source: { kind: 'evaluation', tensors: [tensor], feeds: this.feedsOf([tensor]) } };
+            return {
+              kind: 'array',
+              shape: t.shape,
+              dtype: t.dtype,
+              source: { kind: 'evaluation', tensors: [tensor], feeds: this.feedsOf([tensor]) },
+            };
           },
         };
       default:
@@ -799,7 +836,13 @@ export class KerasRuntime {
     const batch = feeds[0] ? this.arrayShape(feeds[0].value)[0] : null;
     return {
       kind: 'list',
-      items: fn.outputs.map((t) => this.evaluationArray(t, batch ?? null, feeds.map((f) => ({ input: f.input, source: f.source })))),
+      items: fn.outputs.map((t) =>
+        this.evaluationArray(
+          t,
+          batch ?? null,
+          feeds.map((f) => ({ input: f.input, source: f.source })),
+        ),
+      ),
     };
   }
 
@@ -809,19 +852,30 @@ export class KerasRuntime {
     const feeds = this.arrayFeeds(model.inputs, args.positional[0] ?? args.keywords.get('x'));
     if (!feeds) return unknown('the data given to predict() is not known');
     const batch = feeds[0] ? this.arrayShape(feeds[0].value)[0] : null;
-    const arrays = model.outputs.map((t) => this.evaluationArray(t, batch ?? null, feeds.map((f) => ({ input: f.input, source: f.source }))));
+    const arrays = model.outputs.map((t) =>
+      this.evaluationArray(
+        t,
+        batch ?? null,
+        feeds.map((f) => ({ input: f.input, source: f.source })),
+      ),
+    );
     return arrays.length === 1 ? arrays[0]! : { kind: 'list', items: arrays };
   }
 
-  private arrayFeeds(inputs: readonly number[], given: Value | undefined): { input: number; source: ArraySource; value: Value }[] | undefined {
+  private arrayFeeds(
+    inputs: readonly number[],
+    given: Value | undefined,
+  ): { input: number; source: ArraySource; value: Value }[] | undefined {
     if (!given) return undefined;
-    const values = inputs.length > 1 && isSequence(given) ? given.items : isSequence(given) && given.items.length === 1 ? given.items : [given];
+    const values =
+      inputs.length > 1 && isSequence(given) ? given.items : isSequence(given) && given.items.length === 1 ? given.items : [given];
     if (values.length !== inputs.length) return undefined;
     const feeds = [];
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (v.kind === 'array') feeds.push({ input: inputs[i]!, source: v.source, value: v });
-      else if (v.kind === 'tensor' && this.constantSources.has(v.tensor)) feeds.push({ input: inputs[i]!, source: this.constantSources.get(v.tensor)!, value: v });
+      else if (v.kind === 'tensor' && this.constantSources.has(v.tensor))
+        feeds.push({ input: inputs[i]!, source: this.constantSources.get(v.tensor)!, value: v });
       else return undefined;
     }
     return feeds;
@@ -842,7 +896,9 @@ export class KerasRuntime {
   // ---- tensor arithmetic and slicing ----------------------------------------------
 
   tensorOperator(operator: string, left: Value, right: Value, node: Node): Value {
-    const opName = ({ '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '@': 'matmul', '**': 'power' } as Record<string, string>)[operator];
+    const opName = (
+      { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '@': 'matmul', '**': 'power' } as Record<string, string>
+    )[operator];
     if (!opName || opName === 'matmul') return unknown(`tensor operator \`${operator}\` is not modelled`);
     const operands: number[] = [];
     const shapes: Shape[] = [];
@@ -891,13 +947,33 @@ export class KerasRuntime {
     }
     if (container.kind === 'array') return { ...container, shape: result, source: { kind: 'unknown', reason: 'a slice of an array' } };
     const name = this.graph.names.uniquify('get_item');
-    const id = this.graph.addLayer('Operation', name, { name, operator: 'get_item', index: node.childrenForFieldName('subscript').map((n) => n?.text ?? '').join(', ') }, rangeOf(node));
+    const id = this.graph.addLayer(
+      'Operation',
+      name,
+      {
+        name,
+        operator: 'get_item',
+        index: node
+          .childrenForFieldName('subscript')
+          .map((n) => n?.text ?? '')
+          .join(', '),
+      },
+      rangeOf(node),
+    );
     const layer = this.graph.layers[id]!;
     layer.params = 0;
     layer.operation = 'get_item';
     this.states.set(id, { unknownArgs: new Map() });
     const t = this.graph.tensors[container.tensor]!;
-    const call = this.graph.addCall(id, [container.tensor], false, [{ shape: result, dtype: t.dtype }], t.eager, rangeOf(node), this.parent);
+    const call = this.graph.addCall(
+      id,
+      [container.tensor],
+      false,
+      [{ shape: result, dtype: t.dtype }],
+      t.eager,
+      rangeOf(node),
+      this.parent,
+    );
     return { kind: 'tensor', tensor: call.outputs[0]! };
   }
 
@@ -964,7 +1040,9 @@ function checkInputSpec(spec: InputSpec, shape: Shape, index: number, layerName:
     const axis = Number(axisText);
     const dim = shape[axis < 0 ? ndim + axis : axis];
     if (dim !== undefined && isKnown(dim) && dim !== size) {
-      throw new LayerError(`${prefix}: expected axis ${axis} of input shape to have value ${size}, but received input with shape ${formatShape(shape)}`);
+      throw new LayerError(
+        `${prefix}: expected axis ${axis} of input shape to have value ${size}, but received input with shape ${formatShape(shape)}`,
+      );
     }
   }
 }

@@ -30,9 +30,12 @@ export function binaryOperation(operator: string, left: Value, right: Value): Va
   }
   if (isNumeric(left) && isNumeric(right)) return numericOperation(operator, left, right);
   if (left.kind === 'str' && right.kind === 'str' && operator === '+') return { kind: 'str', value: left.value + right.value };
-  if (left.kind === 'str' && right.kind === 'int' && operator === '*') return { kind: 'str', value: left.value.repeat(Math.max(0, right.value)) };
+  if (left.kind === 'str' && right.kind === 'int' && operator === '*')
+    return { kind: 'str', value: left.value.repeat(Math.max(0, right.value)) };
   if ((left.kind === 'list' || left.kind === 'tuple') && left.kind === right.kind && operator === '+') {
-    return left.kind === 'list' ? { kind: 'list', items: [...left.items, ...right.items] } : { kind: 'tuple', items: [...left.items, ...right.items] };
+    return left.kind === 'list'
+      ? { kind: 'list', items: [...left.items, ...right.items] }
+      : { kind: 'tuple', items: [...left.items, ...right.items] };
   }
   if ((left.kind === 'list' || left.kind === 'tuple') && right.kind === 'int' && operator === '*') {
     const items = Array.from({ length: Math.max(0, Math.min(right.value, 100_000)) }, () => left.items).flat();

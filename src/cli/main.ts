@@ -67,9 +67,12 @@ function readSource(file: string): string {
     size = stat.size;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
-  if (size > maxFileBytes) throw new UsageError(`cannot read ${file}: ${(size / 1024 / 1024).toFixed(1)} MiB is more than the 10 MiB a model file may have`);
+  if (size > maxFileBytes)
+    throw new UsageError(`cannot read ${file}: ${(size / 1024 / 1024).toFixed(1)} MiB is more than the 10 MiB a model file may have`);
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {

@@ -55,7 +55,10 @@ export function renderSummary(report: Report): string {
       formatCount(l.params),
       ...(connections ? [l.connectedTo.join(', ') || '-'] : []),
     ]);
-    const total = model.totalParams === null ? '? (a size is not known statically)' : `${formatCount(model.totalParams)} (${readableSize(model.totalParams)})`;
+    const total =
+      model.totalParams === null
+        ? '? (a size is not known statically)'
+        : `${formatCount(model.totalParams)} (${readableSize(model.totalParams)})`;
     const note = model.built ? '' : '\n (not built: call it on a tensor or give the first layer an input shape)';
     return `Model: "${model.name}" (line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${note}`;
   });
@@ -74,7 +77,12 @@ function tensorDescription(t: ReportTensor): string[] {
 export function renderInspect(report: Report): string {
   const rows = report.tensors.map(tensorDescription);
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i]!.length), 0));
-  const lines = rows.map((r) => r.map((c, i) => (i < 5 ? c.padEnd(widths[i]!) : c)).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => (i < 5 ? c.padEnd(widths[i]!) : c))
+      .join('  ')
+      .trimEnd(),
+  );
   const diagnostics = renderDiagnostics(report);
   return `${report.file}\n${lines.map((l) => `  ${l}`).join('\n')}\n${diagnostics ? `\n${diagnostics}` : ''}`;
 }

@@ -10,17 +10,15 @@ export function buildReport(file: string, graph: ModelGraph): Report {
     file,
     models: graph.models.map((id) => reportModel(graph, id)),
     tensors: graph.bindings.flatMap((b) => reportTensor(graph, b) ?? []),
-    diagnostics: graph.diagnostics.map(
-      (d): ReportDiagnostic => ({
-        severity: d.severity,
-        line: d.range.start.line + 1,
-        column: d.range.start.character + 1,
-        endLine: d.range.end.line + 1,
-        endColumn: d.range.end.character + 1,
-        message: d.message,
-        code: d.code,
-      }),
-    ),
+    diagnostics: graph.diagnostics.map((d): ReportDiagnostic => ({
+      severity: d.severity,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      message: d.message,
+      code: d.code,
+    })),
   };
 }
 
@@ -35,7 +33,12 @@ function reportModel(graph: ModelGraph, id: number): ReportModel {
     layers: summary.rows.map((row) => ({
       name: row.name,
       class: row.className,
-      outputShape: row.outputShapes === null ? null : row.outputShapes.length === 1 ? shapeToJson(row.outputShapes[0]!) : row.outputShapes.map(shapeToJson),
+      outputShape:
+        row.outputShapes === null
+          ? null
+          : row.outputShapes.length === 1
+            ? shapeToJson(row.outputShapes[0]!)
+            : row.outputShapes.map(shapeToJson),
       params: row.params,
       connectedTo: row.connectedTo,
     })),

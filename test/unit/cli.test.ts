@@ -53,7 +53,17 @@ describe('tensor-lens CLI', () => {
     );
     assert.deepEqual(model.layers[0], { name: 'conv2d', class: 'Conv2D', outputShape: [1, 30, 30, 32], params: 896, connectedTo: [] });
     const convOut = report.tensors.find((t) => t.name === 'conv_out')!;
-    assert.deepEqual(convOut, { name: 'conv_out', line: 14, column: 9, kind: 'tensor', shape: [1, 30, 30, 32], dtype: 'float32', layer: 'conv2d', layerClass: 'Conv2D', eager: true });
+    assert.deepEqual(convOut, {
+      name: 'conv_out',
+      line: 14,
+      column: 9,
+      kind: 'tensor',
+      shape: [1, 30, 30, 32],
+      dtype: 'float32',
+      layer: 'conv2d',
+      layerClass: 'Conv2D',
+      eager: true,
+    });
     assert.deepEqual(report.diagnostics, []);
   });
 
@@ -63,7 +73,10 @@ describe('tensor-lens CLI', () => {
     writeFileSync(file, 'import keras\nx_train = load()\ninp = keras.Input((x_train.shape[1], None))\n');
     const report = JSON.parse(run('inspect', file, '--json').stdout) as Report;
     assert.deepEqual(report.tensors.find((t) => t.name === 'inp')!.shape, [null, 'x_train.shape[1]', null]);
-    assert.deepEqual(report.diagnostics.map((d) => [d.severity, d.line, d.column, d.message]), [['warning', 2, 11, '"load" is not defined']]);
+    assert.deepEqual(
+      report.diagnostics.map((d) => [d.severity, d.line, d.column, d.message]),
+      [['warning', 2, 11, '"load" is not defined']],
+    );
   });
 
   it('exits 0 on a file with diagnostics', () => {
@@ -82,7 +95,10 @@ describe('tensor-lens CLI', () => {
       [['summary'], 'tensor-lens: summary needs a FILE\n'],
       [['summary', 'no/such/file.py'], 'tensor-lens: cannot read no/such/file.py: no such file\n'],
       [['inspect', 'examples'], 'tensor-lens: cannot read examples: it is a directory\n'],
-      [['summary', 'x.py', '--bogus'], "tensor-lens: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"\n"],
+      [
+        ['summary', 'x.py', '--bogus'],
+        "tensor-lens: Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--bogus\"\n",
+      ],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = run(...args);
@@ -94,6 +110,9 @@ describe('tensor-lens CLI', () => {
 
   it('--help and --version', () => {
     assert.match(run('--help').stdout, /^Usage: tensor-lens <command> FILE \[--json\]/);
-    assert.equal(run('--version').stdout.trim(), JSON.parse(spawnSync('cat', ['package.json'], { cwd: root, encoding: 'utf8' }).stdout).version);
+    assert.equal(
+      run('--version').stdout.trim(),
+      JSON.parse(spawnSync('cat', ['package.json'], { cwd: root, encoding: 'utf8' }).stdout).version,
+    );
   });
 });

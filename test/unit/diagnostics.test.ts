@@ -28,27 +28,39 @@ s = layers.Add()([a, b])`);
     const d = await only(`a = keras.Input((4, 5))
 b = keras.Input((3, 5))
 c = layers.Concatenate()([a, b])`);
-    assert.equal(d.message, 'A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[(None, 4, 5), (None, 3, 5)]');
+    assert.equal(
+      d.message,
+      'A `Concatenate` layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[(None, 4, 5), (None, 3, 5)]',
+    );
   });
 
   it('Conv2D on the wrong rank', async () => {
     const d = await only(`x = keras.Input((10,))
 y = layers.Conv2D(8, 3)(x)`);
-    assert.equal(d.message, "Input 0 of layer 'conv2d' is incompatible with the layer: expected min_ndim=4, found ndim=2. Full shape received: (None, 10)");
+    assert.equal(
+      d.message,
+      "Input 0 of layer 'conv2d' is incompatible with the layer: expected min_ndim=4, found ndim=2. Full shape received: (None, 10)",
+    );
     assert.equal(where(d), '4:5-4:27');
   });
 
   it('Dense on a rank-1 tensor', async () => {
     const d = await only(`x = keras.Input(shape=(), name="scalar")
 y = layers.Dense(3)(x)`);
-    assert.equal(d.message, "Input 0 of layer 'dense' is incompatible with the layer: expected min_ndim=2, found ndim=1. Full shape received: (None,)");
+    assert.equal(
+      d.message,
+      "Input 0 of layer 'dense' is incompatible with the layer: expected min_ndim=2, found ndim=1. Full shape received: (None,)",
+    );
   });
 
   it('a shared layer called on a different size', async () => {
     const d = await only(`shared = layers.Dense(4)
 a = shared(keras.Input((8,)))
 b = shared(keras.Input((6,)))`);
-    assert.equal(d.message, "Input 0 of layer 'dense' is incompatible with the layer: expected axis -1 of input shape to have value 8, but received input with shape (None, 6)");
+    assert.equal(
+      d.message,
+      "Input 0 of layer 'dense' is incompatible with the layer: expected axis -1 of input shape to have value 8, but received input with shape (None, 6)",
+    );
     assert.equal(where(d), '5:5-5:30');
   });
 

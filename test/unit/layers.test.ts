@@ -28,7 +28,10 @@ describe('layers', () => {
       if (outputs.length === 1) assert.equal(shapeOf(a, 'y'), format(outputs[0]!));
       else {
         const call = a.calls.find((k) => a.layers[k.layer]!.name === a.layers.at(-1)!.name)!;
-        assert.deepEqual(call.outputs.map((t) => format(a.tensors[t]!.shape as (number | null)[])), outputs.map(format));
+        assert.deepEqual(
+          call.outputs.map((t) => format(a.tensors[t]!.shape as (number | null)[])),
+          outputs.map(format),
+        );
         assert.equal(binding, undefined, 'a list of tensors is not one binding');
       }
       const layer = a.layers.filter((l) => l.className !== 'InputLayer').at(-1)!;
@@ -47,7 +50,10 @@ describe('layers', () => {
       ZeroPadding2D Cropping1D Cropping2D UpSampling1D UpSampling2D Rescaling Resizing`.split(/\s+/);
     const missing = required.filter((c) => c !== 'InputLayer' && !tested.has(c));
     assert.deepEqual(missing, []);
-    assert.deepEqual(required.filter((c) => !knownLayerClasses().includes(c)), []);
+    assert.deepEqual(
+      required.filter((c) => !knownLayerClasses().includes(c)),
+      [],
+    );
   });
 
   it('the functional helpers make the same layers: add, concatenate, dot, …', async () => {
@@ -63,7 +69,12 @@ m = layers.maximum([a, b])`);
     assert.equal(shapeOf(a, 'c'), `(None, ${4 + 4}, 6)`);
     assert.equal(shapeOf(a, 'd'), '(None, 4, 4)');
     assert.equal(shapeOf(a, 'm'), '(None, 4, 6)');
-    assert.deepEqual(a.layers.map((l) => `${l.name} (${l.className})`).slice(2), ['add (Add)', 'concatenate (Concatenate)', 'dot (Dot)', 'maximum (Maximum)']);
+    assert.deepEqual(a.layers.map((l) => `${l.name} (${l.className})`).slice(2), [
+      'add (Add)',
+      'concatenate (Concatenate)',
+      'dot (Dot)',
+      'maximum (Maximum)',
+    ]);
   });
 
   it('LSTM with return_state unpacks into output and states', async () => {
@@ -91,6 +102,9 @@ e = x[..., None]`);
     assert.equal(shapeOf(a, 'tail'), `(None, ${10 - 2}, ${8 / 2})`);
     assert.equal(shapeOf(a, 'e'), '(None, 10, 8, 1)');
     // Keras names operations like layers: x + y is the operation "add".
-    assert.deepEqual(a.layers.filter((l) => l.operation).map((l) => l.name), ['add', 'multiply', 'get_item', 'get_item_1', 'get_item_2']);
+    assert.deepEqual(
+      a.layers.filter((l) => l.operation).map((l) => l.name),
+      ['add', 'multiply', 'get_item', 'get_item_1', 'get_item_2'],
+    );
   });
 });

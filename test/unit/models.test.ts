@@ -12,11 +12,20 @@ describe('models', () => {
   describe('the shared-and-nested fixture', () => {
     it('builds each Sequential the way it was written', async () => {
       const a = await analyze(fixture('models_shared_nested.py'));
-      assert.deepEqual(summaryRows(modelNamed(a, 'sequential')), [`dense (Dense) (None, 4) ${dense(8, 4)}`, `dense_1 (Dense) (None, 2) ${dense(4, 2)}`]);
+      assert.deepEqual(summaryRows(modelNamed(a, 'sequential')), [
+        `dense (Dense) (None, 4) ${dense(8, 4)}`,
+        `dense_1 (Dense) (None, 2) ${dense(4, 2)}`,
+      ]);
       // input_shape= on the first layer of an .add() chain.
-      assert.deepEqual(summaryRows(modelNamed(a, 'sequential_1')), [`dense_2 (Dense) (None, 5) ${dense(3, 5)}`, `dense_3 (Dense) (None, 1) ${dense(5, 1)}`]);
+      assert.deepEqual(summaryRows(modelNamed(a, 'sequential_1')), [
+        `dense_2 (Dense) (None, 5) ${dense(3, 5)}`,
+        `dense_3 (Dense) (None, 1) ${dense(5, 1)}`,
+      ]);
       // model.build((None, 10)).
-      assert.deepEqual(summaryRows(modelNamed(a, 'sequential_2')), [`dense_4 (Dense) (None, 6) ${dense(10, 6)}`, `dense_5 (Dense) (None, 2) ${dense(6, 2)}`]);
+      assert.deepEqual(summaryRows(modelNamed(a, 'sequential_2')), [
+        `dense_4 (Dense) (None, 6) ${dense(10, 6)}`,
+        `dense_5 (Dense) (None, 2) ${dense(6, 2)}`,
+      ]);
       // Never given an input: unbuilt, like Keras.
       const unbuilt = modelNamed(a, 'sequential_3');
       assert.equal(unbuilt.built, false);
@@ -105,7 +114,9 @@ o0 = model.outputs[0]`);
 from keras import layers
 s = keras.Sequential([keras.Input((5,)), layers.Dense(2)])
 y = s(keras.Input((4,)))`);
-    assert.deepEqual(messages(a, 'error'), ["Input 0 of layer 'sequential' is incompatible with the layer: expected shape=(None, 5), found shape=(None, 4)"]);
+    assert.deepEqual(messages(a, 'error'), [
+      "Input 0 of layer 'sequential' is incompatible with the layer: expected shape=(None, 5), found shape=(None, 4)",
+    ]);
     assert.match(shapeOf(a, 'y'), /^unknown: /);
   });
 
@@ -144,7 +155,10 @@ y = net(inp)`);
     assert.equal(shapeOf(a, 'y'), '(None, 1)');
     const summary = modelNamed(a, 'net');
     // Scale: its own 4×6 + 6 weights, plus its Dense(6) on 4 features.
-    assert.deepEqual(summary.rows.map((r) => `${r.name} ${r.params}`), [`scale ${4 * 6 + 6 + dense(4, 6)}`, `dense_1 ${dense(6, 1)}`]);
+    assert.deepEqual(
+      summary.rows.map((r) => `${r.name} ${r.params}`),
+      [`scale ${4 * 6 + 6 + dense(4, 6)}`, `dense_1 ${dense(6, 1)}`],
+    );
     assert.equal(summary.totalParams, 4 * 6 + 6 + dense(4, 6) + dense(6, 1));
   });
 
@@ -154,6 +168,36 @@ d1 = keras.layers.Dense(1)
 keras.backend.clear_session()
 d2 = keras.layers.Dense(1)
 d3 = keras.layers.Dense(1)`);
-    assert.deepEqual(a.layers.map((l) => l.name), ['dense', 'dense', 'dense_1']);
+    assert.deepEqual(
+      a.layers.map((l) => l.name),
+      ['dense', 'dense', 'dense_1'],
+    );
+  });
+});
+
+describe('a generated ResNet of about 1,000 layers (the benchmark file)', () => {
+  it('has Keras’s layer count, final shape and parameter count', async () => {
+    const { layerCount, resnetSource, thousandLayers } = await import('../fixtures/resnet-source.js');
+    const a = await analyze(resnetSource(thousandLayers));
+    assert.deepEqual(a.diagnostics, []);
+    const model = modelNamed(a, 'resnet_generated');
+    assert.equal(model.rows.length, layerCount(thousandLayers));
+    // 224 → stride-2 stem conv → 112 → stride-2 max pool → 56, then stages 2–4 halve it: 28, 14, 7.
+    const conv = (k: number, cin: number, cout: number): number => k * k * cin * cout;
+    const bn = (c: number): number => 4 * c;
+    let params = conv(7, 3, 64) + bn(64);
+    let channels = 64;
+    for (const filters of thousandLayers.stageFilters) {
+      for (let block = 0; block < thousandLayers.blocksPerStage; block++) {
+        params += conv(3, channels, filters) + bn(filters) + conv(3, filters, filters) + bn(filters);
+        if (block === 0 && channels !== filters) params += conv(1, channels, filters) + bn(filters);
+        channels = filters;
+      }
+    }
+    params += 512 * 1000 + 1000;
+    assert.equal(model.totalParams, params);
+    const relu = model.rows.filter((r) => r.className === 'ReLU').at(-1)!;
+    assert.deepEqual(relu.outputShapes, [[null, 7, 7, 512]]);
+    assert.deepEqual(model.rows.at(-1)!.outputShapes, [[null, 1000]]);
   });
 });

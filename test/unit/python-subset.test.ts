@@ -19,7 +19,10 @@ a2 = block(a1, units=3, scale=5)`);
     assert.equal(shapeOf(a, 'a1'), `(None, ${4 * 2})`);
     assert.equal(shapeOf(a, 'a2'), `(None, ${3 * 5})`);
     // `y` inside the helper is bound once per call site.
-    assert.deepEqual(bindingsOf(a, 'y').map((b) => describeBinding(a, b)), ['(None, 8)', '(None, 15)']);
+    assert.deepEqual(
+      bindingsOf(a, 'y').map((b) => describeBinding(a, b)),
+      ['(None, 8)', '(None, 15)'],
+    );
   });
 
   it('runs for loops over literals, range() and zip/enumerate', async () => {
@@ -56,7 +59,10 @@ else:
     z = layers.Dense(5)(inp)`);
     assert.equal(shapeOf(a, 'y'), '(None, 7)');
     // Both branches analysed (each line has a binding); afterwards z is unknown.
-    assert.deepEqual(bindingsOf(a, 'z').map((b) => describeBinding(a, b)), ['(None, 3)', '(None, 5)']);
+    assert.deepEqual(
+      bindingsOf(a, 'z').map((b) => describeBinding(a, b)),
+      ['(None, 3)', '(None, 5)'],
+    );
     assert.equal(bindingsOf(a, 'y').length, 1);
   });
 

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { defaultLimits } from '../../src/analysis/interpreter.js';
 import { analyze, analyzer, fixturesDirectory, shapeOf } from './helpers/analysis.js';
 
-
 const examplesDirectory = join(import.meta.dirname, '..', '..', 'examples');
 
 function pythonFiles(directory: string): [string, string][] {
@@ -49,7 +48,18 @@ z = layers.Dense(4)(y)`);
   });
 
   it('survives garbage', async () => {
-    const garbage = ['\u0000\u0001\u0002', '))))(((([[[{{{', 'def def def', 'class', 'x = = = 3', '\t\t  \n\n\t', '"""unterminated', 'é = "日本"\nx = é', 'lambda: lambda: lambda', '@@@\n@decorator\n'];
+    const garbage = [
+      '\u0000\u0001\u0002',
+      '))))(((([[[{{{',
+      'def def def',
+      'class',
+      'x = = = 3',
+      '\t\t  \n\n\t',
+      '"""unterminated',
+      'é = "日本"\nx = é',
+      'lambda: lambda: lambda',
+      '@@@\n@decorator\n',
+    ];
     for (const text of garbage) await analyze(text);
     let random = 12345;
     const next = (): number => (random = (random * 1103515245 + 12345) % 2 ** 31);
@@ -90,7 +100,9 @@ z = layers.Reshape((-1,))(y)`);
     assert.equal(shapeOf(shortSum, 'd'), '(None, 100)');
     const longSum = await analyze(dense(Array.from({ length: 5000 }, () => '1').join(' + ')));
     assert.match(shapeOf(longSum, 'd'), /^unknown: /);
-    const nestedBlocks = await analyze(Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}if True:`).join('\n') + `\n${' '.repeat(3000)}pass`);
+    const nestedBlocks = await analyze(
+      Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}if True:`).join('\n') + `\n${' '.repeat(3000)}pass`,
+    );
     assert.ok(nestedBlocks.diagnostics.every((d) => d.code === 'analysis-limit'));
   });
 });

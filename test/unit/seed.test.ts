@@ -87,7 +87,10 @@ describe('seed method 3: subclassed model called eagerly', () => {
     const a = await analyze(fixture('seed_method3_subclassing.py'));
     const summary = modelNamed(a, 'custom_model');
     assert.equal(summary.className, 'CustomModel');
-    assert.deepEqual(summary.rows.map((r) => `${r.name} ${r.params}`), [`conv2d ${conv.params}`, `dense ${32 * 10 + 10}`]);
+    assert.deepEqual(
+      summary.rows.map((r) => `${r.name} ${r.params}`),
+      [`conv2d ${conv.params}`, `dense ${32 * 10 + 10}`],
+    );
     assert.equal(summary.totalParams, conv.params + 32 * 10 + 10);
   });
 });

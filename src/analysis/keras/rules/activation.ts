@@ -7,7 +7,13 @@ import { shapePreserving } from './core.js';
 
 const prelu: LayerRule = {
   compute(config, [input]) {
-    const shared = new Set(Array.isArray(config['shared_axes']) ? (config['shared_axes'] as number[]) : typeof config['shared_axes'] === 'number' ? [config['shared_axes']] : []);
+    const shared = new Set(
+      Array.isArray(config['shared_axes'])
+        ? (config['shared_axes'] as number[])
+        : typeof config['shared_axes'] === 'number'
+          ? [config['shared_axes']]
+          : [],
+    );
     let params: number | null = 1;
     input!.slice(1).forEach((dim, i) => {
       if (shared.has(i + 1) || params === null) return;

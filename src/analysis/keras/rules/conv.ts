@@ -48,7 +48,9 @@ function convolution(rank: number, kind: Kind): LayerRule {
       const padding = str(config, 'padding');
       const { channelAxis, channels, spatial } = geometry(config, input!);
       if (channels === null) {
-        throw new LayerError(`The channel dimension of the inputs should be defined. The input_shape received is ${formatShape(input!)}, where axis ${channelAxis} (0-based) is the channel dimension, which found to be \`None\`.`);
+        throw new LayerError(
+          `The channel dimension of the inputs should be defined. The input_shape received is ${formatShape(input!)}, where axis ${channelAxis} (0-based) is the channel dimension, which found to be \`None\`.`,
+        );
       }
       const bias = bool(config, 'use_bias');
       const inChannels = isKnown(channels) ? channels : null;
@@ -57,8 +59,11 @@ function convolution(rank: number, kind: Kind): LayerRule {
       let params: number | null;
       if (kind === 'transpose') {
         const filters = int(config, 'filters');
-        const outputPadding = config['output_padding'] === null || config['output_padding'] === undefined ? null : intTuple(config, 'output_padding', rank);
-        outSpatial = spatial.map((n, i) => deconvLength(n, kernel[i]!, strides[i]!, padding, outputPadding ? outputPadding[i]! : null, dilation[i]!));
+        const outputPadding =
+          config['output_padding'] === null || config['output_padding'] === undefined ? null : intTuple(config, 'output_padding', rank);
+        outSpatial = spatial.map((n, i) =>
+          deconvLength(n, kernel[i]!, strides[i]!, padding, outputPadding ? outputPadding[i]! : null, dilation[i]!),
+        );
         outChannels = filters;
         params = inChannels === null ? null : product(kernel) * filters * inChannels + (bias ? filters : 0);
       } else {
@@ -68,7 +73,9 @@ function convolution(rank: number, kind: Kind): LayerRule {
           const filters = int(config, 'filters');
           const groups = int(config, 'groups');
           if (inChannels !== null && inChannels % groups !== 0) {
-            throw new LayerError(`The number of input channels must be evenly divisible by the number of groups. Received groups=${groups}, but the input has ${inChannels} channels (full input shape is ${formatShape(input!)}).`);
+            throw new LayerError(
+              `The number of input channels must be evenly divisible by the number of groups. Received groups=${groups}, but the input has ${inChannels} channels (full input shape is ${formatShape(input!)}).`,
+            );
           }
           outChannels = filters;
           params = inChannels === null ? null : product(kernel) * (inChannels / groups) * filters + (bias ? filters : 0);

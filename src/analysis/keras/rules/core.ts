@@ -10,7 +10,9 @@ const dense: LayerRule = {
     const units = sizeArgument(config, 'units');
     const inputDim = input!.at(-1)!;
     if (inputDim === null) {
-      throw new LayerError(`The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatShape(input!)}`);
+      throw new LayerError(
+        `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatShape(input!)}`,
+      );
     }
     const params = isKnown(inputDim) && isKnown(units) ? inputDim * units + (bool(config, 'use_bias') ? units : 0) : null;
     return {

@@ -17,7 +17,8 @@ function elementwise(a: Shape, b: Shape): Shape {
     if (i === null || j === null) out.push(null);
     else if (i === 1) out.push(j);
     else if (j === 1) out.push(i);
-    else if (!sameDim(i, j) && isKnown(i) && isKnown(j)) throw new LayerError(`Inputs have incompatible shapes. Received shapes ${formatShape(a)} and ${formatShape(b)}`);
+    else if (!sameDim(i, j) && isKnown(i) && isKnown(j))
+      throw new LayerError(`Inputs have incompatible shapes. Received shapes ${formatShape(a)} and ${formatShape(b)}`);
     else out.push(sameDim(i, j) ? i : null);
   });
   return out;
@@ -63,7 +64,8 @@ const concatenate: LayerRule = {
 
 function dotAxes(config: LayerConfig, a: Shape, b: Shape): [number, number] {
   const value = config['axes'];
-  if (typeof value === 'number') return value < 0 ? [((value % a.length) + a.length) % a.length, ((value % b.length) + b.length) % b.length] : [value, value];
+  if (typeof value === 'number')
+    return value < 0 ? [((value % a.length) + a.length) % a.length, ((value % b.length) + b.length) % b.length] : [value, value];
   if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number')) {
     const [x, y] = value as number[];
     return [x! < 0 ? x! + a.length : x!, y! < 0 ? y! + b.length : y!];
@@ -74,12 +76,15 @@ function dotAxes(config: LayerConfig, a: Shape, b: Shape): [number, number] {
 const dot: LayerRule = {
   listInput: true,
   compute(config, inputs) {
-    if (inputs.length !== 2) throw new LayerError(`A \`Dot\` layer should be called on a list of 2 inputs. Received: input_shape=${pythonList(inputs)}`);
+    if (inputs.length !== 2)
+      throw new LayerError(`A \`Dot\` layer should be called on a list of 2 inputs. Received: input_shape=${pythonList(inputs)}`);
     const [a, b] = inputs as [Shape, Shape];
     const [x, y] = dotAxes(config, a, b);
     const [da, db] = [a[x], b[y]];
     if (da === undefined || db === undefined || (isKnown(da) && isKnown(db) && da !== db)) {
-      throw new LayerError(`Incompatible input shapes: axis values ${da ?? '?'} (at axis ${x}) != ${db ?? '?'} (at axis ${y}). Full input shapes: ${formatShape(a)}, ${formatShape(b)}`);
+      throw new LayerError(
+        `Incompatible input shapes: axis values ${da ?? '?'} (at axis ${x}) != ${db ?? '?'} (at axis ${y}). Full input shapes: ${formatShape(a)}, ${formatShape(b)}`,
+      );
     }
     const out = [...a.filter((_, i) => i !== x), ...b.filter((_, i) => i !== y).slice(1)];
     return { outputs: [out.length === 1 ? [...out, 1] : out], params: 0 };

@@ -11,7 +11,12 @@ function pooling(rank: number): LayerRule {
     normalize(config) {
       const pool = intTuple(config, 'pool_size', rank);
       const strides = config['strides'] === null || config['strides'] === undefined ? pool : intTuple(config, 'strides', rank);
-      return { ...config, pool_size: pool, strides, padding: typeof config['padding'] === 'string' ? config['padding'].toLowerCase() : config['padding']! };
+      return {
+        ...config,
+        pool_size: pool,
+        strides,
+        padding: typeof config['padding'] === 'string' ? config['padding'].toLowerCase() : config['padding']!,
+      };
     },
     compute(config, [input]) {
       const pool = intTuple(config, 'pool_size', rank);

@@ -13,7 +13,9 @@ const flatten: LayerRule = {
     const size = rest.length === 0 ? 1 : knownSize(rest);
     const warnings =
       size === null && rest.some((d) => d === null)
-        ? [`Flatten of a tensor with an unknown dimension ${formatShape(input!)}: the flattened size is unknown, so a Dense layer after it cannot be built.`]
+        ? [
+            `Flatten of a tensor with an unknown dimension ${formatShape(input!)}: the flattened size is unknown, so a Dense layer after it cannot be built.`,
+          ]
         : [];
     return { outputs: [[input![0]!, size]], params: 0, warnings };
   },
@@ -26,11 +28,15 @@ const reshape: LayerRule = {
     const inner = input!.slice(1);
     const text = `input_shape=${formatShape(inner)}, target_shape=${formatShape(target)}`;
     const unknowns = target.filter((d) => d === -1).length;
-    if (unknowns > 1) throw new LayerError(`There must be at most one unknown dimension (-1) in target_shape. Received: target_shape=${formatShape(target)}`);
+    if (unknowns > 1)
+      throw new LayerError(
+        `There must be at most one unknown dimension (-1) in target_shape. Received: target_shape=${formatShape(target)}`,
+      );
     const size = knownSize(inner);
     if (size === null) return { outputs: [[input![0]!, ...target.map((d) => (d === -1 ? null : d))]], params: 0 };
     if (unknowns === 0) {
-      if (size !== target.reduce((a, b) => a * b, 1)) throw new LayerError(`The total size of the tensor must be unchanged. Received: ${text}`);
+      if (size !== target.reduce((a, b) => a * b, 1))
+        throw new LayerError(`The total size of the tensor must be unchanged. Received: ${text}`);
       return { outputs: [[input![0]!, ...target]], params: 0 };
     }
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);

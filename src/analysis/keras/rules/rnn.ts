@@ -62,7 +62,9 @@ const timeDistributed: LayerRule = {
     if (!layer || typeof layer !== 'object') throw new LayerError('TimeDistributed needs a layer to wrap. Received: layer=None');
     const inner = context.inner(layer, [[input![0]!, ...input!.slice(2)]]);
     if (inner.outputs.length !== 1) {
-      throw new LayerError(`TimeDistributed only supports layers with one output. Received: ${layer.class_name} with ${inner.outputs.length} outputs for input_shape=${formatShape(input!)}`);
+      throw new LayerError(
+        `TimeDistributed only supports layers with one output. Received: ${layer.class_name} with ${inner.outputs.length} outputs for input_shape=${formatShape(input!)}`,
+      );
     }
     return { outputs: [[input![0]!, input![1]!, ...inner.outputs[0]!.slice(1)]], params: inner.params };
   },

@@ -42,9 +42,7 @@ export function intTuple(config: LayerConfig, key: string, n: number): number[] 
   if (Array.isArray(value) && value.length === n && value.every((v) => typeof v === 'number' && Number.isInteger(v))) {
     return value as number[];
   }
-  throw new LayerError(
-    `The \`${key}\` argument must be a tuple of ${n} integers. Received ${key}=${pythonRepr(value)}`,
-  );
+  throw new LayerError(`The \`${key}\` argument must be a tuple of ${n} integers. Received ${key}=${pythonRepr(value)}`);
 }
 
 /** `data_format` resolved to whether channels come last (Keras default "channels_last"). */
@@ -86,5 +84,7 @@ export function pythonRepr(value: JsonValue | undefined): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) return value.length === 1 ? `(${pythonRepr(value[0])},)` : `(${value.map(pythonRepr).join(', ')})`;
-  return `{${Object.entries(value).map(([k, v]) => `'${k}': ${pythonRepr(v)}`).join(', ')}}`;
+  return `{${Object.entries(value)
+    .map(([k, v]) => `'${k}': ${pythonRepr(v)}`)
+    .join(', ')}}`;
 }
