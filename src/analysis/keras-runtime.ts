@@ -11,7 +11,7 @@ import { LayerError, type InputSpec, type LayerConfig, type LayerOutput, type Ru
 import { pythonRepr } from './keras/rules/util.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './builtins.js';
-import { broadcastShapes, sliceShape } from './tensor-ops.js';
+import { broadcastShapes, indexToJson, sliceShape } from './tensor-ops.js';
 import { type Arguments, type CallSite, int, isSequence, none, type PythonObject, str, tuple, unknown, type Value } from './values.js';
 
 interface LayerState {
@@ -918,16 +918,28 @@ export class KerasRuntime {
       this.graph.report('error', range, error.message, 'shape-error');
       return { kind: 'unknown', reason: error.message, reported: true };
     }
-    const name = this.graph.names.uniquify(opName);
-    const config: Record<string, JsonValue> = { name, operator: opName };
+    const config: Record<string, JsonValue> = {};
     if (left.kind !== 'tensor') config['left_constant'] = (left as { value: number }).value;
     if (right.kind !== 'tensor') config['right_constant'] = (right as { value: number }).value;
-    const id = this.graph.addLayer('Operation', name, config, range);
+    const dtype = this.graph.tensors[operands[0]!]!.dtype;
+    return this.addOperation(opName, config, operands, shape, dtype, range);
+  }
+
+  /** A tensor operation written in Python: a graph node Keras names like a layer, in no model's layer list. */
+  private addOperation(
+    operator: string,
+    extra: Record<string, JsonValue>,
+    operands: number[],
+    shape: Shape,
+    dtype: string,
+    range: SourceRange,
+  ): Value {
+    const name = this.graph.names.uniquify(operator);
+    const id = this.graph.addLayer('Operation', name, { name, operator, ...extra }, range);
     const layer = this.graph.layers[id]!;
     layer.params = 0;
-    layer.operation = opName;
+    layer.operation = operator;
     this.states.set(id, { unknownArgs: new Map() });
-    const dtype = this.graph.tensors[operands[0]!]!.dtype;
     const eager = operands.some((t) => this.graph.tensors[t]!.eager);
     const call = this.graph.addCall(id, operands, false, [{ shape, dtype }], eager, range, this.parent);
     return { kind: 'tensor', tensor: call.outputs[0]! };
@@ -946,35 +958,8 @@ export class KerasRuntime {
       return { kind: 'unknown', reason: error.message, reported: true };
     }
     if (container.kind === 'array') return { ...container, shape: result, source: { kind: 'unknown', reason: 'a slice of an array' } };
-    const name = this.graph.names.uniquify('get_item');
-    const id = this.graph.addLayer(
-      'Operation',
-      name,
-      {
-        name,
-        operator: 'get_item',
-        index: node
-          .childrenForFieldName('subscript')
-          .map((n) => n?.text ?? '')
-          .join(', '),
-      },
-      rangeOf(node),
-    );
-    const layer = this.graph.layers[id]!;
-    layer.params = 0;
-    layer.operation = 'get_item';
-    this.states.set(id, { unknownArgs: new Map() });
     const t = this.graph.tensors[container.tensor]!;
-    const call = this.graph.addCall(
-      id,
-      [container.tensor],
-      false,
-      [{ shape: result, dtype: t.dtype }],
-      t.eager,
-      rangeOf(node),
-      this.parent,
-    );
-    return { kind: 'tensor', tensor: call.outputs[0]! };
+    return this.addOperation('get_item', { index: indexToJson(index) }, [container.tensor], result, t.dtype, rangeOf(node));
   }
 
   clearSession(): Value {

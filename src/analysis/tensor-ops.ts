@@ -3,6 +3,7 @@
 
 import { formatShape, isKnown, sameDim, type Dim, type Shape } from '../graph/shape.js';
 import { LayerError } from './keras/rule.js';
+import type { JsonValue } from '../graph/ir.js';
 import type { Value } from './values.js';
 
 /** NumPy broadcasting, with the wording of Keras's `broadcast_shapes`. */
@@ -69,4 +70,24 @@ function sliceLength(dim: Dim, slice: Extract<Value, { kind: 'slice' }>): Dim {
   const from = clamp(start ?? dim - 1, -1, dim - 1);
   const to = stop === undefined ? -1 : clamp(stop, -1, dim - 1);
   return Math.max(0, Math.ceil((from - to) / -step));
+}
+
+/**
+ * An index as data the evaluator can apply: `{"int": 0}`, `{"slice": [start, stop, step]}`
+ * (null for an omitted part), `"newaxis"`, `"ellipsis"`; null when a part is not known.
+ */
+export function indexToJson(indices: readonly Value[]): JsonValue {
+  const part = (v: Value): number | null | undefined => (v.kind === 'none' ? null : v.kind === 'int' ? v.value : undefined);
+  const out: JsonValue[] = [];
+  for (const index of indices) {
+    if (index.kind === 'ellipsis') out.push('ellipsis');
+    else if (index.kind === 'none') out.push('newaxis');
+    else if (index.kind === 'int') out.push({ int: index.value });
+    else if (index.kind === 'slice') {
+      const parts = [part(index.start), part(index.stop), part(index.step)];
+      if (parts.some((p) => p === undefined)) return null;
+      out.push({ slice: parts as (number | null)[] });
+    } else return null;
+  }
+  return out;
 }
