@@ -2,6 +2,7 @@
 // bindings and diagnostics, with Keras's naming and Keras's layer order.
 
 import type {
+  ArraySource,
   Binding,
   BoundValue,
   Diagnostic,
@@ -25,9 +26,9 @@ export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   readonly names = new NameCounter();
 
-  addTensor(shape: Shape, dtype: string, eager: boolean, producer?: { call: number; index: number }): number {
+  addTensor(shape: Shape, dtype: string, eager: boolean, producer?: { call: number; index: number }, constant?: ArraySource): number {
     const id = this.tensors.length;
-    this.tensors.push(producer ? { id, shape, dtype, eager, producer } : { id, shape, dtype, eager });
+    this.tensors.push({ id, shape, dtype, eager, ...(producer ? { producer } : {}), ...(constant ? { constant } : {}) });
     return id;
   }
 

@@ -31,8 +31,6 @@ const symbolicTensorError =
 
 export class KerasRuntime {
   private readonly states = new Map<number, LayerState>();
-  /** Where the numbers of constant (eager) tensors come from, for `.numpy()` and `predict`. */
-  private readonly constantSources = new Map<number, ArraySource>();
   private readonly parents: (number | undefined)[] = [undefined];
 
   constructor(private readonly interpreter: Interpreter) {}
@@ -287,9 +285,7 @@ export class KerasRuntime {
   }
 
   constantTensor(shape: Shape, dtype: string, source: ArraySource): Value {
-    const id = this.graph.addTensor(shape, dtype, true);
-    this.constantSources.set(id, source);
-    return { kind: 'tensor', tensor: id };
+    return { kind: 'tensor', tensor: this.graph.addTensor(shape, dtype, true, undefined, source) };
   }
 
   functionalHelper(className: string, args: Arguments, site: CallSite): Value {
@@ -812,8 +808,8 @@ export class KerasRuntime {
     const visit = (tensor: number): void => {
       if (seen.has(tensor)) return;
       seen.add(tensor);
-      const source = this.constantSources.get(tensor);
-      if (source) feeds.push({ input: tensor, source });
+      const node = this.graph.tensors[tensor]!;
+      if (node.constant) feeds.push({ input: tensor, shape: node.shape, source: node.constant });
       const producer = this.graph.tensors[tensor]!.producer;
       if (producer) for (const input of this.graph.calls[producer.call]!.inputs) visit(input);
     };
@@ -833,17 +829,7 @@ export class KerasRuntime {
   callKFunction(fn: Extract<Value, { kind: 'kfunction' }>, args: Arguments, _site: CallSite): Value {
     const feeds = this.arrayFeeds(fn.inputs, args.positional[0]);
     if (!feeds) return unknown('the arrays fed to this function are not known');
-    const batch = feeds[0] ? this.arrayShape(feeds[0].value)[0] : null;
-    return {
-      kind: 'list',
-      items: fn.outputs.map((t) =>
-        this.evaluationArray(
-          t,
-          batch ?? null,
-          feeds.map((f) => ({ input: f.input, source: f.source })),
-        ),
-      ),
-    };
+    return { kind: 'list', items: fn.outputs.map((t) => this.evaluationArray(t, feeds)) };
   }
 
   private predict(modelId: number, args: Arguments, _site: CallSite): Value {
@@ -851,44 +837,31 @@ export class KerasRuntime {
     if (!model.built) return unknown(`model '${this.graph.layers[modelId]!.name}' is not built`);
     const feeds = this.arrayFeeds(model.inputs, args.positional[0] ?? args.keywords.get('x'));
     if (!feeds) return unknown('the data given to predict() is not known');
-    const batch = feeds[0] ? this.arrayShape(feeds[0].value)[0] : null;
-    const arrays = model.outputs.map((t) =>
-      this.evaluationArray(
-        t,
-        batch ?? null,
-        feeds.map((f) => ({ input: f.input, source: f.source })),
-      ),
-    );
+    const arrays = model.outputs.map((t) => this.evaluationArray(t, feeds));
     return arrays.length === 1 ? arrays[0]! : { kind: 'list', items: arrays };
   }
 
-  private arrayFeeds(
-    inputs: readonly number[],
-    given: Value | undefined,
-  ): { input: number; source: ArraySource; value: Value }[] | undefined {
+  /** The arrays (or constant tensors) given for each input, with where their numbers come from. */
+  private arrayFeeds(inputs: readonly number[], given: Value | undefined): ArrayFeed[] | undefined {
     if (!given) return undefined;
     const values =
       inputs.length > 1 && isSequence(given) ? given.items : isSequence(given) && given.items.length === 1 ? given.items : [given];
     if (values.length !== inputs.length) return undefined;
-    const feeds = [];
+    const feeds: ArrayFeed[] = [];
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (v.kind === 'array') feeds.push({ input: inputs[i]!, source: v.source, value: v });
-      else if (v.kind === 'tensor' && this.constantSources.has(v.tensor))
-        feeds.push({ input: inputs[i]!, source: this.constantSources.get(v.tensor)!, value: v });
+      const constant = v.kind === 'tensor' ? this.graph.tensors[v.tensor]! : undefined;
+      if (v.kind === 'array') feeds.push({ input: inputs[i]!, shape: v.shape, source: v.source });
+      else if (constant?.constant) feeds.push({ input: inputs[i]!, shape: constant.shape, source: constant.constant });
       else return undefined;
     }
     return feeds;
   }
 
-  private arrayShape(value: Value): Shape {
-    if (value.kind === 'array') return value.shape;
-    if (value.kind === 'tensor') return this.graph.tensors[value.tensor]!.shape;
-    return [];
-  }
-
-  private evaluationArray(tensor: number, batch: Dim, feeds: ArrayFeed[]): Value {
+  /** The array `predict`/`K.function` return for a tensor: its shape with the batch of the arrays fed. */
+  private evaluationArray(tensor: number, feeds: ArrayFeed[]): Value {
     const t = this.graph.tensors[tensor]!;
+    const batch = feeds[0]?.shape[0] ?? null;
     const shape = t.shape.map((d, i) => (i === 0 && d === null ? batch : d));
     return { kind: 'array', shape, dtype: t.dtype, source: { kind: 'evaluation', tensors: [tensor], feeds } };
   }

@@ -25,6 +25,8 @@ export interface TensorNode {
   readonly producer?: { readonly call: number; readonly index: number };
   /** True for an eager tensor (a layer applied to concrete data), false for a KerasTensor. */
   readonly eager: boolean;
+  /** For a tensor made from an array in the file (`np.random.rand(1, 32, 32, 3)`): where its numbers come from. */
+  readonly constant?: ArraySource;
 }
 
 export interface LayerNode {
@@ -78,6 +80,8 @@ export type ArraySource =
 
 export interface ArrayFeed {
   readonly input: number;
+  /** The shape of the array fed (its batch may differ from the input's None). */
+  readonly shape: Shape;
   readonly source: ArraySource;
 }
 

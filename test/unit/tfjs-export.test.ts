@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { registerKerasLayers } from '../../src/engine/layers/index.js';
+import { registerOperationLayer } from '../../src/engine/operation-layer.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
 import { analyze, bindingsOf } from './helpers/analysis.js';
 import { layerCases } from './layer-table.js';
@@ -38,6 +40,8 @@ const batch = 2;
 describe('TensorFlow.js loads the exported sub-models with the same shapes and parameter counts', () => {
   before(async () => {
     await tf.setBackend('cpu');
+    registerKerasLayers();
+    registerOperationLayer();
   });
 
   for (const c of layerCases) {

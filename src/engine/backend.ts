@@ -1,0 +1,75 @@
+// Chooses the TensorFlow.js backend: @tensorflow/tfjs-node when it loads (an
+// optional dependency: its install downloads libtensorflow, which often fails),
+// else the wasm backend (SIMD), else the pure-JS CPU backend. Says which and why.
+
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BackendInfo, BackendName, BackendPreference } from '../protocol/engine.js';
+
+const order: readonly BackendName[] = ['node', 'wasm', 'cpu'];
+
+export async function selectBackend(preference: BackendPreference): Promise<BackendInfo> {
+  // A forced backend that cannot start falls back along the usual order: the CPU backend always works.
+  const candidates = preference === 'auto' ? order : [preference, ...order.filter((n) => n !== preference)];
+  const skipped: string[] = [];
+  for (const name of candidates) {
+    const failure = await tryBackend(name);
+    if (failure === undefined) {
+      const configured = preference === name ? `${describe(name)}, as configured` : undefined;
+      const reason = skipped.length > 0 ? `${skipped.join('; ')}; using ${describe(name)}` : (configured ?? `${describe(name)} loaded`);
+      return { name, reason };
+    }
+    skipped.push(preference === name ? `${name} was requested but ${failure}` : failure);
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${skipped.join('; ')}`);
+}
+
+function describe(name: BackendName): string {
+  return name === 'node' ? 'tfjs-node (native TensorFlow)' : name === 'wasm' ? 'the wasm backend (SIMD)' : 'the CPU backend';
+}
+
+/** Activates a backend; returns why it could not be used, or undefined on success. */
+async function tryBackend(name: BackendName): Promise<string | undefined> {
+  try {
+    if (name === 'node') {
+      const loaded = await loadTfjsNode();
+      if (loaded !== undefined) return loaded;
+      return (await tf.setBackend('tensorflow')) ? undefined : 'tfjs-node loaded but its backend did not start';
+    }
+    if (name === 'wasm') {
+      setWasmPaths(`${wasmDirectory()}/`);
+      return (await tf.setBackend('wasm')) ? undefined : 'the wasm backend did not start';
+    }
+    return (await tf.setBackend('cpu')) ? undefined : 'the CPU backend did not start';
+  } catch (error) {
+    return `${name} backend failed: ${firstLine(error)}`;
+  }
+}
+
+async function loadTfjsNode(): Promise<string | undefined> {
+  try {
+    // A variable specifier keeps bundlers from resolving the optional package at build time.
+    const specifier = '@tensorflow/tfjs-node';
+    await import(specifier);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'tfjs-node is not installed';
+    return `tfjs-node failed to load (${firstLine(error)})`;
+  }
+}
+
+/** The wasm binaries: beside the bundle in dist/, else in the package. */
+function wasmDirectory(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (existsSync(join(here, 'tfjs-backend-wasm-simd.wasm'))) return here;
+  return dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'));
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}

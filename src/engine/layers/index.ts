@@ -1,0 +1,43 @@
+// Registers the TensorFlow.js implementations of Keras layers that tfjs-layers lacks, under their Keras class names.
+
+import * as tf from '@tensorflow/tfjs';
+import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from './conv1d.js';
+import { Subtract } from './merge.js';
+import { Cropping1D, Cropping3D, ZeroPadding1D, ZeroPadding3D } from './padding.js';
+import { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
+import { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './regularization.js';
+import { UpSampling1D, UpSampling3D } from './upsampling.js';
+
+export { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from './conv1d.js';
+export { Subtract } from './merge.js';
+export { Cropping1D, Cropping3D, ZeroPadding1D, ZeroPadding3D } from './padding.js';
+export { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
+export { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './regularization.js';
+export { UpSampling1D, UpSampling3D } from './upsampling.js';
+
+/** Every custom layer class, in registration order. */
+export const KERAS_LAYER_CLASSES = [
+  Conv1DTranspose,
+  DepthwiseConv1D,
+  SeparableConv1D,
+  GlobalAveragePooling3D,
+  GlobalMaxPooling3D,
+  SpatialDropout2D,
+  SpatialDropout3D,
+  ActivityRegularization,
+  Subtract,
+  ZeroPadding1D,
+  ZeroPadding3D,
+  Cropping1D,
+  Cropping3D,
+  UpSampling1D,
+  UpSampling3D,
+] as const;
+
+/** Registers the classes with tf.serialization; safe to call any number of times. */
+export function registerKerasLayers(): void {
+  const registered = tf.serialization.SerializationMap.getMap().classNameMap;
+  for (const cls of KERAS_LAYER_CLASSES) {
+    if (!(cls.className in registered)) tf.serialization.registerClass(cls);
+  }
+}

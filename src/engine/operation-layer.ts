@@ -1,0 +1,103 @@
+// Evaluates the tensor operations a model file writes in Python (`x + y`,
+// `x * 2.0`, `x[:, 0]`), exported by the graph as layers of this class.
+
+import * as tf from '@tensorflow/tfjs';
+
+type IndexPart = { int: number } | { slice: [number | null, number | null, number | null] } | 'newaxis' | 'ellipsis';
+
+interface OperationArgs {
+  operator: string;
+  leftConstant?: number;
+  rightConstant?: number;
+  index?: IndexPart[] | null;
+  name?: string;
+}
+
+export class TensorLensOperation extends tf.layers.Layer {
+  static className = 'TensorLensOperation';
+  private readonly args: OperationArgs;
+
+  constructor(args: OperationArgs) {
+    super({ name: args.name });
+    this.args = args;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const tensors = Array.isArray(inputs) ? inputs : [inputs];
+      if (this.args.operator === 'get_item') return getItem(tensors[0]!, this.args.index ?? null);
+      const left = this.args.leftConstant !== undefined ? tf.scalar(this.args.leftConstant) : tensors.shift()!;
+      const right = this.args.rightConstant !== undefined ? tf.scalar(this.args.rightConstant) : tensors.shift()!;
+      switch (this.args.operator) {
+        case 'add':
+          return tf.add(left, right);
+        case 'subtract':
+          return tf.sub(left, right);
+        case 'multiply':
+          return tf.mul(left, right);
+        case 'divide':
+          return tf.div(left, right);
+        case 'power':
+          return tf.pow(left, right);
+        default:
+          throw new Error(`operation ${this.args.operator} cannot be evaluated`);
+      }
+    });
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    // The graph already knows every shape; TensorFlow.js only needs a placeholder here.
+    return Array.isArray(inputShape[0]) ? (inputShape[0] as tf.Shape) : (inputShape as tf.Shape);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
+  }
+}
+
+/** NumPy-style indexing through one strided slice with Python's masks. */
+function getItem(x: tf.Tensor, index: IndexPart[] | null): tf.Tensor {
+  if (!index) throw new Error('this index is not known statically, so it cannot be evaluated');
+  const begin: number[] = [];
+  const end: number[] = [];
+  const strides: number[] = [];
+  let beginMask = 0;
+  let endMask = 0;
+  let ellipsisMask = 0;
+  let newAxisMask = 0;
+  let shrinkAxisMask = 0;
+  const axis = (from: number, to: number, step: number): void => {
+    begin.push(from);
+    end.push(to);
+    strides.push(step);
+  };
+  index.forEach((part, i) => {
+    const bit = 1 << i;
+    if (part === 'ellipsis') {
+      ellipsisMask |= bit;
+      axis(0, 0, 1);
+    } else if (part === 'newaxis') {
+      newAxisMask |= bit;
+      axis(0, 0, 1);
+    } else if ('int' in part) {
+      shrinkAxisMask |= bit;
+      // x[..., -1] ends past the last element: an end of 0 would select nothing.
+      if (part.int === -1) endMask |= bit;
+      axis(part.int, part.int + 1, 1);
+    } else {
+      const [start, stop, step] = part.slice;
+      if (start === null) beginMask |= bit;
+      if (stop === null) endMask |= bit;
+      axis(start ?? 0, stop ?? 0, step ?? 1);
+    }
+  });
+  return tf.stridedSlice(x, begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask);
+}
+
+let registered = false;
+
+export function registerOperationLayer(): void {
+  if (registered) return;
+  tf.serialization.registerClass(TensorLensOperation);
+  registered = true;
+}

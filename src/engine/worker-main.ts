@@ -1,0 +1,37 @@
+// The evaluation worker: a process of its own that owns TensorFlow.js, so a
+// native crash, a runaway model or a kill on timeout never takes its parent down.
+// Protocol: src/protocol/engine.ts, over the IPC channel of child_process.fork.
+
+import * as tf from '@tensorflow/tfjs';
+import type { BackendPreference, WorkerRequest, WorkerResponse } from '../protocol/engine.js';
+import { Evaluator } from './evaluator.js';
+
+const preference = (process.env['TENSOR_LENS_BACKEND'] ?? 'auto') as BackendPreference;
+const evaluator = Evaluator.create(preference);
+
+function send(message: WorkerResponse | { type: 'ready'; backend: unknown } | { type: 'fatal'; error: string }): void {
+  process.send?.(message);
+}
+
+evaluator.then(
+  (e) => send({ type: 'ready', backend: e.backend }),
+  (error: unknown) => send({ type: 'fatal', error: error instanceof Error ? error.message : String(error) }),
+);
+
+let queue = Promise.resolve();
+
+process.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => handle(request));
+});
+
+async function handle(request: WorkerRequest): Promise<void> {
+  try {
+    const e = await evaluator;
+    if (request.type === 'evaluate') send({ id: request.id, ok: true, result: await e.evaluate(request.request) });
+    else send({ id: request.id, ok: true, result: { status: { backend: e.backend, memory: tf.memory() } } as never });
+  } catch (error) {
+    send({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,90 @@
+// Messages between the evaluation worker and whoever drives it (the CLI, the
+// language server). Plain JSON: results are summaries, never whole tensors.
+
+export type BackendName = 'node' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendInfo {
+  readonly name: BackendName;
+  /** Why this backend: e.g. "tfjs-node is not installed; wasm with SIMD". */
+  readonly reason: string;
+}
+
+/** Where the numbers fed to an input come from. */
+export type InputSource =
+  | { readonly kind: 'uniform' | 'normal' | 'zeros' | 'ones' }
+  | { readonly kind: 'npy'; readonly path: string }
+  | { readonly kind: 'image'; readonly path: string };
+
+export interface InputSpec {
+  readonly source: InputSource;
+  /** Size given to every None dimension (the batch, and variable lengths). */
+  readonly batchSize: number;
+}
+
+export type WeightsSpec = { readonly kind: 'initializers' } | { readonly kind: 'file'; readonly path: string };
+
+export interface EvaluateRequest {
+  /** The Keras functional JSON of the sub-graph (src/graph/keras-json.ts). */
+  readonly topology: unknown;
+  /** Shape of each model input, None as null, in input order. */
+  readonly inputShapes: readonly (readonly (number | null)[])[];
+  readonly inputDtypes: readonly string[];
+  /** Per input, the source of its numbers; defaults to `input` for inputs not listed. */
+  readonly inputSources?: readonly (InputSource | null)[];
+  readonly input: InputSpec;
+  readonly weights: WeightsSpec;
+  readonly seed: number;
+  /** What the graph says evaluation needs (src/graph/memory.ts): weights plus activations. */
+  readonly estimatedBytes: number;
+  /** Refuse, before building anything, when the estimate is above this. */
+  readonly memoryBudgetBytes: number;
+}
+
+export interface ChannelMaps {
+  /** Height and width of each map after downsampling (at most 64×64). */
+  readonly height: number;
+  readonly width: number;
+  /** How many channels the tensor has, and how many maps are included (at most 64). */
+  readonly channels: number;
+  /** One uint8 map per included channel, row-major, base64; value = min + byte / 255 · (max − min). */
+  readonly maps: readonly { readonly min: number; readonly max: number; readonly data: string }[];
+}
+
+export interface TensorSummary {
+  readonly shape: readonly number[];
+  readonly dtype: string;
+  readonly min: number;
+  readonly max: number;
+  readonly mean: number;
+  readonly std: number;
+  readonly zeros: number;
+  readonly nans: number;
+  readonly infs: number;
+  /** 32 equal-width bins between min and max (finite values only). */
+  readonly histogram: readonly number[];
+  /** NumPy-style summarised values (edgeitems 3, precision 4). */
+  readonly text: string;
+  /** For rank ≥ 3: per-channel 2-D maps of the first batch item. */
+  readonly channelMaps?: ChannelMaps;
+}
+
+export interface EvaluateResult {
+  readonly outputs: readonly TensorSummary[];
+  readonly backend: BackendInfo;
+  /** What the inputs were fed with, and where the weights came from, in words. */
+  readonly inputDescription: string;
+  readonly weightsDescription: string;
+  readonly milliseconds: number;
+  readonly cached: boolean;
+}
+
+/** The worker's answer to one request. */
+export type WorkerResponse =
+  | { readonly id: number; readonly ok: true; readonly result: EvaluateResult }
+  | { readonly id: number; readonly ok: false; readonly error: string };
+
+export type WorkerRequest =
+  | { readonly id: number; readonly type: 'evaluate'; readonly request: EvaluateRequest }
+  | { readonly id: number; readonly type: 'status' }
+  | { readonly id: number; readonly type: 'memory' };
