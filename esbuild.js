@@ -10,9 +10,18 @@ const { version } = JSON.parse(await readFile('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
 
 /** Entry points: each becomes dist/<name>.js. */
-const entries = [{ name: 'cli', source: 'src/cli/main.ts', banner: '#!/usr/bin/env node' }];
+const entries = [
+  { name: 'cli', source: 'src/cli/main.ts', banner: '#!/usr/bin/env node' },
+  { name: 'worker', source: 'src/engine/worker-main.ts' },
+];
 
-const wasmFiles = ['web-tree-sitter/web-tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm'];
+const wasmFiles = [
+  'web-tree-sitter/web-tree-sitter.wasm',
+  'tree-sitter-python/tree-sitter-python.wasm',
+  '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+  '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+  '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
+];
 
 await mkdir('dist', { recursive: true });
 await Promise.all(wasmFiles.map((file) => copyFile(require.resolve(file), `dist/${file.split('/').pop()}`)));
@@ -23,15 +32,24 @@ const contexts = await Promise.all(
       entryPoints: { [entry.name]: entry.source },
       outdir: 'dist',
       bundle: true,
+      // Optional at run time: loaded only when installed (src/engine/backend.ts).
+      external: ['@tensorflow/tfjs-node'],
       platform: 'node',
       target: 'node20',
       format: 'esm',
       sourcemap: true,
       minify: !watch,
       define: { VERSION: JSON.stringify(version) },
-      // Bundled CommonJS dependencies call require(); give ESM output one.
+      // Bundled CommonJS dependencies (the wasm loaders among them) expect require() and __dirname.
       banner: {
-        js: `${entry.banner ?? ''}\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);`,
+        js: [
+          entry.banner ?? '',
+          "import { createRequire as __createRequire } from 'node:module';",
+          "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+          'const require = __createRequire(import.meta.url);',
+          'const __filename = __fileURLToPath(import.meta.url);',
+          "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+        ].join('\n'),
       },
       logLevel: 'warning',
     }),

@@ -4,18 +4,32 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Analyzer } from '../analysis/analyze.js';
 import { buildReport } from '../graph/report.js';
+import type { InputSource } from '../protocol/engine.js';
+import type { Report } from '../protocol/report.js';
 import { renderInspect, renderSummary } from './render.js';
+import { evaluateReport, type ValueOptions } from './values.js';
 
-const usage = `Usage: tensor-lens <command> FILE [--json]
+const usage = `Usage: tensor-lens <command> FILE [options]
 
 Commands:
   summary FILE   a model.summary()-style table for every model in the file
   inspect FILE   every tensor the file binds, with its shape, dtype and layer
 
 Options:
-  --json         print the machine-readable report (schema in the README)
-  -h, --help     show this help
-  -v, --version  show the version
+  --json               print the machine-readable report (schema in the README)
+  --values             (inspect) evaluate every tensor on sample input: statistics,
+                       histogram and NumPy-style values
+  --input SOURCE       uniform (default, like np.random.rand), normal, zeros, ones,
+                       or a .npy / .png / .jpg file
+  --seed N             seed of the sample input and the initial weights (default 0)
+  --batch N            size of every None dimension (default 1)
+  --weights PATH       weights from a .weights.h5, .h5 or .keras file instead of
+                       Keras's default initializers
+  --backend NAME       auto (default: tfjs-node, else wasm, else cpu), node, wasm, cpu
+  --timeout MS         time limit of one evaluation (default 10000)
+  --memory-budget MB   refuse evaluations estimated above this (default 2048)
+  -h, --help           show this help
+  -v, --version        show the version
 
 Exit status: 0 when the file was analysed (even with diagnostics), 2 for usage
 errors or a file that cannot be read.`;
@@ -30,7 +44,19 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+      options: {
+        json: { type: 'boolean' },
+        values: { type: 'boolean' },
+        input: { type: 'string' },
+        seed: { type: 'string' },
+        batch: { type: 'string' },
+        weights: { type: 'string' },
+        backend: { type: 'string' },
+        timeout: { type: 'string' },
+        'memory-budget': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -50,13 +76,47 @@ async function main(argv: string[]): Promise<number> {
   }
   if (!file) throw new UsageError(`${command} needs a FILE`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const evaluation = values.values ? evaluationOptions(values) : undefined;
+  if (evaluation && command !== 'inspect') throw new UsageError('--values goes with inspect');
   const text = readSource(file);
   const analyzer = await Analyzer.create();
-  const report = buildReport(file, analyzer.analyze(text));
+  const analysis = analyzer.analyze(text);
   analyzer.dispose();
+  let report: Report = buildReport(file, analysis);
+  if (evaluation) report = await evaluateReport(report, analysis, evaluation);
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(command === 'summary' ? renderSummary(report) : renderInspect(report));
   return 0;
+}
+
+function evaluationOptions(values: Record<string, string | boolean | undefined>): ValueOptions {
+  const integer = (name: string, fallback: number, min: number): number => {
+    const text = values[name];
+    if (text === undefined) return fallback;
+    const n = Number(text);
+    if (typeof text !== 'string' || !Number.isInteger(n) || n < min)
+      throw new UsageError(`--${name} takes a whole number of at least ${min}, not '${String(text)}'`);
+    return n;
+  };
+  const backend = (values['backend'] ?? 'auto') as string;
+  if (!['auto', 'node', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend takes auto, node, wasm or cpu, not '${backend}'`);
+  return {
+    input: inputSource(values['input'] as string | undefined),
+    seed: integer('seed', 0, 0),
+    batchSize: integer('batch', 1, 1),
+    weights: values['weights'] as string | undefined,
+    backend: backend as ValueOptions['backend'],
+    timeoutMs: integer('timeout', 10_000, 1),
+    memoryBudgetBytes: integer('memory-budget', 2048, 1) * 1024 * 1024,
+  };
+}
+
+function inputSource(text: string | undefined): InputSource {
+  if (text === undefined || text === 'uniform' || text === 'normal' || text === 'zeros' || text === 'ones')
+    return { kind: text ?? 'uniform' };
+  if (/\.npy$/i.test(text)) return { kind: 'npy', path: text };
+  if (/\.(png|jpe?g)$/i.test(text)) return { kind: 'image', path: text };
+  throw new UsageError(`--input takes uniform, normal, zeros, ones, or a .npy, .png or .jpg file, not '${text}'`);
 }
 
 function readSource(file: string): string {

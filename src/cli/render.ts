@@ -2,6 +2,7 @@
 // the list of tensors with their shapes.
 
 import { isChain } from '../graph/summary.js';
+import type { TensorSummary } from '../protocol/engine.js';
 import type { JsonDim, Report, ReportModel, ReportTensor } from '../protocol/report.js';
 
 export function formatJsonShape(shape: JsonDim[]): string {
@@ -77,14 +78,42 @@ function tensorDescription(t: ReportTensor): string[] {
 export function renderInspect(report: Report): string {
   const rows = report.tensors.map(tensorDescription);
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i]!.length), 0));
-  const lines = rows.map((r) =>
-    r
-      .map((c, i) => (i < 5 ? c.padEnd(widths[i]!) : c))
+  const lines = rows.map((r, i) => {
+    const row = `  ${r
+      .map((c, j) => (j < 5 ? c.padEnd(widths[j]!) : c))
       .join('  ')
-      .trimEnd(),
-  );
+      .trimEnd()}`;
+    const tensor = report.tensors[i]!;
+    if (tensor.values) return `${row}\n${renderValues(tensor.values)}`;
+    if (tensor.valuesError) return `${row}\n      values: ${tensor.valuesError}`;
+    return row;
+  });
+  const evaluation = report.evaluation;
+  const header = evaluation
+    ? `\nvalues: ${evaluation.backendReason}; input ${evaluation.input}; seed ${evaluation.seed}; weights: ${evaluation.weights}\n`
+    : '';
   const diagnostics = renderDiagnostics(report);
-  return `${report.file}\n${lines.map((l) => `  ${l}`).join('\n')}\n${diagnostics ? `\n${diagnostics}` : ''}`;
+  return `${report.file}${header}\n${lines.join(evaluation ? '\n\n' : '\n')}\n${diagnostics ? `\n${diagnostics}` : ''}`;
+}
+
+const blocks = ' ▁▂▃▄▅▆▇█';
+
+/** A histogram as one line of block characters, the tallest bin full. */
+export function sparkline(histogram: readonly number[]): string {
+  const top = Math.max(...histogram);
+  return histogram.map((n) => (top === 0 ? ' ' : blocks[Math.ceil((n / top) * (blocks.length - 1))]!)).join('');
+}
+
+function renderValues(v: TensorSummary): string {
+  const number = (x: number): string =>
+    Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4);
+  const indent = '      ';
+  const stats = `min ${number(v.min)}  max ${number(v.max)}  mean ${number(v.mean)}  std ${number(v.std)}  zeros ${v.zeros}  nan ${v.nans}  inf ${v.infs}`;
+  const text = v.text
+    .split('\n')
+    .map((line) => indent + line)
+    .join('\n');
+  return `${indent}${stats}\n${indent}${sparkline(v.histogram)}  ${number(v.min)} … ${number(v.max)}\n${text}`;
 }
 
 export function renderDiagnostics(report: Report): string {

@@ -9,7 +9,7 @@ export function buildReport(file: string, graph: ModelGraph): Report {
   return {
     file,
     models: graph.models.map((id) => reportModel(graph, id)),
-    tensors: graph.bindings.flatMap((b) => reportTensor(graph, b) ?? []),
+    tensors: reportedBindings(graph).map((b) => reportTensor(graph, b)!),
     diagnostics: graph.diagnostics.map((d): ReportDiagnostic => ({
       severity: d.severity,
       line: d.range.start.line + 1,
@@ -44,6 +44,11 @@ function reportModel(graph: ModelGraph, id: number): ReportModel {
     })),
     totalParams: summary.totalParams,
   };
+}
+
+/** The bindings the report lists as tensors, in its order: tensors, arrays, and unknown values. */
+export function reportedBindings(graph: ModelGraph): Binding[] {
+  return graph.bindings.filter((b) => reportTensor(graph, b) !== undefined);
 }
 
 /** The layer that produced a tensor (the innermost call, so a layer inside a nested model names itself). */

@@ -2,6 +2,8 @@
 // fields are only ever added. Lines and columns are 1-based; a dimension is a
 // number, null for None, or a string naming a data-dependent size.
 
+import type { TensorSummary } from './engine.js';
+
 export type JsonDim = number | string | null;
 
 export interface ReportLayer {
@@ -37,6 +39,19 @@ export interface ReportTensor {
   readonly eager: boolean;
   /** Why the value is unknown. */
   readonly reason?: string;
+  /** With `--values`: the evaluated tensor's summary. */
+  readonly values?: TensorSummary;
+  /** With `--values`: why there are no values for it. */
+  readonly valuesError?: string;
+}
+
+/** With `--values`: how the numbers were computed. */
+export interface ReportEvaluation {
+  readonly backend: string;
+  readonly backendReason: string;
+  readonly input: string;
+  readonly seed: number;
+  readonly weights: string;
 }
 
 export interface ReportDiagnostic {
@@ -51,6 +66,7 @@ export interface ReportDiagnostic {
 
 export interface Report {
   readonly file: string;
+  readonly evaluation?: ReportEvaluation;
   readonly models: ReportModel[];
   readonly tensors: ReportTensor[];
   readonly diagnostics: ReportDiagnostic[];

@@ -1,0 +1,125 @@
+// Plans the evaluation of a file's bindings: which sub-graph each needs, what
+// feeds its inputs (the file's own `np.random.rand(1, 32, 32, 3)` where it has
+// one), and one request for every group of bindings that share inputs and feeds.
+
+import type { ArrayFeed, ArraySource, Binding, ModelGraph } from '../graph/ir.js';
+import { exportSubgraph } from '../graph/keras-json.js';
+import { estimateMemory } from '../graph/memory.js';
+import { isSymbolic, type Shape } from '../graph/shape.js';
+import type { EvaluateRequest, InputSource, InputSpec, WeightsSpec } from '../protocol/engine.js';
+
+export interface EvaluationSettings {
+  readonly input: InputSpec;
+  readonly weights: WeightsSpec;
+  readonly seed: number;
+  readonly memoryBudgetBytes: number;
+}
+
+export interface PlannedRequest {
+  readonly request: EvaluateRequest;
+  /** For each output of the request, the bindings that show it. */
+  readonly bindings: Binding[][];
+}
+
+export interface EvaluationPlan {
+  readonly requests: PlannedRequest[];
+  /** Bindings that have no numbers to compute, with the reason. */
+  readonly skipped: { readonly binding: Binding; readonly reason: string }[];
+}
+
+interface Target {
+  readonly tensor: number;
+  readonly feeds: readonly ArrayFeed[];
+}
+
+function targetOf(binding: Binding): Target | string {
+  const value = binding.value;
+  if (value.kind === 'tensor') return { tensor: value.tensor, feeds: [] };
+  if (value.kind === 'array') {
+    if (value.source.kind === 'evaluation') return { tensor: value.source.tensors[0]!, feeds: value.source.feeds };
+    if (value.source.kind === 'constructor') return `sample data made by ${value.source.fn}() in the file`;
+    return value.source.reason;
+  }
+  return 'not a tensor';
+}
+
+export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[], settings: EvaluationSettings): EvaluationPlan {
+  const groups = new Map<string, { tensors: number[]; feeds: readonly ArrayFeed[]; bindings: Map<number, Binding[]> }>();
+  const skipped: EvaluationPlan['skipped'] = [];
+  for (const binding of bindings) {
+    const target = targetOf(binding);
+    if (typeof target === 'string') {
+      skipped.push({ binding, reason: target });
+      continue;
+    }
+    const inputs = [...exportSubgraph(graph, [target.tensor]).inputs].sort((a, b) => a - b);
+    const key = JSON.stringify({ inputs, feeds: target.feeds });
+    const group = groups.get(key) ?? { tensors: [], feeds: target.feeds, bindings: new Map<number, Binding[]>() };
+    groups.set(key, group);
+    if (!group.bindings.has(target.tensor)) {
+      group.tensors.push(target.tensor);
+      group.bindings.set(target.tensor, []);
+    }
+    group.bindings.get(target.tensor)!.push(binding);
+  }
+  const requests = [...groups.values()].map((group) => ({
+    request: buildRequest(graph, group.tensors, group.feeds, settings),
+    bindings: group.tensors.map((t) => group.bindings.get(t)!),
+  }));
+  return { requests, skipped };
+}
+
+export function buildRequest(
+  graph: ModelGraph,
+  tensors: readonly number[],
+  feeds: readonly ArrayFeed[],
+  settings: EvaluationSettings,
+): EvaluateRequest {
+  const exported = exportSubgraph(graph, tensors);
+  const inputShapes: (number | null)[][] = [];
+  const inputSources: (InputSource | null)[] = [];
+  for (const input of exported.inputs) {
+    const tensor = graph.tensors[input]!;
+    const feed = feeds.find((f) => f.input === input);
+    const shape: Shape = feed?.shape ?? tensor.shape;
+    inputShapes.push(shape.map((d) => (isSymbolic(d) ? null : d)));
+    const source = feed?.source ?? tensor.constant;
+    inputSources.push(source ? inputSourceOf(source) : null);
+  }
+  return {
+    topology: exported.topology,
+    inputShapes,
+    inputDtypes: exported.inputs.map((t) => graph.tensors[t]!.dtype),
+    inputSources,
+    input: settings.input,
+    weights: settings.weights,
+    seed: settings.seed,
+    estimatedBytes: estimateMemory(graph, exported, settings.input.batchSize).totalBytes,
+    memoryBudgetBytes: settings.memoryBudgetBytes,
+  };
+}
+
+/** Sample-data constructors of the file whose distribution the engine reproduces exactly. */
+const constructorSources: Readonly<Record<string, InputSource['kind']>> = {
+  'np.random.rand': 'uniform',
+  'np.random.random': 'uniform',
+  'np.random.random_sample': 'uniform',
+  'tf.random.uniform': 'uniform',
+  'keras.random.uniform': 'uniform',
+  'np.random.randn': 'normal',
+  'tf.random.normal': 'normal',
+  'keras.random.normal': 'normal',
+  'np.zeros': 'zeros',
+  'tf.zeros': 'zeros',
+  'keras.ops.zeros': 'zeros',
+  'np.ones': 'ones',
+  'tf.ones': 'ones',
+  'keras.ops.ones': 'ones',
+};
+
+/** The engine's version of the file's sample data, or null (use the configured input) where it has none. */
+function inputSourceOf(source: ArraySource): InputSource | null {
+  if (source.kind !== 'constructor') return null;
+  const kind = constructorSources[source.fn];
+  return kind === 'uniform' || kind === 'normal' || kind === 'zeros' || kind === 'ones' ? { kind } : null;
+}
