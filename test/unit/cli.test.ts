@@ -108,8 +108,57 @@ describe('tensor-lens CLI', () => {
     }
   });
 
+  it('inspect --values evaluates every tensor in the worker, with the file’s own sample data', function () {
+    this.timeout(60_000);
+    const { code, stdout, stderr } = run('inspect', 'examples/seed_method1_k_function.py', '--values', '--json', '--backend', 'cpu');
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as Report;
+    assert.deepEqual(report.evaluation, {
+      backend: 'cpu',
+      backendReason: 'the CPU backend, as configured',
+      input: "uniform, None → 1 (the file's own sample data where it feeds a model)",
+      seed: 0,
+      weights: 'Keras default initializers',
+    });
+    const byName = new Map(report.tensors.map((t) => [t.name, t]));
+    const conv = byName.get('conv_layer')!.values!;
+    assert.deepEqual(conv.shape, [1, 30, 30, 32]);
+    assert.ok(conv.min >= 0, 'the Conv2D has a relu activation');
+    assert.equal(conv.histogram.reduce((a, b) => a + b, 0), 30 * 30 * 32);
+    assert.equal(conv.channelMaps!.maps.length, 32);
+    const input = byName.get('input_layer')!.values!;
+    assert.ok(input.min >= 0 && input.max < 1, 'uniform [0, 1)');
+    // numpy_array is K.function's output for np.random.rand(1, 32, 32, 3): the same distribution and seed.
+    assert.deepEqual(byName.get('numpy_array')!.values!.shape, [1, 30, 30, 32]);
+    assert.equal(byName.get('input_data')!.valuesError, 'sample data made by np.random.rand() in the file');
+  });
+
+  it('inspect --values: the same seed gives the same numbers, another seed others', function () {
+    this.timeout(60_000);
+    const mean = (...extra: string[]): number =>
+      (JSON.parse(run('inspect', 'examples/seed_method2_predict.py', '--values', '--json', '--backend', 'cpu', ...extra).stdout) as Report).tensors.find(
+        (t) => t.name === 'dense_layer',
+      )!.values!.mean;
+    assert.equal(mean(), mean('--seed', '0'));
+    assert.notEqual(mean(), mean('--seed', '7'));
+  });
+
+  it('--values usage errors', () => {
+    const cases: [string[], string][] = [
+      [['summary', 'examples/seed_method2_predict.py', '--values'], 'tensor-lens: --values goes with inspect\n'],
+      [['inspect', 'examples/seed_method2_predict.py', '--values', '--seed', 'x'], "tensor-lens: --seed takes a whole number of at least 0, not 'x'\n"],
+      [['inspect', 'examples/seed_method2_predict.py', '--values', '--backend', 'gpu'], "tensor-lens: --backend takes auto, node, wasm or cpu, not 'gpu'\n"],
+      [['inspect', 'examples/seed_method2_predict.py', '--values', '--input', 'data.csv'], "tensor-lens: --input takes uniform, normal, zeros, ones, or a .npy, .png or .jpg file, not 'data.csv'\n"],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = run(...args);
+      assert.equal(code, 2, args.join(' '));
+      assert.equal(stderr, message);
+    }
+  });
+
   it('--help and --version', () => {
-    assert.match(run('--help').stdout, /^Usage: tensor-lens <command> FILE \[--json\]/);
+    assert.match(run('--help').stdout, /^Usage: tensor-lens <command> FILE \[options\]\n/);
     assert.equal(
       run('--version').stdout.trim(),
       JSON.parse(spawnSync('cat', ['package.json'], { cwd: root, encoding: 'utf8' }).stdout).version,
