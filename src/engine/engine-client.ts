@@ -14,6 +14,8 @@ export interface EngineOptions {
   readonly timeoutMs: number;
   /** Called with one line per notable event: start, backend, restart. */
   readonly log?: (line: string) => void;
+  /** The worker script; by default dist/worker.js beside this bundle, or the source through tsx. */
+  readonly workerPath?: string;
 }
 
 export class EngineError extends Error {}
@@ -71,7 +73,7 @@ export class EngineClient {
 
   private start(): Promise<BackendInfo> {
     if (this.ready) return this.ready;
-    const { entry, execArgv } = workerEntry();
+    const { entry, execArgv } = this.options.workerPath ? { entry: this.options.workerPath, execArgv: [] } : workerEntry();
     const worker = fork(entry, [], {
       execArgv,
       env: { ...process.env, TENSOR_LENS_BACKEND: this.options.backend },
