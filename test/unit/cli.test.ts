@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeNpy } from '../../src/engine/inputs/npy.js';
 import type { Report } from '../../src/protocol/report.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -124,7 +125,10 @@ describe('tensor-lens CLI', () => {
     const conv = byName.get('conv_layer')!.values!;
     assert.deepEqual(conv.shape, [1, 30, 30, 32]);
     assert.ok(conv.min >= 0, 'the Conv2D has a relu activation');
-    assert.equal(conv.histogram.reduce((a, b) => a + b, 0), 30 * 30 * 32);
+    assert.equal(
+      conv.histogram.reduce((a, b) => a + b, 0),
+      30 * 30 * 32,
+    );
     assert.equal(conv.channelMaps!.maps.length, 32);
     const input = byName.get('input_layer')!.values!;
     assert.ok(input.min >= 0 && input.max < 1, 'uniform [0, 1)');
@@ -136,19 +140,88 @@ describe('tensor-lens CLI', () => {
   it('inspect --values: the same seed gives the same numbers, another seed others', function () {
     this.timeout(60_000);
     const mean = (...extra: string[]): number =>
-      (JSON.parse(run('inspect', 'examples/seed_method2_predict.py', '--values', '--json', '--backend', 'cpu', ...extra).stdout) as Report).tensors.find(
-        (t) => t.name === 'dense_layer',
-      )!.values!.mean;
+      (
+        JSON.parse(run('inspect', 'examples/seed_method2_predict.py', '--values', '--json', '--backend', 'cpu', ...extra).stdout) as Report
+      ).tensors.find((t) => t.name === 'dense_layer')!.values!.mean;
     assert.equal(mean(), mean('--seed', '0'));
     assert.notEqual(mean(), mean('--seed', '7'));
+  });
+
+  it('inspect --values with a weights file (.weights.h5, .keras, .h5) and an .npy input gives Keras’s numbers', function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), 'tensor-lens-'));
+    const input = [1, -2, 0.5, 3];
+    writeFileSync(join(dir, 'x.npy'), writeNpy([1, 4], Float32Array.from(input)));
+    // The weights test/fixtures/weights/make.py gave the model.
+    const kernel = Array.from({ length: 12 }, (_, i) => (i - 5.5) / 8);
+    const bias = [0.5, -0.25, 0.125];
+    const [gamma, beta, mean, variance] = [
+      [1, 1.5, 2],
+      [0, 0.25, -0.5],
+      [0.75, -1, 0.0625],
+      [1, 0.5, 4],
+    ];
+    const expected = [0, 1, 2].map((j) => {
+      const hidden = input.reduce((sum, x, i) => sum + x * kernel[i * 3 + j]!, bias[j]!);
+      return (gamma[j]! * (hidden - mean[j]!)) / Math.sqrt(variance[j]! + 1e-3) + beta[j]!;
+    });
+    for (const weights of ['tiny.weights.h5', 'tiny.keras', 'tiny.h5']) {
+      const { code, stdout, stderr } = run(
+        'inspect',
+        'test/fixtures/tiny_model.py',
+        '--values',
+        '--json',
+        '--backend',
+        'cpu',
+        '--input',
+        join(dir, 'x.npy'),
+        '--weights',
+        `test/fixtures/weights/${weights}`,
+      );
+      assert.equal(code, 0, stderr);
+      const values = (JSON.parse(stdout) as Report).tensors.find((t) => t.name === 'outputs')!.values!;
+      assert.ok(Math.abs(values.min - Math.min(...expected)) < 1e-5, `${weights}: min ${values.min} vs ${Math.min(...expected)}`);
+      assert.ok(Math.abs(values.max - Math.max(...expected)) < 1e-5, `${weights}: max`);
+      assert.ok(Math.abs(values.mean - expected.reduce((a, b) => a + b) / 3) < 1e-5, `${weights}: mean`);
+    }
+  });
+
+  it('inspect --values says why when a weights file does not fit the model', function () {
+    this.timeout(60_000);
+    const { code, stdout } = run(
+      'inspect',
+      'examples/seed_method2_predict.py',
+      '--values',
+      '--json',
+      '--backend',
+      'cpu',
+      '--weights',
+      'test/fixtures/weights/tiny.weights.h5',
+    );
+    assert.equal(code, 0);
+    const conv = (JSON.parse(stdout) as Report).tensors.find((t) => t.name === 'conv_layer')!;
+    assert.equal(conv.values, undefined);
+    assert.match(
+      conv.valuesError!,
+      /^Weights in test\/fixtures\/weights\/tiny\.weights\.h5 do not match the model: conv2d: not found in the file/,
+    );
   });
 
   it('--values usage errors', () => {
     const cases: [string[], string][] = [
       [['summary', 'examples/seed_method2_predict.py', '--values'], 'tensor-lens: --values goes with inspect\n'],
-      [['inspect', 'examples/seed_method2_predict.py', '--values', '--seed', 'x'], "tensor-lens: --seed takes a whole number of at least 0, not 'x'\n"],
-      [['inspect', 'examples/seed_method2_predict.py', '--values', '--backend', 'gpu'], "tensor-lens: --backend takes auto, node, wasm or cpu, not 'gpu'\n"],
-      [['inspect', 'examples/seed_method2_predict.py', '--values', '--input', 'data.csv'], "tensor-lens: --input takes uniform, normal, zeros, ones, or a .npy, .png or .jpg file, not 'data.csv'\n"],
+      [
+        ['inspect', 'examples/seed_method2_predict.py', '--values', '--seed', 'x'],
+        "tensor-lens: --seed takes a whole number of at least 0, not 'x'\n",
+      ],
+      [
+        ['inspect', 'examples/seed_method2_predict.py', '--values', '--backend', 'gpu'],
+        "tensor-lens: --backend takes auto, node, wasm or cpu, not 'gpu'\n",
+      ],
+      [
+        ['inspect', 'examples/seed_method2_predict.py', '--values', '--input', 'data.csv'],
+        "tensor-lens: --input takes uniform, normal, zeros, ones, or a .npy, .png or .jpg file, not 'data.csv'\n",
+      ],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = run(...args);

@@ -36,7 +36,8 @@ export function isSupportedNumeric(kind: NumericKind, itemSize: number): boolean
  */
 export function toFloat32(bytes: Uint8Array, kind: NumericKind, itemSize: number, littleEndian: boolean, count: number): Float32Array {
   if (kind === 'f' && itemSize === 4 && littleEndian && HOST_LITTLE_ENDIAN) {
-    return new Float32Array(bytes.slice(0, count * 4).buffer);
+    // A copy: for a Node Buffer (a view into a shared pool), slice() would be a view too.
+    return new Float32Array(new Uint8Array(bytes.subarray(0, count * 4)).buffer);
   }
   const out = new Float32Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, count * itemSize);

@@ -140,6 +140,12 @@ describe('engine/inputs: readNpy', function () {
     assert.deepEqual(readNpy(padded.subarray(3)).data, new Float32Array([-70000, 70000]));
   });
 
+  it('reads float32 from a Node Buffer that is a view into a shared pool (as readFileSync returns)', function () {
+    const bytes = writeNpy([1, 4], Float32Array.from([1, -2, 0.5, 3]));
+    const pooled = Buffer.concat([Buffer.from('padding'), Buffer.from(bytes)]).subarray('padding'.length);
+    assert.deepEqual(readNpy(pooled).data, Float32Array.from([1, -2, 0.5, 3]));
+  });
+
   it('rejects Fortran-order, object, complex and structured arrays', function () {
     expectInputError(
       () => readNpy(numpy('fortran')),
