@@ -4,6 +4,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { formatBytes } from '../graph/memory.js';
 import type { BackendInfo, BackendPreference, EvaluateRequest, EvaluateResult, InputSource } from '../protocol/engine.js';
 import { selectBackend } from './backend.js';
@@ -108,9 +109,25 @@ export class Evaluator {
 
 function cacheKey(request: EvaluateRequest): string {
   const { topology, inputShapes, inputDtypes, inputSources, input, weights, seed } = request;
+  // Files are keyed by their size and modification time too: retraining into the same path is a new result.
+  const paths = [weights.kind === 'file' ? weights.path : undefined, ...[input.source, ...(inputSources ?? [])].map(pathOf)];
+  const files = paths.filter((p): p is string => p !== undefined).map((p) => [p, fileStamp(p)]);
   return createHash('sha256')
-    .update(JSON.stringify({ topology, inputShapes, inputDtypes, inputSources, input, weights, seed }))
+    .update(JSON.stringify({ topology, inputShapes, inputDtypes, inputSources, input, weights, seed, files }))
     .digest('hex');
+}
+
+function pathOf(source: InputSource | null): string | undefined {
+  return source && (source.kind === 'npy' || source.kind === 'image') ? source.path : undefined;
+}
+
+function fileStamp(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
 }
 
 function describeSource(source: InputSource, seed: number): string {

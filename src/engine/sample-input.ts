@@ -3,6 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { formatShape } from '../graph/shape.js';
 import type { InputSource } from '../protocol/engine.js';
 import { decodeImage } from './inputs/image.js';
 import { readNpy } from './inputs/npy.js';
@@ -60,14 +61,14 @@ function fromNpy(path: string, shape: number[], dtype: 'int32' | 'float32'): tf.
     return tf.tidy(() => tf.tile(tf.tensor(array.data, [1, ...array.shape], dtype), [shape[0]!, ...array.shape.map(() => 1)]));
   }
   if (array.data.length !== size) {
-    throw new InputError(`${path} holds an array of shape (${array.shape.join(', ')}), but the input expects (${shape.join(', ')})`);
+    throw new InputError(`${path} holds an array of shape ${formatShape(array.shape)}, but the input expects ${formatShape(shape)}`);
   }
   return tf.tensor(array.data, shape, dtype);
 }
 
 function fromImage(path: string, shape: number[]): tf.Tensor {
   if (shape.length !== 4)
-    throw new InputError(`an image can feed an input of rank 4 (batch, height, width, channels), not one of shape (${shape.join(', ')})`);
+    throw new InputError(`an image can feed an input of rank 4 (batch, height, width, channels), not one of shape ${formatShape(shape)}`);
   const [batch, height, width, channels] = shape as [number, number, number, number];
   if (channels !== 3 && channels !== 1) throw new InputError(`an image has 3 channels (RGB); the input expects ${channels}`);
   const image = decodeImage(read(path));
