@@ -5,9 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultLimits } from '../../src/analysis/interpreter.js';
-import { analyze, analyzer, fixturesDirectory, shapeOf } from './helpers/analysis.js';
-
-const examplesDirectory = join(import.meta.dirname, '..', '..', 'examples');
+import { analyze, analyzer, examplesDirectory, fixturesDirectory, shapeOf } from './helpers/analysis.js';
 
 function pythonFiles(directory: string): [string, string][] {
   return readdirSync(directory)
@@ -31,7 +29,7 @@ describe('robustness', () => {
 
   for (const name of ['seed_method1_k_function.py', 'seed_method3_subclassing.py']) {
     it(`analyses every character-prefix of ${name}`, async () => {
-      const text = readFileSync(join(fixturesDirectory, name), 'utf8');
+      const text = readFileSync(join(examplesDirectory, name), 'utf8');
       for (let n = 0; n <= text.length; n++) await analyze(text.slice(0, n));
     });
   }

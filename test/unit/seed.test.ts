@@ -1,15 +1,15 @@
 // The three methods of the seed document (shared/seed/keras-tensor-to-numpy.md),
-// verbatim: every tensor and NumPy binding has its exact shape.
+// verbatim in examples/ below a one-line header: every tensor and NumPy binding has its exact shape.
 
 import assert from 'node:assert/strict';
-import { analyze, bindingsOf, dtypeOf, fixture, modelNamed, shapeOf, summaryRows } from './helpers/analysis.js';
+import { analyze, bindingsOf, dtypeOf, example, modelNamed, shapeOf, summaryRows } from './helpers/analysis.js';
 
 // Conv2D(32, 3x3, valid) on 32x32x3: 32 - 3 + 1 = 30 per side; weights 3*3*3*32 + 32.
 const conv = { side: 32 - 3 + 1, params: 3 * 3 * 3 * 32 + 32 };
 
 describe('seed method 1: K.function', () => {
   it('knows every binding', async () => {
-    const a = await analyze(fixture('seed_method1_k_function.py'));
+    const a = await analyze(example('seed_method1_k_function.py'));
     assert.equal(shapeOf(a, 'input_layer'), '(None, 32, 32, 3)');
     assert.equal(shapeOf(a, 'conv_layer'), `(None, ${conv.side}, ${conv.side}, 32)`);
     assert.equal(bindingsOf(a, 'model').at(-1)!.value.kind, 'layer');
@@ -23,7 +23,7 @@ describe('seed method 1: K.function', () => {
   });
 
   it('records where numpy_array gets its numbers: conv_tensor fed with np.random.rand', async () => {
-    const a = await analyze(fixture('seed_method1_k_function.py'));
+    const a = await analyze(example('seed_method1_k_function.py'));
     const value = bindingsOf(a, 'numpy_array')[0]!.value;
     assert.equal(value.kind, 'array');
     if (value.kind !== 'array' || value.source.kind !== 'evaluation') throw new Error('expected an evaluation');
@@ -34,7 +34,7 @@ describe('seed method 1: K.function', () => {
   });
 
   it('summarises the model like Keras', async () => {
-    const a = await analyze(fixture('seed_method1_k_function.py'));
+    const a = await analyze(example('seed_method1_k_function.py'));
     assert.deepEqual(summaryRows(modelNamed(a, 'functional')), [
       'input_layer (InputLayer) (None, 32, 32, 3) 0',
       `conv2d (Conv2D) (None, ${conv.side}, ${conv.side}, 32) ${conv.params}`,
@@ -45,7 +45,7 @@ describe('seed method 1: K.function', () => {
 
 describe('seed method 2: sub-model and predict', () => {
   it('knows every binding', async () => {
-    const a = await analyze(fixture('seed_method2_predict.py'));
+    const a = await analyze(example('seed_method2_predict.py'));
     assert.equal(shapeOf(a, 'conv_layer'), `(None, ${conv.side}, ${conv.side}, 32)`);
     // Dense(10) acts on the last axis only.
     assert.equal(shapeOf(a, 'dense_layer'), `(None, ${conv.side}, ${conv.side}, 10)`);
@@ -55,7 +55,7 @@ describe('seed method 2: sub-model and predict', () => {
   });
 
   it('names the two models functional and functional_1, sharing their layers', async () => {
-    const a = await analyze(fixture('seed_method2_predict.py'));
+    const a = await analyze(example('seed_method2_predict.py'));
     const dense = 32 * 10 + 10;
     assert.deepEqual(summaryRows(modelNamed(a, 'functional')), [
       'input_layer (InputLayer) (None, 32, 32, 3) 0',
@@ -71,7 +71,7 @@ describe('seed method 2: sub-model and predict', () => {
 
 describe('seed method 3: subclassed model called eagerly', () => {
   it('knows every binding, inside call() too', async () => {
-    const a = await analyze(fixture('seed_method3_subclassing.py'));
+    const a = await analyze(example('seed_method3_subclassing.py'));
     assert.equal(shapeOf(a, 'input_data'), '(1, 32, 32, 3)');
     // call() runs with the call site's input: batch 1, get_conv=True.
     assert.equal(shapeOf(a, 'conv_out'), `(1, ${conv.side}, ${conv.side}, 32)`);
@@ -84,7 +84,7 @@ describe('seed method 3: subclassed model called eagerly', () => {
   });
 
   it('tracks the layers assigned in __init__ and counts their weights once built', async () => {
-    const a = await analyze(fixture('seed_method3_subclassing.py'));
+    const a = await analyze(example('seed_method3_subclassing.py'));
     const summary = modelNamed(a, 'custom_model');
     assert.equal(summary.className, 'CustomModel');
     assert.deepEqual(

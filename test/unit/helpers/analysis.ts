@@ -25,6 +25,12 @@ export function fixture(name: string): string {
   return readFileSync(join(fixturesDirectory, name), 'utf8');
 }
 
+export const examplesDirectory = join(import.meta.dirname, '..', '..', '..', 'examples');
+
+export function example(name: string): string {
+  return readFileSync(join(examplesDirectory, name), 'utf8');
+}
+
 /** Every binding of a name, in the order the analysis made them. */
 export function bindingsOf(analysis: Analysis, name: string): Binding[] {
   return analysis.bindings.filter((b) => b.name === name);
