@@ -25,7 +25,8 @@ export class TensorLensOperation extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const tensors = Array.isArray(inputs) ? inputs : [inputs];
-      if (this.args.operator === 'get_item') return getItem(tensors[0]!, this.args.index ?? null);
+      // modelFromJSON converts snake_case string values too: get_item arrives as getItem.
+      if (this.args.operator === 'get_item' || this.args.operator === 'getItem') return getItem(tensors[0]!, this.args.index ?? null);
       const left = this.args.leftConstant !== undefined ? tf.scalar(this.args.leftConstant) : tensors.shift()!;
       const right = this.args.rightConstant !== undefined ? tf.scalar(this.args.rightConstant) : tensors.shift()!;
       switch (this.args.operator) {

@@ -1,0 +1,352 @@
+// The numbers the engine computes, element by element, against references this
+// test computes itself with plain loops: the model file is analysed, its
+// sub-graph exported and built by TensorFlow.js exactly as the evaluator does,
+// given known weights and input.
+
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { registerKerasLayers } from '../../src/engine/layers/index.js';
+import { registerOperationLayer } from '../../src/engine/operation-layer.js';
+import { exportSubgraph } from '../../src/graph/keras-json.js';
+import { analyze, bindingsOf } from './helpers/analysis.js';
+
+/** Deterministic small values: a different pattern for each seed. */
+function values(count: number, seed: number): number[] {
+  return Array.from({ length: count }, (_, i) => Math.sin(seed * 12.9898 + i * 78.233) * 0.5);
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+interface Run {
+  readonly output: Float32Array;
+  readonly shape: number[];
+}
+
+/** Evaluates binding `y` of the source with the given input and weights (layer name → Keras-ordered arrays). */
+async function evaluate(
+  source: string,
+  input: { shape: number[]; data: number[]; dtype?: 'int32' },
+  weights: Record<string, number[][]>,
+): Promise<Run> {
+  const a = await analyze(source);
+  const y = bindingsOf(a, 'y').at(-1)!.value;
+  assert.equal(y.kind, 'tensor');
+  const exported = exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]);
+  const model = await tf.models.modelFromJSON({ modelTopology: exported.topology } as unknown as tf.io.ModelJSON);
+  try {
+    for (const [name, arrays] of Object.entries(weights)) {
+      const layer = model.getLayer(name);
+      const tensors = arrays.map((v, i) => tf.tensor(v, layer.weights[i]!.shape as number[]));
+      layer.setWeights(tensors);
+      tf.dispose(tensors);
+    }
+    const x = tf.tensor(input.data, input.shape, input.dtype ?? 'float32');
+    const out = model.predict(x) as tf.Tensor;
+    const result = { output: (await out.data()) as Float32Array, shape: out.shape };
+    tf.dispose([x, out]);
+    return result;
+  } finally {
+    model.dispose();
+  }
+}
+
+function assertClose(actual: Float32Array, expected: number[]): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((e, i) => {
+    const a = actual[i]!;
+    assert.ok(Math.abs(a - e) <= 1e-5 * Math.max(1, Math.abs(e)), `element ${i}: ${a} vs ${e}`);
+  });
+}
+
+/** NHWC convolution with Keras's padding arithmetic; `depthwise` keeps channels apart. */
+function conv2d(
+  x: number[],
+  [h, w, c]: number[],
+  kernel: number[],
+  [kh, kw, outC]: number[],
+  bias: number[],
+  { strides = [1, 1], padding = 'valid', dilation = [1, 1], depthwise = false } = {},
+): { data: number[]; shape: number[] } {
+  const [sh, sw] = strides as [number, number];
+  const [dh, dw] = dilation as [number, number];
+  const [ekh, ekw] = [(kh! - 1) * dh + 1, (kw! - 1) * dw + 1];
+  const [oh, ow] =
+    padding === 'same' ? [Math.ceil(h! / sh), Math.ceil(w! / sw)] : [Math.floor((h! - ekh) / sh) + 1, Math.floor((w! - ekw) / sw) + 1];
+  const [pt, pl] =
+    padding === 'same'
+      ? [Math.floor(Math.max((oh - 1) * sh + ekh - h!, 0) / 2), Math.floor(Math.max((ow - 1) * sw + ekw - w!, 0) / 2)]
+      : [0, 0];
+  const channelsOut = depthwise ? c! * outC! : outC!;
+  const out: number[] = [];
+  for (let i = 0; i < oh; i++) {
+    for (let j = 0; j < ow; j++) {
+      for (let o = 0; o < channelsOut; o++) {
+        let sum = bias[o] ?? 0;
+        for (let u = 0; u < kh!; u++) {
+          for (let v = 0; v < kw!; v++) {
+            const [yy, xx] = [i * sh + u * dh - pt, j * sw + v * dw - pl];
+            if (yy < 0 || yy >= h! || xx < 0 || xx >= w!) continue;
+            if (depthwise) {
+              const [ci, m] = [Math.floor(o / outC!), o % outC!];
+              sum += x[(yy * w! + xx) * c! + ci]! * kernel[((u * kw! + v) * c! + ci) * outC! + m]!;
+            } else {
+              for (let ci = 0; ci < c!; ci++) sum += x[(yy * w! + xx) * c! + ci]! * kernel[((u * kw! + v) * c! + ci) * outC! + o]!;
+            }
+          }
+        }
+        out.push(sum);
+      }
+    }
+  }
+  return { data: out, shape: [1, oh, ow, channelsOut] };
+}
+
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+describe('evaluated numbers against plain-loop references', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+    registerKerasLayers();
+    registerOperationLayer();
+  });
+
+  it('Dense with a relu activation', async () => {
+    const [kernel, bias, x] = [values(4 * 3, 1), values(3, 2), values(2 * 4, 3)];
+    const run = await evaluate(
+      'import keras\nx = keras.Input((4,))\ny = keras.layers.Dense(3, activation="relu", name="d")(x)',
+      { shape: [2, 4], data: x },
+      { d: [kernel, bias] },
+    );
+    const expected = [0, 1].flatMap((b) =>
+      [0, 1, 2].map((j) => Math.max(0, bias[j]! + [0, 1, 2, 3].reduce((s, i) => s + x[b * 4 + i]! * kernel[i * 3 + j]!, 0))),
+    );
+    assertClose(run.output, expected);
+  });
+
+  for (const options of [
+    { padding: 'valid' },
+    { padding: 'same', strides: [2, 2] },
+    { padding: 'valid', dilation: [2, 2] },
+    { padding: 'same', strides: [2, 1] },
+  ]) {
+    it(`Conv2D ${JSON.stringify(options)}`, async () => {
+      const [kernel, bias, x] = [values(3 * 3 * 2 * 4, 4), values(4, 5), values(7 * 6 * 2, 6)];
+      const args = `4, 3, padding="${options.padding}", strides=${JSON.stringify(options.strides ?? [1, 1])
+        .replace('[', '(')
+        .replace(']', ')')}, dilation_rate=${JSON.stringify(options.dilation ?? [1, 1])
+        .replace('[', '(')
+        .replace(']', ')')}`;
+      const run = await evaluate(
+        `import keras\nx = keras.Input((7, 6, 2))\ny = keras.layers.Conv2D(${args}, name="c")(x)`,
+        { shape: [1, 7, 6, 2], data: x },
+        { c: [kernel, bias] },
+      );
+      const reference = conv2d(x, [7, 6, 2], kernel, [3, 3, 4], bias, options);
+      assert.deepEqual(run.shape, reference.shape);
+      assertClose(run.output, reference.data);
+    });
+  }
+
+  it('Conv1D same padding with stride 2, as a 1-row Conv2D', async () => {
+    const [kernel, bias, x] = [values(3 * 2 * 5, 7), values(5, 8), values(9 * 2, 9)];
+    const run = await evaluate(
+      'import keras\nx = keras.Input((9, 2))\ny = keras.layers.Conv1D(5, 3, strides=2, padding="same", name="c")(x)',
+      { shape: [1, 9, 2], data: x },
+      { c: [kernel, bias] },
+    );
+    const reference = conv2d(x, [1, 9, 2], kernel, [1, 3, 5], bias, { padding: 'same', strides: [1, 2] });
+    assert.deepEqual(run.shape, [1, 5, 5]);
+    assertClose(run.output, reference.data);
+  });
+
+  it('DepthwiseConv2D with depth multiplier 2, and SeparableConv2D', async () => {
+    const [depthwise, bias, x] = [values(3 * 3 * 3 * 2, 10), values(6, 11), values(5 * 5 * 3, 12)];
+    const run = await evaluate(
+      'import keras\nx = keras.Input((5, 5, 3))\ny = keras.layers.DepthwiseConv2D(3, depth_multiplier=2, name="dw")(x)',
+      { shape: [1, 5, 5, 3], data: x },
+      { dw: [depthwise, bias] },
+    );
+    const reference = conv2d(x, [5, 5, 3], depthwise, [3, 3, 2], bias, { depthwise: true });
+    assertClose(run.output, reference.data);
+
+    const pointwise = values(6 * 4, 13);
+    const pointBias = values(4, 14);
+    const separable = await evaluate(
+      'import keras\nx = keras.Input((5, 5, 3))\ny = keras.layers.SeparableConv2D(4, 3, depth_multiplier=2, name="sep")(x)',
+      { shape: [1, 5, 5, 3], data: x },
+      { sep: [depthwise, pointwise, pointBias] },
+    );
+    const inner = conv2d(x, [5, 5, 3], depthwise, [3, 3, 2], [], { depthwise: true });
+    const expected = conv2d(inner.data, [3, 3, 6], pointwise, [1, 1, 4], pointBias);
+    assertClose(separable.output, expected.data);
+  });
+
+  it('MaxPooling2D (valid) and AveragePooling2D (same: windows cut at the edge average what they hold)', async () => {
+    const x = values(5 * 5 * 2, 15);
+    const at = (i: number, j: number, c: number): number => x[(i * 5 + j) * 2 + c]!;
+    const max = await evaluate(
+      'import keras\nx = keras.Input((5, 5, 2))\ny = keras.layers.MaxPooling2D(2)(x)',
+      { shape: [1, 5, 5, 2], data: x },
+      {},
+    );
+    const expectedMax: number[] = [];
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 2; j++)
+        for (let c = 0; c < 2; c++)
+          expectedMax.push(Math.max(at(2 * i, 2 * j, c), at(2 * i + 1, 2 * j, c), at(2 * i, 2 * j + 1, c), at(2 * i + 1, 2 * j + 1, c)));
+    assertClose(max.output, expectedMax);
+    const avg = await evaluate(
+      'import keras\nx = keras.Input((5, 5, 2))\ny = keras.layers.AveragePooling2D(2, padding="same")(x)',
+      { shape: [1, 5, 5, 2], data: x },
+      {},
+    );
+    const expectedAvg: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        for (let c = 0; c < 2; c++) {
+          const cells = [0, 1].flatMap((u) => [0, 1].map((v) => [2 * i + u, 2 * j + v] as const)).filter(([r, s]) => r < 5 && s < 5);
+          expectedAvg.push(cells.reduce((sum, [r, s]) => sum + at(r, s, c), 0) / cells.length);
+        }
+      }
+    }
+    assertClose(avg.output, expectedAvg);
+  });
+
+  it('BatchNormalization in inference, and LayerNormalization (epsilon 1e-3)', async () => {
+    const x = values(2 * 3, 16);
+    const [gamma, beta, mean, variance] = [values(3, 17), values(3, 18), values(3, 19), values(3, 20).map((v) => v + 1)];
+    const bn = await evaluate(
+      'import keras\nx = keras.Input((3,))\ny = keras.layers.BatchNormalization(name="bn")(x)',
+      { shape: [2, 3], data: x },
+      { bn: [gamma, beta, mean, variance] },
+    );
+    assertClose(
+      bn.output,
+      x.map((v, i) => (gamma[i % 3]! * (v - mean[i % 3]!)) / Math.sqrt(variance[i % 3]! + 1e-3) + beta[i % 3]!),
+    );
+    const ln = await evaluate(
+      'import keras\nx = keras.Input((3,))\ny = keras.layers.LayerNormalization(name="ln")(x)',
+      { shape: [2, 3], data: x },
+      { ln: [gamma, beta] },
+    );
+    const expected = [0, 1].flatMap((b) => {
+      const row = x.slice(b * 3, b * 3 + 3);
+      const m = row.reduce((s, v) => s + v, 0) / 3;
+      const varr = row.reduce((s, v) => s + (v - m) ** 2, 0) / 3;
+      return row.map((v, j) => (gamma[j]! * (v - m)) / Math.sqrt(varr + 1e-3) + beta[j]!);
+    });
+    assertClose(ln.output, expected);
+  });
+
+  it('Embedding looks rows up by integer id', async () => {
+    const table = values(6 * 4, 21);
+    const ids = [5, 0, 2, 2];
+    const run = await evaluate(
+      'import keras\nx = keras.Input((4,), dtype="int32")\ny = keras.layers.Embedding(6, 4, name="e")(x)',
+      { shape: [1, 4], data: ids, dtype: 'int32' },
+      { e: [table] },
+    );
+    assertClose(
+      run.output,
+      ids.flatMap((id) => table.slice(id * 4, id * 4 + 4)),
+    );
+  });
+
+  it('LSTM: two steps by hand (gates i, f, c, o; unit_forget_bias only at initialisation)', async () => {
+    const [f, u, steps] = [3, 2, 2];
+    const [kernel, recurrent, bias, x] = [values(f * 4 * u, 22), values(u * 4 * u, 23), values(4 * u, 24), values(steps * f, 25)];
+    const run = await evaluate(
+      'import keras\nx = keras.Input((2, 3))\ny = keras.layers.LSTM(2, return_sequences=True, name="l")(x)',
+      { shape: [1, steps, f], data: x },
+      { l: [kernel, recurrent, bias] },
+    );
+    let [h, c] = [
+      [0, 0],
+      [0, 0],
+    ];
+    const expected: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      const z = Array.from(
+        { length: 4 * u },
+        (_, k) =>
+          bias[k]! +
+          [0, 1, 2].reduce((s, i) => s + x[t * f + i]! * kernel[i * 4 * u + k]!, 0) +
+          [0, 1].reduce((s, i) => s + h[i]! * recurrent[i * 4 * u + k]!, 0),
+      );
+      const gate = (g: number, j: number): number => z[g * u + j]!;
+      c = [0, 1].map((j) => sigmoid(gate(1, j)) * c[j]! + sigmoid(gate(0, j)) * Math.tanh(gate(2, j)));
+      h = [0, 1].map((j) => sigmoid(gate(3, j)) * Math.tanh(c[j]!));
+      expected.push(...h);
+    }
+    assertClose(run.output, expected);
+  });
+
+  it('GRU with reset_after=False: two steps by hand (gates z, r, h)', async () => {
+    const [f, u, steps] = [3, 2, 2];
+    const [kernel, recurrent, bias, x] = [values(f * 3 * u, 26), values(u * 3 * u, 27), values(3 * u, 28), values(steps * f, 29)];
+    const run = await evaluate(
+      'import keras\nx = keras.Input((2, 3))\ny = keras.layers.GRU(2, reset_after=False, return_sequences=True, name="g")(x)',
+      { shape: [1, steps, f], data: x },
+      { g: [kernel, recurrent, bias] },
+    );
+    let h = [0, 0];
+    const expected: number[] = [];
+    const xw = (t: number, k: number): number => bias[k]! + [0, 1, 2].reduce((s, i) => s + x[t * f + i]! * kernel[i * 3 * u + k]!, 0);
+    const hu = (state: number[], k: number): number => [0, 1].reduce((s, i) => s + state[i]! * recurrent[i * 3 * u + k]!, 0);
+    for (let t = 0; t < steps; t++) {
+      const z = [0, 1].map((j) => sigmoid(xw(t, j) + hu(h, j)));
+      const r = [0, 1].map((j) => sigmoid(xw(t, u + j) + hu(h, u + j)));
+      const reset = h.map((v, i) => v * r[i]!);
+      const candidate = [0, 1].map((j) => Math.tanh(xw(t, 2 * u + j) + hu(reset, 2 * u + j)));
+      h = [0, 1].map((j) => z[j]! * h[j]! + (1 - z[j]!) * candidate[j]!);
+      expected.push(...h);
+    }
+    assertClose(run.output, expected);
+  });
+
+  it('merges: Add, Multiply, Concatenate, Dot', async () => {
+    const source = (merge: string): string =>
+      `import keras\nfrom keras import layers\nx = keras.Input((4,))\na = layers.Dense(4, name="p")(x)\nb = layers.Dense(4, name="q")(x)\ny = ${merge}`;
+    const x = values(4, 30);
+    const [p, q] = [values(16, 31), values(16, 32)];
+    const weights = { p: [p, [0, 0, 0, 0]], q: [q, [0, 0, 0, 0]] };
+    const project = (k: number[]): number[] => [0, 1, 2, 3].map((j) => [0, 1, 2, 3].reduce((s, i) => s + x[i]! * k[i * 4 + j]!, 0));
+    const [a, b] = [project(p), project(q)];
+    const run = (merge: string) => evaluate(source(merge), { shape: [1, 4], data: x }, weights);
+    assertClose(
+      (await run('layers.Add()([a, b])')).output,
+      a.map((v, i) => v + b[i]!),
+    );
+    assertClose(
+      (await run('layers.Multiply()([a, b])')).output,
+      a.map((v, i) => v * b[i]!),
+    );
+    assertClose((await run('layers.Concatenate()([a, b])')).output, [...a, ...b]);
+    assertClose((await run('layers.Dot(axes=1)([a, b])')).output, [a.reduce((s, v, i) => s + v * b[i]!, 0)]);
+  });
+
+  it('tensor operations written in Python: arithmetic with constants, and indexing', async () => {
+    const x = values(2 * 3 * 4, 33);
+    const arithmetic = await evaluate('import keras\nx = keras.Input((3, 4))\ny = x * 2.0 + x', { shape: [2, 3, 4], data: x }, {});
+    assertClose(
+      arithmetic.output,
+      x.map((v) => v * 2 + v),
+    );
+    const sliced = await evaluate('import keras\nx = keras.Input((3, 4))\ny = x[:, 1:, -1]', { shape: [2, 3, 4], data: x }, {});
+    assert.deepEqual(sliced.shape, [2, 2]);
+    assertClose(
+      sliced.output,
+      [0, 1].flatMap((b) => [1, 2].map((r) => x[(b * 3 + r) * 4 + 3]!)),
+    );
+  });
+
+  it('softmax rows sum to 1 and relu outputs are never negative', async () => {
+    const x = values(3 * 5, 34);
+    const softmax = await evaluate('import keras\nx = keras.Input((5,))\ny = keras.layers.Softmax()(x)', { shape: [3, 5], data: x }, {});
+    for (let r = 0; r < 3; r++) assert.ok(Math.abs(softmax.output.slice(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0) - 1) < 1e-6);
+    const relu = await evaluate('import keras\nx = keras.Input((5,))\ny = keras.layers.ReLU()(x)', { shape: [3, 5], data: x }, {});
+    assert.ok(relu.output.every((v) => v >= 0));
+    assert.equal(relu.output.filter((v) => v === 0).length, x.filter((v) => v <= 0).length);
+    assert.equal(size(relu.shape), 15);
+  });
+});
