@@ -10,7 +10,10 @@ const examples = readdirSync('examples')
   .map((f) => `examples/${f}`);
 
 for (const file of examples) {
-  for (const args of [['summary', file], ['inspect', file, '--values']]) {
+  for (const args of [
+    ['summary', file],
+    ['inspect', file, '--values'],
+  ]) {
     process.stdout.write(`\n$ tensor-lens ${args.join(' ')}\n`);
     const result = spawnSync(process.execPath, ['dist/cli.js', ...args], { stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);
