@@ -304,6 +304,43 @@ describe('evaluated numbers against plain-loop references', () => {
     assertClose(run.output, expected);
   });
 
+  it('GRU with reset_after=True (the Keras default): two steps by hand, alone and in Bidirectional', async () => {
+    const [f, u, steps] = [3, 2, 2];
+    const [kernel, recurrent, bias, x] = [values(f * 3 * u, 35), values(u * 3 * u, 36), values(2 * 3 * u, 37), values(steps * f, 38)];
+    /** One direction over the sequence: the reset gate applies to the recurrent product, bias rows input and recurrent. */
+    const gru = (order: number[]): number[][] => {
+      let h = [0, 0];
+      const states: number[][] = [];
+      for (const t of order) {
+        const xw = (k: number): number => bias[k]! + [0, 1, 2].reduce((s, i) => s + x[t * f + i]! * kernel[i * 3 * u + k]!, 0);
+        const hu = (k: number): number => bias[3 * u + k]! + [0, 1].reduce((s, i) => s + h[i]! * recurrent[i * 3 * u + k]!, 0);
+        const z = [0, 1].map((j) => sigmoid(xw(j) + hu(j)));
+        const r = [0, 1].map((j) => sigmoid(xw(u + j) + hu(u + j)));
+        const candidate = [0, 1].map((j) => Math.tanh(xw(2 * u + j) + r[j]! * hu(2 * u + j)));
+        h = [0, 1].map((j) => z[j]! * h[j]! + (1 - z[j]!) * candidate[j]!);
+        states.push(h);
+      }
+      return states;
+    };
+    const run = await evaluate(
+      'import keras\nx = keras.Input((2, 3))\ny = keras.layers.GRU(2, return_sequences=True, name="g")(x)',
+      { shape: [1, steps, f], data: x },
+      { g: [kernel, recurrent, bias] },
+    );
+    assertClose(run.output, gru([0, 1]).flat());
+    const both = await evaluate(
+      'import keras\nx = keras.Input((2, 3))\ny = keras.layers.Bidirectional(keras.layers.GRU(2), merge_mode="sum", name="b")(x)',
+      { shape: [1, steps, f], data: x },
+      { b: [kernel, recurrent, bias, kernel, recurrent, bias] },
+    );
+    // The backward GRU reads the sequence last step first; without return_sequences each gives its last state.
+    const [forward, backward] = [gru([0, 1]).at(-1)!, gru([1, 0]).at(-1)!];
+    assertClose(
+      both.output,
+      forward.map((v, j) => v + backward[j]!),
+    );
+  });
+
   it('merges: Add, Multiply, Concatenate, Dot', async () => {
     const source = (merge: string): string =>
       `import keras\nfrom keras import layers\nx = keras.Input((4,))\na = layers.Dense(4, name="p")(x)\nb = layers.Dense(4, name="q")(x)\ny = ${merge}`;

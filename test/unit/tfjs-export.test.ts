@@ -32,8 +32,6 @@ const tfjsLacks: ReadonlyMap<string, string> = new Map([
     'Resizing(64, 48)',
     'tfjs Resizing receives its input as a list in functional models, and aligns corners where Keras uses half-pixel centres',
   ],
-  ['GRU(12)', 'tfjs GRU has no reset_after=True, the Keras default'],
-  ['Bidirectional(GRU(8, return_sequences=True), merge_mode="sum")', 'tfjs GRU has no reset_after=True, the Keras default'],
 ]);
 const batch = 2;
 

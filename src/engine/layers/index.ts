@@ -7,6 +7,7 @@ import { Cropping1D, Cropping3D, ZeroPadding1D, ZeroPadding3D } from './padding.
 import { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
 import { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './regularization.js';
 import { UpSampling1D, UpSampling3D } from './upsampling.js';
+import { GRU } from './gru.js';
 
 export { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from './conv1d.js';
 export { Subtract } from './merge.js';
@@ -34,10 +35,19 @@ export const KERAS_LAYER_CLASSES = [
   UpSampling3D,
 ] as const;
 
+/** Classes that replace tfjs-layers' own under the same Keras name, where tfjs differs from Keras. */
+export const KERAS_OVERRIDES = [GRU] as const;
+
+let overridden = false;
+
 /** Registers the classes with tf.serialization; safe to call any number of times. */
 export function registerKerasLayers(): void {
   const registered = tf.serialization.SerializationMap.getMap().classNameMap;
   for (const cls of KERAS_LAYER_CLASSES) {
     if (!(cls.className in registered)) tf.serialization.registerClass(cls);
+  }
+  if (!overridden) {
+    for (const cls of KERAS_OVERRIDES) tf.serialization.registerClass(cls);
+    overridden = true;
   }
 }
