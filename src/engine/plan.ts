@@ -3,7 +3,7 @@
 // one), and one request for every group of bindings that share inputs and feeds.
 
 import type { ArrayFeed, ArraySource, Binding, ModelGraph } from '../graph/ir.js';
-import { exportSubgraph } from '../graph/keras-json.js';
+import { ExportError, exportSubgraph } from '../graph/keras-json.js';
 import { estimateMemory } from '../graph/memory.js';
 import { isSymbolic, type Shape } from '../graph/shape.js';
 import type { EvaluateRequest, InputSource, InputSpec, WeightsSpec } from '../protocol/engine.js';
@@ -52,7 +52,14 @@ export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[],
       skipped.push({ binding, reason: target });
       continue;
     }
-    const inputs = [...exportSubgraph(graph, [target.tensor]).inputs].sort((a, b) => a - b);
+    let inputs: number[];
+    try {
+      inputs = [...exportSubgraph(graph, [target.tensor]).inputs].sort((a, b) => a - b);
+    } catch (error) {
+      if (!(error instanceof ExportError)) throw error;
+      skipped.push({ binding, reason: error.message });
+      continue;
+    }
     const key = JSON.stringify({ inputs, feeds: target.feeds });
     const group = groups.get(key) ?? { tensors: [], feeds: target.feeds, bindings: new Map<number, Binding[]>() };
     groups.set(key, group);

@@ -87,7 +87,15 @@ export function exportSubgraph(graph: ModelGraph, requested: readonly number[]):
   for (const [layerId, nodes] of inboundByLayer) {
     const layer = graph.layers[layerId]!;
     const name = names.of(layerId);
-    layers.push({ class_name: exportedClassName(layer), config: { ...exportConfig(layer.config), name }, name, inbound_nodes: nodes });
+    const groups = layer.config['groups'];
+    if (typeof groups === 'number' && groups > 1) {
+      throw new ExportError(
+        `${layer.className} '${layer.name}' with groups=${groups} cannot be evaluated yet (TensorFlow.js has no grouped convolution)`,
+      );
+    }
+    const [className, config] =
+      layer.className === 'Identity' ? ['Activation', { activation: 'linear' }] : [exportedClassName(layer), exportConfig(layer.config)];
+    layers.push({ class_name: className, config: { ...config, name }, name, inbound_nodes: nodes });
   }
 
   return {
@@ -106,7 +114,10 @@ export function exportSubgraph(graph: ModelGraph, requested: readonly number[]):
   };
 }
 
-/** Tensor operations are evaluated by Tensor Lens's own layer class. */
+/**
+ * Tensor operations are evaluated by Tensor Lens's own layer class. (Identity is exported as a linear
+ * Activation: TensorFlow.js uses the name "Identity" for an initializer.)
+ */
 function exportedClassName(layer: LayerNode): string {
   return layer.operation ? 'TensorLensOperation' : layer.className;
 }

@@ -377,6 +377,68 @@ describe('evaluated numbers against plain-loop references', () => {
     );
   });
 
+  it('Conv1D with causal padding and dilation: left-padded by dilation·(kernel − 1), then valid', async () => {
+    const [kernel, bias, x] = [values(3 * 2 * 4, 40), values(4, 41), values(8 * 2, 42)];
+    const run = await evaluate(
+      'import keras\nx = keras.Input((8, 2))\ny = keras.layers.Conv1D(4, 3, padding="causal", dilation_rate=2, name="c")(x)',
+      { shape: [1, 8, 2], data: x },
+      { c: [kernel, bias] },
+    );
+    const padded = [...Array<number>(2 * 2 * 2).fill(0), ...x];
+    const reference = conv2d(padded, [1, 12, 2], kernel, [1, 3, 4], bias, { dilation: [1, 2] });
+    assert.deepEqual(run.shape, [1, 8, 4]);
+    assertClose(run.output, reference.data);
+  });
+
+  it('GlobalAveragePooling2D with keepdims keeps (1, 1) and averages each channel', async () => {
+    const x = values(3 * 4 * 2, 43);
+    const run = await evaluate(
+      'import keras\nx = keras.Input((3, 4, 2))\ny = keras.layers.GlobalAveragePooling2D(keepdims=True)(x)',
+      { shape: [1, 3, 4, 2], data: x },
+      {},
+    );
+    assert.deepEqual(run.shape, [1, 1, 1, 2]);
+    assertClose(
+      run.output,
+      [0, 1].map((c) => x.filter((_, i) => i % 2 === c).reduce((a, b) => a + b, 0) / 12),
+    );
+  });
+
+  it('Resizing (bilinear) samples at half-pixel centres, like tf.image.resize', async () => {
+    const x = values(2 * 3, 44);
+    const run = await evaluate(
+      'import keras\nx = keras.Input((2, 3, 1))\ny = keras.layers.Resizing(4, 5)(x)',
+      { shape: [1, 2, 3, 1], data: x },
+      {},
+    );
+    const source = (out: number, inSize: number, outSize: number): [number, number, number] => {
+      const position = Math.max(0, (out + 0.5) * (inSize / outSize) - 0.5);
+      const low = Math.min(Math.floor(position), inSize - 1);
+      return [low, Math.min(low + 1, inSize - 1), position - low];
+    };
+    const expected: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 5; j++) {
+        const [y0, y1, fy] = source(i, 2, 4);
+        const [x0, x1, fx] = source(j, 3, 5);
+        const at = (r: number, c: number): number => x[r * 3 + c]!;
+        const top = at(y0, x0) + (at(y0, x1) - at(y0, x0)) * fx;
+        const bottom = at(y1, x0) + (at(y1, x1) - at(y1, x0)) * fx;
+        expected.push(top + (bottom - top) * fy);
+      }
+    }
+    assert.deepEqual(run.shape, [1, 4, 5, 1]);
+    assertClose(run.output, expected);
+  });
+
+  it('a grouped convolution is refused with the reason, not evaluated wrongly', async () => {
+    const a = await analyze('import keras\nx = keras.Input((6, 6, 4))\ny = keras.layers.Conv2D(8, 3, groups=2)(x)');
+    const y = bindingsOf(a, 'y')[0]!.value;
+    assert.throws(() => exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]), {
+      message: "Conv2D 'conv2d' with groups=2 cannot be evaluated yet (TensorFlow.js has no grouped convolution)",
+    });
+  });
+
   it('softmax rows sum to 1 and relu outputs are never negative', async () => {
     const x = values(3 * 5, 34);
     const softmax = await evaluate('import keras\nx = keras.Input((5,))\ny = keras.layers.Softmax()(x)', { shape: [3, 5], data: x }, {});

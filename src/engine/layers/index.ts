@@ -8,6 +8,7 @@ import { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
 import { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './regularization.js';
 import { UpSampling1D, UpSampling3D } from './upsampling.js';
 import { GRU } from './gru.js';
+import { Conv1D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Resizing } from './keras-fixes.js';
 
 export { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from './conv1d.js';
 export { Subtract } from './merge.js';
@@ -36,7 +37,15 @@ export const KERAS_LAYER_CLASSES = [
 ] as const;
 
 /** Classes that replace tfjs-layers' own under the same Keras name, where tfjs differs from Keras. */
-export const KERAS_OVERRIDES = [GRU] as const;
+export const KERAS_OVERRIDES = [
+  GRU,
+  Conv1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  Resizing,
+] as const;
 
 let overridden = false;
 
@@ -47,7 +56,8 @@ export function registerKerasLayers(): void {
     if (!(cls.className in registered)) tf.serialization.registerClass(cls);
   }
   if (!overridden) {
-    for (const cls of KERAS_OVERRIDES) tf.serialization.registerClass(cls);
+    for (const cls of KERAS_OVERRIDES)
+      tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
     overridden = true;
   }
 }
