@@ -124,6 +124,24 @@ y = keras.layers.Dense(10**9)(x)`;
   });
 });
 
+describe('evaluator cache', () => {
+  it('an edit elsewhere in the file keeps the result; an edit upstream computes anew', async () => {
+    const evaluator = await Evaluator.create('cpu');
+    const base = `import keras\nx = keras.Input((4,))\nh = keras.layers.Dense(3, name="h")(x)\ny = keras.layers.Dense(2, name="out")(h)`;
+    const first = await evaluator.evaluate(await requestFor(base, 'h'));
+    assert.equal(first.cached, false);
+    // A layer added after h, and an unrelated line: h's sub-graph is the same.
+    const after = await evaluator.evaluate(await requestFor(`${base}\nz = keras.layers.Dense(7)(y)\nprint("hello")`, 'h'));
+    assert.equal(after.cached, true);
+    assert.deepEqual(after.outputs, first.outputs);
+    const upstream = await evaluator.evaluate(
+      await requestFor(base.replace('Dense(3, name="h")', 'Dense(3, name="h", activation="relu")'), 'h'),
+    );
+    assert.equal(upstream.cached, false);
+    assert.notDeepEqual(upstream.outputs, first.outputs);
+  });
+});
+
 describe('evaluator memory', () => {
   it('keeps the number of tensors flat over 200 evaluations', async function () {
     this.timeout(60_000);
