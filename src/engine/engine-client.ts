@@ -105,12 +105,14 @@ export class EngineClient {
     return this.ready;
   }
 
-  private async send<T>(message: Omit<Extract<WorkerRequest, { type: 'evaluate' }>, 'id'>, signal?: AbortSignal): Promise<T> {
+  private async send<T>(message: Omit<WorkerRequest, 'id'>, signal?: AbortSignal): Promise<T> {
     if (signal?.aborted) throw new EngineError('cancelled');
     await this.start();
     const worker = this.worker!;
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => this.restart('cancelled');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const settled = new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.options.log?.(`evaluation took longer than ${this.options.timeoutMs} ms: restarting the worker`);
         this.restart(
@@ -118,9 +120,13 @@ export class EngineClient {
         );
       }, this.options.timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      signal?.addEventListener('abort', () => this.restart('cancelled'), { once: true });
       worker.send({ ...message, id } satisfies WorkerRequest);
     });
+    try {
+      return await settled;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   private settle(response: WorkerResponse): void {

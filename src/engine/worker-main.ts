@@ -2,7 +2,6 @@
 // native crash, a runaway model or a kill on timeout never takes its parent down.
 // Protocol: src/protocol/engine.ts, over the IPC channel of child_process.fork.
 
-import * as tf from '@tensorflow/tfjs';
 import type { BackendPreference, WorkerRequest, WorkerResponse } from '../protocol/engine.js';
 import { Evaluator } from './evaluator.js';
 
@@ -26,9 +25,7 @@ process.on('message', (request: WorkerRequest) => {
 
 async function handle(request: WorkerRequest): Promise<void> {
   try {
-    const e = await evaluator;
-    if (request.type === 'evaluate') send({ id: request.id, ok: true, result: await e.evaluate(request.request) });
-    else send({ id: request.id, ok: true, result: { status: { backend: e.backend, memory: tf.memory() } } as never });
+    send({ id: request.id, ok: true, result: await (await evaluator).evaluate(request.request) });
   } catch (error) {
     send({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) });
   }

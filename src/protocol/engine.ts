@@ -84,7 +84,8 @@ export type WorkerResponse =
   | { readonly id: number; readonly ok: true; readonly result: EvaluateResult }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
-export type WorkerRequest =
-  | { readonly id: number; readonly type: 'evaluate'; readonly request: EvaluateRequest }
-  | { readonly id: number; readonly type: 'status' }
-  | { readonly id: number; readonly type: 'memory' };
+export interface WorkerRequest {
+  readonly id: number;
+  readonly type: 'evaluate';
+  readonly request: EvaluateRequest;
+}
