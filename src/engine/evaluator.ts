@@ -54,7 +54,16 @@ export class Evaluator {
       if (request.weights.kind === 'file') await this.loadWeights(model, request.weights.path);
       request.inputShapes.forEach((shape, i) => {
         const source = request.inputSources?.[i] ?? request.input.source;
-        feeds.push(makeInput(source, concreteShape(shape, request.input.batchSize), request.inputDtypes[i] ?? 'float32', request.seed, i));
+        feeds.push(
+          makeInput(
+            source,
+            concreteShape(shape, request.input.batchSize),
+            request.inputDtypes[i] ?? 'float32',
+            request.seed,
+            i,
+            request.inputIntRanges?.[i] ?? undefined,
+          ),
+        );
       });
       const predicted = model.predict(feeds.length === 1 ? feeds[0]! : feeds);
       outputs = Array.isArray(predicted) ? predicted : [predicted];

@@ -95,6 +95,7 @@ export function buildRequest(
   }
   return {
     topology: exported.topology,
+    inputIntRanges: exported.inputs.map((t) => embeddingRange(graph, t)),
     inputShapes,
     inputDtypes: exported.inputs.map((t) => graph.tensors[t]!.dtype),
     inputSources,
@@ -104,6 +105,15 @@ export function buildRequest(
     estimatedBytes: estimateMemory(graph, exported, settings.input.batchSize).totalBytes,
     memoryBudgetBytes: settings.memoryBudgetBytes,
   };
+}
+
+/** Random token ids must index every Embedding the input feeds: the smallest vocabulary among them. */
+function embeddingRange(graph: ModelGraph, tensor: number): number | null {
+  const sizes = graph.calls
+    .filter((call) => call.inputs.includes(tensor) && graph.layers[call.layer]!.className === 'Embedding')
+    .map((call) => graph.layers[call.layer]!.config['input_dim'])
+    .filter((n): n is number => typeof n === 'number' && n > 0);
+  return sizes.length > 0 ? Math.min(...sizes) : null;
 }
 
 /** Sample-data constructors of the file whose distribution the engine reproduces exactly. */

@@ -16,10 +16,17 @@ export function concreteShape(shape: readonly (number | null)[], batchSize: numb
   return shape.map((d) => d ?? batchSize);
 }
 
-/** Integer inputs (token ids) get values in [0, intRange) when drawn at random. */
-const intRange = 10;
+/** Integer inputs (token ids) get values in [0, range) when drawn at random; 10 unless an Embedding says less or more. */
+const defaultIntRange = 10;
 
-export function makeInput(source: InputSource, shape: number[], dtype: string, seed: number, index: number): tf.Tensor {
+export function makeInput(
+  source: InputSource,
+  shape: number[],
+  dtype: string,
+  seed: number,
+  index: number,
+  intRange = defaultIntRange,
+): tf.Tensor {
   const isInt = dtype.startsWith('int') || dtype.startsWith('uint');
   const tensorDtype = isInt ? 'int32' : 'float32';
   switch (source.kind) {
@@ -34,7 +41,7 @@ export function makeInput(source: InputSource, shape: number[], dtype: string, s
     case 'normal':
       return tf.tidy(() => {
         const values = tf.randomNormal(shape, 0, 1, 'float32', derivedSeed(seed, 'input', String(index)));
-        return isInt ? tf.abs(tf.round(values)).cast('int32') : values;
+        return isInt ? tf.minimum(tf.abs(tf.round(values)), intRange - 1).cast('int32') : values;
       });
     case 'npy':
       return fromNpy(source.path, shape, tensorDtype);

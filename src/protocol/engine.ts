@@ -30,6 +30,8 @@ export interface EvaluateRequest {
   /** Shape of each model input, None as null, in input order. */
   readonly inputShapes: readonly (readonly (number | null)[])[];
   readonly inputDtypes: readonly string[];
+  /** Per integer input, the exclusive upper bound of random ids (the smallest `input_dim` of the Embeddings it feeds). */
+  readonly inputIntRanges?: readonly (number | null)[];
   /** Per input, the source of its numbers; defaults to `input` for inputs not listed. */
   readonly inputSources?: readonly (InputSource | null)[];
   readonly input: InputSpec;

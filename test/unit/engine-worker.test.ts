@@ -142,6 +142,19 @@ describe('evaluator cache', () => {
   });
 });
 
+describe('random token ids', () => {
+  it('stay below the vocabulary of the Embedding they feed', async () => {
+    const evaluator = await Evaluator.create('cpu');
+    const request = await requestFor('import keras\nx = keras.Input((50,), dtype="int32")\ny = keras.layers.Embedding(2, 4)(x)', 'y');
+    assert.deepEqual(request.inputIntRanges, [2]);
+    for (const kind of ['uniform', 'normal'] as const) {
+      const values = (await evaluator.evaluate({ ...request, input: { ...request.input, source: { kind } } })).outputs[0]!;
+      // An id out of range gathers a row of zeros; the initial embeddings are never exactly 0.
+      assert.equal(values.zeros, 0, kind);
+    }
+  });
+});
+
 describe('evaluator memory', () => {
   it('keeps the number of tensors flat over 200 evaluations', async function () {
     this.timeout(60_000);
