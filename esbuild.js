@@ -30,10 +30,15 @@ const contexts = await Promise.all(
   entries.map((entry) =>
     esbuild.context({
       entryPoints: { [entry.name]: entry.source },
+      // Lazily imported modules (the HDF5 reader) become chunks loaded on first use.
+      splitting: true,
+      chunkNames: 'chunks/[name]-[hash]',
       outdir: 'dist',
       bundle: true,
       // Optional at run time: loaded only when installed (src/engine/backend.ts).
       external: ['@tensorflow/tfjs-node'],
+      // Only the parts of TensorFlow.js inference needs (src/engine/tfjs-bundle.ts).
+      alias: { '@tensorflow/tfjs': './src/engine/tfjs-bundle.ts' },
       platform: 'node',
       target: 'node20',
       format: 'esm',

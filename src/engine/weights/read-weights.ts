@@ -26,7 +26,6 @@ import { mkdtemp, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
-import h5wasm from 'h5wasm/node';
 import type { Dataset, File as H5File, Group } from 'h5wasm/node';
 import { isSupportedNumeric, toFloat32, type NumericKind } from '../inputs/binary.js';
 
@@ -63,7 +62,10 @@ const H5T_FLOAT = 1;
 const H5T_OPAQUE = 5;
 const H5T_ENUM = 8;
 
-type H5Module = Awaited<typeof h5wasm.ready>;
+/** h5wasm embeds libhdf5 (megabytes of wasm): loaded on the first weights file, not with the worker. */
+type H5Library = (typeof import('h5wasm/node'))['default'];
+type H5Module = Awaited<H5Library['ready']>;
+let h5wasm: H5Library;
 
 /** Reads .weights.h5 (Keras 3), .h5 (Keras 2 weights or whole model), .keras (zip of config.json, metadata.json, model.weights.h5). */
 export async function readWeightFile(path: string): Promise<WeightFile> {
@@ -287,7 +289,9 @@ async function checkHdf5Header(fsPath: string, size: number, where: string): Pro
 let modulePromise: Promise<H5Module> | undefined;
 
 async function h5Module(): Promise<H5Module> {
-  modulePromise ??= h5wasm.ready.then((module) => {
+  modulePromise ??= import('h5wasm/node').then(async (loaded) => {
+    h5wasm = loaded.default;
+    const module = await h5wasm.ready;
     // Turn libhdf5's error-stack printing to stderr into JS exceptions (a process-wide setting).
     module.activate_throwing_error_handler();
     return module;
