@@ -13,6 +13,7 @@ const watch = process.argv.includes('--watch');
 const entries = [
   { name: 'cli', source: 'src/cli/main.ts', banner: '#!/usr/bin/env node' },
   { name: 'worker', source: 'src/engine/worker-main.ts' },
+  { name: 'server', source: 'src/server/main.ts' },
 ];
 
 const wasmFiles = [

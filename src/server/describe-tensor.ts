@@ -1,0 +1,61 @@
+// Words for what a binding holds, shared by hovers and inlay hints.
+
+import type { Binding, JsonValue, LayerNode, ModelGraph } from '../graph/ir.js';
+import { producingLayer } from '../graph/report.js';
+import { formatShape } from '../graph/shape.js';
+
+/** `KerasTensor (None, 30, 30, 32) float32`, `ndarray (1, 30, 30, 32) float32`, … or undefined for non-tensors. */
+export function typeLine(graph: ModelGraph, binding: Binding): string | undefined {
+  const value = binding.value;
+  if (value.kind === 'tensor') {
+    const tensor = graph.tensors[value.tensor]!;
+    return `${tensor.eager ? 'Tensor' : 'KerasTensor'} ${formatShape(tensor.shape)} ${tensor.dtype}`;
+  }
+  if (value.kind === 'array') return `ndarray ${formatShape(value.shape)} ${value.dtype}`;
+  return undefined;
+}
+
+/** The layer a tensor or array binding comes from. */
+export function layerOf(graph: ModelGraph, binding: Binding): LayerNode | undefined {
+  const value = binding.value;
+  if (value.kind === 'tensor') return producingLayer(graph, value.tensor);
+  if (value.kind === 'array' && value.source.kind === 'evaluation') return producingLayer(graph, value.source.tensors[0]!);
+  if (value.kind === 'layer' || value.kind === 'model') return graph.layers[value.layer];
+  return undefined;
+}
+
+/** The arguments worth seeing at a glance, in this order, when the layer has them. */
+const keyArguments = [
+  'units',
+  'filters',
+  'kernel_size',
+  'strides',
+  'padding',
+  'dilation_rate',
+  'pool_size',
+  'depth_multiplier',
+  'output_dim',
+  'input_dim',
+  'target_shape',
+  'rate',
+  'axis',
+  'return_sequences',
+  'return_state',
+  'merge_mode',
+  'activation',
+];
+
+export function keyConfig(layer: LayerNode): string {
+  return keyArguments
+    .filter((key) => key in layer.config && layer.config[key] !== null)
+    .map((key) => `${key}=${pythonValue(layer.config[key]!)}`)
+    .join(', ');
+}
+
+function pythonValue(value: JsonValue): string {
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) return value.length === 1 ? `(${pythonValue(value[0]!)},)` : `(${value.map(pythonValue).join(', ')})`;
+  return JSON.stringify(value);
+}
