@@ -24,43 +24,76 @@ const wasmFiles = [
   '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
 ];
 
-await mkdir('dist', { recursive: true });
-await Promise.all(wasmFiles.map((file) => copyFile(require.resolve(file), `dist/${file.split('/').pop()}`)));
+/** The codicon font and its stylesheet, served to the panel from the extension (never from the network). */
+const codiconFiles = ['@vscode/codicons/dist/codicon.css', '@vscode/codicons/dist/codicon.ttf'];
 
-const contexts = await Promise.all(
-  entries.map((entry) =>
-    esbuild.context({
-      entryPoints: { [entry.name]: entry.source },
-      // Lazily imported modules (the HDF5 reader) become chunks loaded on first use.
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-      outdir: 'dist',
-      bundle: true,
-      // Optional at run time: loaded only when installed (src/engine/backend.ts).
-      external: ['@tensorflow/tfjs-node'],
-      // Only the parts of TensorFlow.js inference needs (src/engine/tfjs-bundle.ts).
-      alias: { '@tensorflow/tfjs': './src/engine/tfjs-bundle.ts' },
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      sourcemap: true,
-      minify: !watch,
-      define: { VERSION: JSON.stringify(version) },
-      // Bundled CommonJS dependencies (the wasm loaders among them) expect require() and __dirname.
-      banner: {
-        js: [
-          entry.banner ?? '',
-          "import { createRequire as __createRequire } from 'node:module';",
-          "import { fileURLToPath as __fileURLToPath } from 'node:url';",
-          'const require = __createRequire(import.meta.url);',
-          'const __filename = __fileURLToPath(import.meta.url);',
-          "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-        ].join('\n'),
-      },
-      logLevel: 'warning',
-    }),
-  ),
+await mkdir('dist/codicons', { recursive: true });
+await Promise.all(wasmFiles.map((file) => copyFile(require.resolve(file), `dist/${file.split('/').pop()}`)));
+await Promise.all(codiconFiles.map((file) => copyFile(require.resolve(file), `dist/codicons/${file.split('/').pop()}`)));
+
+/** The worker, server and CLI: ES modules for Node. */
+const nodeContexts = entries.map((entry) =>
+  esbuild.context({
+    entryPoints: { [entry.name]: entry.source },
+    // Lazily imported modules (the HDF5 reader) become chunks loaded on first use.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outdir: 'dist',
+    bundle: true,
+    // Optional at run time: loaded only when installed (src/engine/backend.ts).
+    external: ['@tensorflow/tfjs-node'],
+    // Only the parts of TensorFlow.js inference needs (src/engine/tfjs-bundle.ts).
+    alias: { '@tensorflow/tfjs': './src/engine/tfjs-bundle.ts' },
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: true,
+    minify: !watch,
+    define: { VERSION: JSON.stringify(version) },
+    // Bundled CommonJS dependencies (the wasm loaders among them) expect require() and __dirname.
+    banner: {
+      js: [
+        entry.banner ?? '',
+        "import { createRequire as __createRequire } from 'node:module';",
+        "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+        'const require = __createRequire(import.meta.url);',
+        'const __filename = __fileURLToPath(import.meta.url);',
+        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+      ].join('\n'),
+    },
+    logLevel: 'warning',
+  }),
 );
+
+/** The VS Code extension: CommonJS, which every VS Code version loads; `vscode` is provided by the host. */
+const extensionContext = esbuild.context({
+  entryPoints: ['src/extension/main.ts'],
+  outfile: 'dist/extension.cjs',
+  bundle: true,
+  external: ['vscode'],
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: !watch,
+  define: { VERSION: JSON.stringify(version) },
+  logLevel: 'warning',
+});
+
+/** The activation panel: one script for the webview (a browser). */
+const webviewContext = esbuild.context({
+  entryPoints: ['src/webview/main.ts'],
+  outfile: 'dist/webview.js',
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: true,
+  minify: !watch,
+  logLevel: 'warning',
+});
+
+const contexts = await Promise.all([...nodeContexts, extensionContext, webviewContext]);
 
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));

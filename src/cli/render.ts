@@ -2,6 +2,7 @@
 // the list of tensors with their shapes.
 
 import { isChain } from '../graph/summary.js';
+import { histogramLine, statsLine } from '../engine/summary-text.js';
 import type { TensorSummary } from '../protocol/engine.js';
 import type { JsonDim, Report, ReportModel, ReportTensor } from '../protocol/report.js';
 
@@ -96,24 +97,13 @@ export function renderInspect(report: Report): string {
   return `${report.file}${header}\n${lines.join(evaluation ? '\n\n' : '\n')}\n${diagnostics ? `\n${diagnostics}` : ''}`;
 }
 
-const blocks = ' ▁▂▃▄▅▆▇█';
-
-/** A histogram as one line of block characters, the tallest bin full. */
-export function sparkline(histogram: readonly number[]): string {
-  const top = Math.max(...histogram);
-  return histogram.map((n) => (top === 0 ? ' ' : blocks[Math.ceil((n / top) * (blocks.length - 1))]!)).join('');
-}
-
 function renderValues(v: TensorSummary): string {
-  const number = (x: number): string =>
-    Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : x.toFixed(4);
   const indent = '      ';
-  const stats = `min ${number(v.min)}  max ${number(v.max)}  mean ${number(v.mean)}  std ${number(v.std)}  zeros ${v.zeros}  nan ${v.nans}  inf ${v.infs}`;
   const text = v.text
     .split('\n')
     .map((line) => indent + line)
     .join('\n');
-  return `${indent}${stats}\n${indent}${sparkline(v.histogram)}  ${number(v.min)} … ${number(v.max)}\n${text}`;
+  return `${indent}${statsLine(v)}\n${indent}${histogramLine(v)}\n${text}`;
 }
 
 export function renderDiagnostics(report: Report): string {

@@ -16,6 +16,8 @@ export interface EngineOptions {
   readonly log?: (line: string) => void;
   /** The worker script; by default dist/worker.js beside this bundle, or the source through tsx. */
   readonly workerPath?: string;
+  /** Called when the worker process ends for any reason but `dispose`, with the reason in words. */
+  readonly onExit?: (reason: string) => void;
 }
 
 export class EngineError extends Error {}
@@ -99,6 +101,7 @@ export class EngineClient {
         this.options.log?.(why);
         reject(new EngineError(why));
         this.restart(why);
+        this.options.onExit?.(why);
       });
     });
     this.ready.catch(() => undefined);

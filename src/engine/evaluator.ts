@@ -70,7 +70,7 @@ export class Evaluator {
       const summaries = [];
       for (const output of outputs) {
         const data = (await output.data()) as Float32Array | Int32Array;
-        summaries.push(summarize(data, output.shape, output.dtype));
+        summaries.push(summarize(data, output.shape, output.dtype, request.batchItem));
       }
       const result: EvaluateResult = {
         outputs: summaries,
@@ -117,12 +117,12 @@ export class Evaluator {
 }
 
 function cacheKey(request: EvaluateRequest): string {
-  const { topology, inputShapes, inputDtypes, inputSources, input, weights, seed } = request;
+  const { topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem } = request;
   // Files are keyed by their size and modification time too: retraining into the same path is a new result.
   const paths = [weights.kind === 'file' ? weights.path : undefined, ...[input.source, ...(inputSources ?? [])].map(pathOf)];
   const files = paths.filter((p): p is string => p !== undefined).map((p) => [p, fileStamp(p)]);
   return createHash('sha256')
-    .update(JSON.stringify({ topology, inputShapes, inputDtypes, inputSources, input, weights, seed, files }))
+    .update(JSON.stringify({ topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem, files }))
     .digest('hex');
 }
 

@@ -8,7 +8,8 @@ const histogramBins = 32;
 const maxMapSide = 64;
 const maxChannels = 64;
 
-export function summarize(data: Float32Array | Int32Array, shape: readonly number[], dtype: string): TensorSummary {
+/** `batchItem` picks the item of the batch whose maps are drawn. */
+export function summarize(data: Float32Array | Int32Array, shape: readonly number[], dtype: string, batchItem = 0): TensorSummary {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
@@ -50,17 +51,22 @@ export function summarize(data: Float32Array | Int32Array, shape: readonly numbe
     histogram,
     text: formatArray(data, shape, dtype.startsWith('int')),
   };
-  return shape.length >= 3 ? { ...summary, channelMaps: channelMaps(data, shape) } : summary;
+  if (shape.length < 2) return summary;
+  const item = Math.min(Math.max(0, Math.trunc(batchItem)), shape[0]! - 1);
+  // A rank-2 tensor (batch, features) is drawn as one strip: its row for the chosen item.
+  const mapShape = shape.length === 2 ? [shape[0]!, shape[1]!, 1] : shape;
+  return { ...summary, channelMaps: channelMaps(data, mapShape, item) };
 }
 
 /**
- * Maps of the first batch item, channels last: rank 3 (batch, steps, channels)
+ * Maps of one batch item (the first by default), channels last: rank 3 (batch, steps, channels)
  * gives 1×steps maps, rank 4 height×width, rank 5 the first depth slice.
  * Each is averaged down to at most 64×64 and quantised to bytes.
  */
-export function channelMaps(data: ArrayLike<number>, shape: readonly number[]): ChannelMaps {
+export function channelMaps(data: ArrayLike<number>, shape: readonly number[], batchItem = 0): ChannelMaps {
   const channels = shape.at(-1)!;
   const spatial = shape.slice(1, -1);
+  const offset = batchItem * shape.slice(1).reduce((a, b) => a * b, 1);
   const [height, width] = spatial.length === 1 ? [1, spatial[0]!] : [spatial.at(-2)!, spatial.at(-1)!];
   const outHeight = Math.min(height, maxMapSide);
   const outWidth = Math.min(width, maxMapSide);
@@ -75,7 +81,7 @@ export function channelMaps(data: ArrayLike<number>, shape: readonly number[]): 
         let count = 0;
         for (let yy = y0; yy < y1; yy++) {
           for (let xx = x0; xx < x1; xx++) {
-            const v = data[(yy * width + xx) * channels + c]!;
+            const v = data[offset + (yy * width + xx) * channels + c]!;
             if (Number.isFinite(v)) {
               total += v;
               count++;

@@ -41,6 +41,8 @@ export interface EvaluateRequest {
   readonly estimatedBytes: number;
   /** Refuse, before building anything, when the estimate is above this. */
   readonly memoryBudgetBytes: number;
+  /** The item of the batch whose channel maps are returned (default 0). */
+  readonly batchItem?: number;
 }
 
 export interface ChannelMaps {
@@ -67,7 +69,7 @@ export interface TensorSummary {
   readonly histogram: readonly number[];
   /** NumPy-style summarised values (edgeitems 3, precision 4). */
   readonly text: string;
-  /** For rank ≥ 3: per-channel 2-D maps of the first batch item. */
+  /** For rank ≥ 2: per-channel 2-D maps of one batch item (rank 2: its row, as one 1×features map). */
   readonly channelMaps?: ChannelMaps;
 }
 

@@ -1,21 +1,33 @@
 // Hover: what the variable (or layer call) under the cursor holds — its shape,
-// dtype, the layer that made it with its key arguments and parameter count.
+// dtype, the layer that made it with its key arguments and parameter count —
+// and, from the engine, its values on sample input. Shapes answer at once;
+// values wait at most the budget, after which the hover says they are coming.
 
 import type { Hover, Position } from 'vscode-languageserver';
-import type { Binding, ModelGraph, SourceRange } from '../graph/ir.js';
+import type { Binding, LayerNode, ModelGraph, SourceRange } from '../graph/ir.js';
 import { formatShape } from '../graph/shape.js';
+import { histogramLine, statsLine } from '../engine/summary-text.js';
+import { clientCommands } from '../protocol/lsp.js';
 import { keyConfig, layerOf, typeLine } from './describe-tensor.js';
+import type { EvaluationOutcome } from './evaluations.js';
+import { contains, isTensorBinding } from './tensor-items.js';
 
-function contains(range: SourceRange, position: Position): boolean {
-  const { start, end } = range;
-  if (position.line < start.line || position.line > end.line) return false;
-  if (position.line === start.line && position.character < start.character) return false;
-  return !(position.line === end.line && position.character > end.character);
+export interface HoverValues {
+  readonly uri: string;
+  readonly mode: 'auto' | 'onDemand' | 'off';
+  readonly budgetMs: number;
+  /** Starts (or joins) the evaluation of a binding. */
+  readonly evaluate: (binding: Binding) => Promise<EvaluationOutcome>;
+  /** A result already known, without starting anything. */
+  readonly peek: (binding: Binding) => Promise<EvaluationOutcome | undefined>;
 }
 
-export function hover(graph: ModelGraph, position: Position): Hover | null {
+/** A hover lists at most this many bindings of one variable, each with its values. */
+const maxBindings = 4;
+
+export async function hover(graph: ModelGraph, position: Position, values: HoverValues): Promise<Hover | null> {
   const bindings = graph.bindings.filter((b) => contains(b.range, position));
-  if (bindings.length > 0) return bindingHover(graph, bindings);
+  if (bindings.length > 0) return bindingHover(graph, bindings, values);
   const call = graph.calls.find((c) => c.parent === undefined && contains(c.range, position) && !graph.layers[c.layer]!.operation);
   if (!call || call.outputs.length === 0) return null;
   const layer = graph.layers[call.layer]!;
@@ -23,23 +35,80 @@ export function hover(graph: ModelGraph, position: Position): Hover | null {
   return markdown([`\`${layer.name}\`: ${layer.className} → ${shapes}`, layerLine(layer)], call.range);
 }
 
-function bindingHover(graph: ModelGraph, bindings: Binding[]): Hover {
-  const first = bindings[0]!;
-  const lines: string[] = [];
-  // One variable can be bound several times on one line (a loop, a helper called at several sites).
+async function bindingHover(graph: ModelGraph, bindings: Binding[], values: HoverValues): Promise<Hover> {
+  // One variable can be bound several times (a loop, a helper called at several sites): each distinct value once.
   const distinct = bindings.filter((b, i) => bindings.findIndex((o) => JSON.stringify(o.value) === JSON.stringify(b.value)) === i);
-  distinct.forEach((binding, i) => {
+  const shown = distinct.slice(0, maxBindings);
+  const valueSections = await valuesOf(shown.filter(isTensorBinding), values);
+  const lines: string[] = [];
+  shown.forEach((binding, i) => {
     if (distinct.length > 1) lines.push(`**binding ${i + 1} of ${distinct.length}**`);
     const type = typeLine(graph, binding);
     if (type) lines.push(`\`${binding.name}: ${type}\``);
     else if (binding.value.kind === 'unknown') lines.push(`\`${binding.name}\`: not known statically — ${binding.value.reason}`);
     const layer = layerOf(graph, binding);
     if (layer) lines.push(layerLine(layer));
+    const section = valueSections.get(binding);
+    if (section) lines.push(...section);
   });
-  return markdown(lines, first.range);
+  if (distinct.length > shown.length) lines.push(`_…and ${distinct.length - shown.length} more bindings_`);
+  return markdown(lines, bindings[0]!.range);
 }
 
-function layerLine(layer: NonNullable<ReturnType<typeof layerOf>>): string {
+/** The values part of each binding's hover, waiting for all of them together at most the budget. */
+async function valuesOf(bindings: Binding[], values: HoverValues): Promise<Map<Binding, string[]>> {
+  const sections = new Map<Binding, string[]>();
+  if (values.mode === 'off') return sections;
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), values.budgetMs)));
+  await Promise.all(
+    bindings.map(async (binding) => {
+      const link = commandLink(values.uri, binding);
+      if (values.mode === 'onDemand') {
+        const known = await values.peek(binding);
+        sections.set(binding, known ? outcomeLines(known, link) : [`[Evaluate values](${link})`]);
+        return;
+      }
+      const outcome = await Promise.race([values.evaluate(binding), budget]);
+      sections.set(
+        binding,
+        outcome ? outcomeLines(outcome, link) : [`_Values are being computed; hover again in a moment, or [open in the panel](${link})._`],
+      );
+    }),
+  );
+  clearTimeout(timer);
+  return sections;
+}
+
+function outcomeLines(outcome: EvaluationOutcome, link: string): string[] {
+  const { result, output, error } = outcome;
+  const summary = result?.outputs[output ?? 0];
+  if (!result || !summary) return [`_${error ?? 'No values.'}_`];
+  return [
+    '---',
+    `\`${statsLine(summary)}\``,
+    `\`${histogramLine(summary)}\``,
+    '```python\n' + firstLines(summary.text) + '\n```',
+    `input: ${result.inputDescription} · weights: ${result.weightsDescription} · ${result.backend.name}, ${result.cached ? 'cached' : `${Math.round(result.milliseconds)} ms`}`,
+    `[Open in panel](${link})`,
+  ];
+}
+
+/** A hover stays short: the beginning of the values, the rest in the panel. */
+const maxValueLines = 12;
+
+function firstLines(text: string): string {
+  const lines = text.split('\n');
+  return lines.length <= maxValueLines
+    ? text
+    : `${lines.slice(0, maxValueLines).join('\n')}\n# … ${lines.length - maxValueLines} more lines in the panel`;
+}
+
+function commandLink(uri: string, binding: Binding): string {
+  return `command:${clientCommands.showTensor}?${encodeURIComponent(JSON.stringify([uri, binding.range.start]))}`;
+}
+
+function layerLine(layer: LayerNode): string {
   const params = layer.params === null ? 'params not known statically' : `${layer.params.toLocaleString('en-US')} params`;
   const config = keyConfig(layer);
   return `${layer.className} '${layer.name}' · ${params}${config ? `\n\n${config}` : ''}`;

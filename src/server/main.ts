@@ -1,18 +1,69 @@
 // The Tensor Lens language server: over IPC for VS Code, over --stdio for any
-// LSP client. Hover, inlay hints and diagnostics for Python model files.
+// LSP client. Hover, inlay hints, diagnostics and code lens for Python model
+// files, and the requests of src/protocol/lsp.ts for the client and the panel.
 
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import {
+  CancellationToken,
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  ResponseError,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../analysis/analyze.js';
+import type { Binding } from '../graph/ir.js';
+import {
+  defaultServerSettings,
+  evaluateTensorRequest,
+  listTensorsRequest,
+  restartWorkerRequest,
+  setEvaluationSettingsRequest,
+  workerStatusNotification,
+  workerStatusRequest,
+  type EvaluateTensorParams,
+  type EvaluationSettingsUpdate,
+  type ListTensorsParams,
+  type ListTensorsResult,
+  type ServerSettings,
+  type TensorEvaluation,
+} from '../protocol/lsp.js';
+import { codeLenses } from './code-lens.js';
 import { diagnostics } from './diagnostics.js';
 import { DocumentAnalyses } from './document-analyses.js';
+import { EvaluationService } from './evaluations.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
+import { evaluationSettings, mergeSettings } from './settings.js';
+import { bindingsAt, tensorItem, tensorItems } from './tensor-items.js';
+
+declare const VERSION: string;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const analyzerReady = Analyzer.create();
 let analyses: DocumentAnalyses | undefined;
+let settings: ServerSettings = defaultServerSettings;
+let workspaceRoot: string | undefined;
+/** Weights files chosen per document (`Tensor Lens: Load Weights…`). */
+const weightsByDocument = new Map<string, string>();
+/** Aborted when a document changes: its evaluations still waiting for their turn are dropped. */
+const staleSignals = new Map<string, AbortController>();
+
+const log = (line: string): void => connection.console.info(line);
+// A bug in one handler must not end the server: it is logged, and the next request is answered.
+process.on('uncaughtException', (error) => connection.console.error(`internal error: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (error) => connection.console.error(`internal error: ${String(error)}`));
+
+const evaluations = new EvaluationService({
+  backend: settings.backend,
+  timeoutMs: settings.evaluation.timeoutMs,
+  log,
+  onStatus: (status) => void connection.sendNotification(workerStatusNotification, status),
+});
 
 async function ready(): Promise<DocumentAnalyses> {
   analyses ??= new DocumentAnalyses(await analyzerReady, (uri, analysis) => {
@@ -21,33 +72,143 @@ async function ready(): Promise<DocumentAnalyses> {
   return analyses;
 }
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    hoverProvider: true,
-    inlayHintProvider: true,
-  },
-  serverInfo: { name: 'tensor-lens', version: VERSION },
-}));
+function applySettings(update: unknown): void {
+  settings = mergeSettings(settings, update);
+  evaluations.configure({ backend: settings.backend, timeoutMs: settings.evaluation.timeoutMs });
+}
+
+connection.onInitialize((params: InitializeParams) => {
+  applySettings(params.initializationOptions);
+  const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+  workspaceRoot = root?.startsWith('file:') ? fileURLToPath(root) : undefined;
+  log(`Tensor Lens ${VERSION} language server (node ${process.version}), workspace ${workspaceRoot ?? 'none'}`);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+    },
+    serverInfo: { name: 'tensor-lens', version: VERSION },
+  };
+});
+
+connection.onInitialized(() => {
+  void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+});
+
+connection.onDidChangeConfiguration(({ settings: changed }) => {
+  applySettings((changed as { tensorLens?: unknown } | undefined)?.tensorLens);
+  void connection.languages.inlayHint.refresh().catch(() => undefined);
+});
 
 documents.onDidOpen(async ({ document }) => (await ready()).schedule(document, true));
-documents.onDidChangeContent(async ({ document }) => (await ready()).schedule(document));
+documents.onDidChangeContent(async ({ document }) => {
+  staleSignals.get(document.uri)?.abort();
+  staleSignals.delete(document.uri);
+  (await ready()).schedule(document);
+});
 documents.onDidClose(async ({ document }) => {
   (await ready()).close(document.uri);
+  staleSignals.get(document.uri)?.abort();
+  staleSignals.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
 
+function staleSignal(uri: string): AbortSignal {
+  let controller = staleSignals.get(uri);
+  if (!controller) staleSignals.set(uri, (controller = new AbortController()));
+  return controller.signal;
+}
+
+function documentSettings(uri: string) {
+  return evaluationSettings(settings, weightsByDocument.get(uri), workspaceRoot);
+}
+
 connection.onHover(async ({ textDocument, position }) => {
   const document = documents.get(textDocument.uri);
-  return document ? hover((await ready()).get(document), position) : null;
+  if (!document) return null;
+  const graph = (await ready()).get(document);
+  const evaluation = documentSettings(document.uri);
+  const stale = staleSignal(document.uri);
+  const refused = (): Promise<{ error: string }> => Promise.resolve({ error: evaluation as string });
+  return hover(graph, position, {
+    uri: document.uri,
+    mode: settings.hover.values,
+    budgetMs: settings.hover.budgetMs,
+    evaluate: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.evaluate(graph, binding, evaluation, { stale })),
+    peek: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.peek(graph, binding, evaluation)),
+  });
 });
 
 connection.languages.inlayHint.on(async ({ textDocument, range }) => {
   const document = documents.get(textDocument.uri);
-  return document ? inlayHints((await ready()).get(document), document, range) : [];
+  if (!document || !settings.inlayHints.enabled) return [];
+  return inlayHints((await ready()).get(document), document, range);
 });
 
-declare const VERSION: string;
+connection.onCodeLens(async ({ textDocument }) => {
+  const document = documents.get(textDocument.uri);
+  return document ? codeLenses((await ready()).get(document), document.uri) : [];
+});
+
+connection.onRequest(listTensorsRequest, async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {
+  const document = documents.get(uri);
+  if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
+  return { version: document.version, tensors: tensorItems((await ready()).get(document)) };
+});
+
+connection.onRequest(
+  evaluateTensorRequest,
+  async ({ uri, position, batchItem = 0 }: EvaluateTensorParams, token: CancellationToken): Promise<TensorEvaluation> => {
+    const document = documents.get(uri);
+    if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
+    const graph = (await ready()).get(document);
+    const binding: Binding | undefined = bindingsAt(graph, position)[0];
+    if (!binding) throw new ResponseError(2, `There is no tensor at line ${position.line + 1}, column ${position.character + 1}.`);
+    const tensor = tensorItem(graph, binding);
+    const evaluation = documentSettings(uri);
+    if (typeof evaluation === 'string') return { uri, tensor, batchItem, error: evaluation };
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    const outcome = await evaluations.evaluate(graph, binding, evaluation, {
+      batchItem,
+      stale: staleSignal(uri),
+      cancel: cancel.signal,
+    });
+    const result = outcome.result;
+    const summary = result?.outputs[outcome.output ?? 0];
+    if (!result || !summary) return { uri, tensor, batchItem, error: outcome.error ?? 'No values.' };
+    return {
+      uri,
+      tensor,
+      batchItem,
+      summary,
+      backend: result.backend,
+      inputDescription: result.inputDescription,
+      weightsDescription: result.weightsDescription,
+      milliseconds: result.milliseconds,
+      cached: result.cached,
+    };
+  },
+);
+
+connection.onRequest(setEvaluationSettingsRequest, (update: EvaluationSettingsUpdate) => {
+  const { weights, sampleInput, ...rest } = update;
+  applySettings({ ...rest, ...(sampleInput && { sampleInput: typeof sampleInput === 'string' ? sampleInput : sampleInput.path }) });
+  if (weights?.path) weightsByDocument.set(weights.uri, weights.path);
+  else if (weights) weightsByDocument.delete(weights.uri);
+  return settings;
+});
+
+connection.onRequest(workerStatusRequest, () => evaluations.workerStatus());
+connection.onRequest(restartWorkerRequest, () => {
+  evaluations.restartWorker();
+  return evaluations.workerStatus();
+});
+
+connection.onShutdown(() => evaluations.dispose());
+connection.onExit(() => evaluations.dispose());
 
 documents.listen(connection);
 connection.listen();

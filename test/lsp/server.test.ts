@@ -1,5 +1,6 @@
 // The built language server as a real process, spoken to over stdio with a real
-// LSP connection: hovers, inlay hints and diagnostics, edits, and garbage.
+// LSP connection: hovers (shapes and values), inlay hints, diagnostics, code
+// lens, edits, the custom requests, a killed worker, and garbage.
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -7,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeLensRequest,
   createProtocolConnection,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   HoverRequest,
@@ -21,6 +24,18 @@ import {
   type MarkupContent,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
+import {
+  evaluateTensorRequest,
+  listTensorsRequest,
+  restartWorkerRequest,
+  setEvaluationSettingsRequest,
+  workerStatusNotification,
+  workerStatusRequest,
+  type EvaluationSettingsUpdate,
+  type ListTensorsResult,
+  type TensorEvaluation,
+  type WorkerStatus,
+} from '../../src/protocol/lsp.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -30,6 +45,7 @@ describe('language server over stdio', function () {
   let connection: ProtocolConnection;
   const published = new Map<string, Diagnostic[]>();
   const waiters: (() => void)[] = [];
+  const statuses: WorkerStatus[] = [];
 
   before(async () => {
     const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
@@ -40,8 +56,18 @@ describe('language server over stdio', function () {
       published.set(uri, diagnostics);
       waiters.splice(0).forEach((wake) => wake());
     });
+    connection.onNotification(workerStatusNotification, (status: WorkerStatus) => {
+      statuses.push(status);
+      waiters.splice(0).forEach((wake) => wake());
+    });
     connection.listen();
-    const result = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
+    const result = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      // Values in hovers wait for a cold worker on a busy machine: the budget is tested on its own below.
+      initializationOptions: { hover: { budgetMs: 20_000 } },
+    });
     assert.equal(result.capabilities.hoverProvider, true);
     await connection.sendNotification(InitializedNotification.type, {});
   });
@@ -63,6 +89,31 @@ describe('language server over stdio', function () {
       });
     }
     throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(published.get(uri))}`);
+  }
+
+  async function until<T>(what: string, read: () => T | undefined): Promise<T> {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const value = read();
+      if (value !== undefined) return value;
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  function evaluate(uri: string, line: number, character: number, batchItem?: number): Promise<TensorEvaluation> {
+    return connection.sendRequest(evaluateTensorRequest, {
+      uri,
+      position: { line, character },
+      ...(batchItem !== undefined && { batchItem }),
+    });
+  }
+
+  function configure(update: EvaluationSettingsUpdate): Promise<unknown> {
+    return connection.sendRequest(setEvaluationSettingsRequest, update);
   }
 
   async function open(name: string, text: string): Promise<string> {
@@ -133,5 +184,170 @@ describe('language server over stdio', function () {
     assert.equal(await hoverText(uri, 0, 3), '');
     const healthy = await open('after.py', 'import keras\nx = keras.Input((2,))\n');
     assert.match(await hoverText(healthy, 1, 0), /^`x: KerasTensor \(None, 2\) float32`/);
+  });
+  describe('values', () => {
+    const method1Text = readFileSync(join(root, 'examples/seed_method1_k_function.py'), 'utf8');
+    const tinyText = readFileSync(join(root, 'test/fixtures/tiny_model.py'), 'utf8');
+    const weights = join(root, 'test/fixtures/weights');
+    const statsPattern = /`min -?[\d.e+-]+ {2}max [\d.e+-]+ {2}mean [\d.e+-]+ {2}std [\d.e+-]+ {2}zeros \d+ {2}nan 0 {2}inf 0`/;
+
+    it('hovers with statistics, a histogram and NumPy-style values of the sample input', async () => {
+      const uri = await open('seed_method1_k_function.py', method1Text);
+      const conv = await hoverText(uri, 8, 3);
+      assert.match(conv, /^`conv_layer: KerasTensor \(None, 30, 30, 32\) float32`/);
+      assert.match(conv, statsPattern);
+      assert.match(conv, /\n`[ ▁▂▃▄▅▆▇█]{32} {2}-?[\d.]+ … [\d.]+`\n/);
+      assert.match(conv, /```python\n\[\[\[\[0\./);
+      assert.match(conv, /\n# … \d+ more lines in the panel\n```/);
+      assert.match(conv, /input: \(1, 32, 32, 3\) uniform \[0, 1\), seed 0 · weights: Keras default initializers, seed 0 · (wasm|node)/);
+      assert.match(conv, /\[Open in panel\]\(command:tensorLens\.showTensor\?/);
+      // K.function on the file's np.random.rand(1, 32, 32, 3) sees the same numbers as the default sample input.
+      const numpy = await hoverText(uri, 21, 3);
+      assert.match(numpy, /^`numpy_array: ndarray \(1, 30, 30, 32\) float32`/);
+      assert.equal(numpy.match(statsPattern)?.[0], conv.match(statsPattern)?.[0]);
+    });
+
+    it('waits at most the hover budget, then has the values on the next hover', async () => {
+      const uri = await open('budget.py', method1Text);
+      await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { tensorLens: { hover: { budgetMs: 0 } } } });
+      await configure({ seed: 7 });
+      try {
+        assert.match(await hoverText(uri, 8, 3), /_Values are being computed; hover again in a moment/);
+        await until('the evaluation to end', () => (statuses.at(-1)?.state === 'idle' ? true : undefined));
+        const again = await hoverText(uri, 8, 3);
+        assert.match(again, statsPattern);
+        assert.match(again, /seed 7/);
+      } finally {
+        await connection.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { tensorLens: { hover: { budgetMs: 20_000 } } },
+        });
+        await configure({ seed: 0 });
+      }
+    });
+
+    it('lists the tensors of a document with their types and layers', async () => {
+      const uri = await open('seed_method1_k_function.py', method1Text);
+      const { tensors } = await connection.sendRequest<ListTensorsResult>(listTensorsRequest, { uri });
+      assert.deepEqual(
+        tensors.map((t) => [t.name, t.range.start.line, t.type, t.layer ?? null, t.notEvaluable ?? null]),
+        [
+          ['input_layer', 7, 'KerasTensor (None, 32, 32, 3) float32', "InputLayer 'input_layer'", null],
+          ['conv_layer', 8, 'KerasTensor (None, 30, 30, 32) float32', "Conv2D 'conv2d'", null],
+          ['conv_tensor', 12, 'KerasTensor (None, 30, 30, 32) float32', "Conv2D 'conv2d'", null],
+          ['input_data', 18, 'ndarray (1, 32, 32, 3) float64', null, 'sample data made by np.random.rand() in the file'],
+          ['numpy_array', 21, 'ndarray (1, 30, 30, 32) float32', "Conv2D 'conv2d'", null],
+        ],
+      );
+    });
+
+    it('evaluates with a Keras weights file exactly as Keras computes it', async () => {
+      const uri = await open('tiny_model.py', tinyText);
+      // Dense then BatchNormalization (epsilon 1e-3) on ones, with the weights of test/fixtures/weights/make.py.
+      const kernel = Array.from({ length: 12 }, (_, i) => (i - 5.5) / 8);
+      const bias = [0.5, -0.25, 0.125];
+      const [gamma, beta, mean, variance] = [
+        [1.0, 1.5, 2.0],
+        [0.0, 0.25, -0.5],
+        [0.75, -1.0, 0.0625],
+        [1.0, 0.5, 4.0],
+      ];
+      const expected = [0, 1, 2].map((j) => {
+        const dense = [0, 1, 2, 3].reduce((sum, i) => sum + kernel[i * 3 + j]!, bias[j]!);
+        return ((dense - mean![j]!) / Math.sqrt(variance![j]! + 1e-3)) * gamma![j]! + beta![j]!;
+      });
+      try {
+        for (const file of ['tiny.weights.h5', 'tiny.keras', 'tiny.h5']) {
+          await configure({ sampleInput: 'ones', weights: { uri, path: join(weights, file) } });
+          const result = await evaluate(uri, 5, 1);
+          assert.equal(result.error, undefined, result.error);
+          assert.deepEqual(result.summary?.shape, [1, 3]);
+          assert.ok(Math.abs(result.summary!.min - Math.min(...expected)) < 1e-5, `${file}: min ${result.summary!.min}`);
+          assert.ok(Math.abs(result.summary!.max - Math.max(...expected)) < 1e-5, `${file}: max ${result.summary!.max}`);
+          assert.ok(Math.abs(result.summary!.mean - expected.reduce((a, b) => a + b) / 3) < 1e-5, `${file}: mean`);
+          assert.equal(result.weightsDescription, `weights from ${join(weights, file)}`);
+          assert.equal(result.inputDescription, '(1, 4) ones');
+        }
+        await configure({ weights: { uri, path: join(weights, 'missing.weights.h5') } });
+        const missing = await evaluate(uri, 5, 1);
+        assert.equal(missing.summary, undefined);
+        assert.match(missing.error ?? '', /missing\.weights\.h5/);
+      } finally {
+        await configure({ sampleInput: 'uniform', weights: { uri, path: null } });
+      }
+    });
+
+    it('draws the maps of the batch item asked for', async () => {
+      const uri = await open('batch.py', method1Text);
+      await configure({ batchSize: 2 });
+      try {
+        const first = await evaluate(uri, 8, 3);
+        const second = await evaluate(uri, 8, 3, 1);
+        assert.deepEqual(first.summary?.shape, [2, 30, 30, 32]);
+        assert.equal(first.summary?.channelMaps?.maps.length, 32);
+        assert.deepEqual([second.batchItem, second.summary?.min, second.summary?.max], [1, first.summary?.min, first.summary?.max]);
+        assert.notEqual(second.summary?.channelMaps?.maps[0]?.data, first.summary?.channelMaps?.maps[0]?.data);
+      } finally {
+        await configure({ batchSize: 1 });
+      }
+    });
+
+    it('reads no file of an untrusted workspace', async () => {
+      const uri = await open('tiny_model.py', tinyText);
+      await configure({ trusted: false, weights: { uri, path: join(weights, 'tiny.weights.h5') } });
+      try {
+        const refused = await evaluate(uri, 5, 1);
+        assert.match(refused.error ?? '', /^Not evaluated: this workspace is not trusted/);
+        await configure({ weights: { uri, path: null } });
+        assert.equal((await evaluate(uri, 5, 1)).error, undefined);
+      } finally {
+        await configure({ trusted: true });
+      }
+    });
+
+    it('reports the worker, survives it being killed from outside, and restarts it on request', async () => {
+      const uri = await open('seed_method1_k_function.py', method1Text);
+      await evaluate(uri, 8, 3);
+      const status = await connection.sendRequest<WorkerStatus>(workerStatusRequest);
+      assert.equal(status.state, 'idle');
+      assert.match(status.backend?.name ?? '', /^(wasm|node)$/);
+      assert.ok(status.pid);
+      process.kill(status.pid, 'SIGKILL');
+      await until('the worker to be reported stopped', () => (statuses.at(-1)?.state === 'stopped' ? true : undefined));
+      await configure({ seed: 3 });
+      try {
+        assert.match(await hoverText(uri, 8, 3), statsPattern);
+        const restarted = await connection.sendRequest<WorkerStatus>(workerStatusRequest);
+        assert.equal(restarted.state, 'idle');
+        assert.notEqual(restarted.pid, status.pid);
+        assert.equal((await connection.sendRequest<WorkerStatus>(restartWorkerRequest)).state, 'stopped');
+      } finally {
+        await configure({ seed: 0 });
+      }
+    });
+  });
+
+  it('puts a code lens with the size of each model above it', async () => {
+    const uri = await open('seed_method1_k_function.py', readFileSync(join(root, 'examples/seed_method1_k_function.py'), 'utf8'));
+    const lenses = await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    assert.deepEqual(
+      lenses?.map((l) => [l.range.start.line, l.command?.title, l.command?.command, l.command?.arguments ?? null]),
+      [
+        [9, 'functional: 2 layers · 896 params', '', null],
+        [9, 'Evaluate', 'tensorLens.showTensor', [uri, { line: 8, character: 0 }]],
+      ],
+    );
+  });
+
+  it('turns inlay hints off and on with the setting', async () => {
+    const uri = await open('toggle.py', 'import keras\nx = keras.Input((8,))\n');
+    const range = { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } };
+    await connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { tensorLens: { inlayHints: { enabled: false } } },
+    });
+    assert.deepEqual(await connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range }), []);
+    await connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: { tensorLens: { inlayHints: { enabled: true } } },
+    });
+    assert.equal((await connection.sendRequest(InlayHintRequest.type, { textDocument: { uri }, range }))?.length, 1);
   });
 });

@@ -1,0 +1,22 @@
+// Code lens above each model of the file: its size, and a link to evaluate its output.
+
+import type { CodeLens } from 'vscode-languageserver';
+import type { ModelGraph } from '../graph/ir.js';
+import { clientCommands } from '../protocol/lsp.js';
+
+export function codeLenses(graph: ModelGraph, uri: string): CodeLens[] {
+  return graph.models.flatMap((id) => {
+    const model = graph.layers[id]!;
+    const info = model.model!;
+    const line = model.range.start.line;
+    const range = { start: { line, character: 0 }, end: { line, character: 0 } };
+    const params = model.params === null ? 'params not known' : `${model.params.toLocaleString('en-US')} params`;
+    // As many layers as Keras's len(model.layers), input layers included.
+    const size: CodeLens = { range, command: { title: `${model.name}: ${info.layers.length} layers · ${params}`, command: '' } };
+    const output = info.outputs[0];
+    const binding = output === undefined ? undefined : graph.bindings.find((b) => b.value.kind === 'tensor' && b.value.tensor === output);
+    if (!binding) return [size];
+    const args = [uri, binding.range.start];
+    return [size, { range, command: { title: 'Evaluate', command: clientCommands.showTensor, arguments: args } }];
+  });
+}
