@@ -1,7 +1,7 @@
 // Bundles every entry point into dist/ and copies the wasm files they load.
 // `node esbuild.js` builds once; `--watch` rebuilds on change.
 
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
@@ -27,6 +27,8 @@ const wasmFiles = [
 /** The codicon font and its stylesheet, served to the panel from the extension (never from the network). */
 const codiconFiles = ['@vscode/codicons/dist/codicon.css', '@vscode/codicons/dist/codicon.ttf'];
 
+// A fresh dist/ for a one-off build: chunks are named by hash, and old ones would end up in the VSIX.
+if (!watch) await rm('dist', { recursive: true, force: true });
 await mkdir('dist/codicons', { recursive: true });
 await Promise.all(wasmFiles.map((file) => copyFile(require.resolve(file), `dist/${file.split('/').pop()}`)));
 await Promise.all(codiconFiles.map((file) => copyFile(require.resolve(file), `dist/codicons/${file.split('/').pop()}`)));

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { setEvaluationSettingsRequest, workerStatusNotification, type WorkerStatus } from '../protocol/lsp.js';
-import type { PanelMessage } from '../protocol/panel.js';
+import type { HostMessage, PanelMessage } from '../protocol/panel.js';
 import { registerCommands, restoreWeights } from './commands.js';
 import { createLanguageClient } from './language-client.js';
 import { activationsViewId, PanelHost } from './panel-host.js';
@@ -13,7 +13,12 @@ import { TensorInspector } from './tensor-inspector.js';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What the extension returns from activation: read-only views for extension-host tests. */
+export interface TensorLensApi {
+  readonly panelMessage: () => HostMessage | undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TensorLensApi> {
   const output = vscode.window.createOutputChannel('Tensor Lens', { log: true });
   const status = new WorkerStatusItem();
   client = createLanguageClient(context, output);
@@ -51,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   output.info(`Tensor Lens ${VERSION} activating; workspace trusted: ${vscode.workspace.isTrusted}`);
   await client.start();
   await restoreWeights(commandContext);
+  return { panelMessage: () => panel.lastMessage };
 }
 
 export async function deactivate(): Promise<void> {

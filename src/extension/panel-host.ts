@@ -55,6 +55,11 @@ export class PanelHost implements vscode.WebviewViewProvider, vscode.Disposable 
     panel.onDidDispose(() => (this.beside = undefined), null, this.disposables);
   }
 
+  /** What the panel shows now (the extension's API exposes it to tests). */
+  get lastMessage(): HostMessage | undefined {
+    return this.last;
+  }
+
   post(message: HostMessage): void {
     this.last = message;
     for (const webview of this.webviews) void webview.postMessage(message);
