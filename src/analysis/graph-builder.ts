@@ -10,6 +10,7 @@ import type {
   LayerCall,
   LayerNode,
   ModelGraph,
+  Position,
   Severity,
   SourceRange,
   TensorNode,
@@ -76,8 +77,8 @@ export class GraphBuilder {
     this.layers[reserved.layer]!.calls.push(id);
   }
 
-  bind(name: string, range: SourceRange, value: BoundValue): void {
-    this.bindings.push({ name, range, value });
+  bind(name: string, range: SourceRange, value: BoundValue, from: Position): void {
+    this.bindings.push({ name, range, value, from });
   }
 
   report(severity: Severity, range: SourceRange, message: string, code: string): void {

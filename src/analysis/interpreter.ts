@@ -2,7 +2,7 @@
 // never throws on user code: whatever it cannot follow becomes an `unknown`
 // value carrying the reason, and the rest of the file is still analysed.
 
-import type { BoundValue, SourceRange } from '../graph/ir.js';
+import type { BoundValue, Position, SourceRange } from '../graph/ir.js';
 import { GraphBuilder } from './graph-builder.js';
 import { canonicalPath } from './keras/api-paths.js';
 import { KerasRuntime } from './keras-runtime.js';
@@ -176,7 +176,7 @@ export class Interpreter {
     switch (target.type) {
       case 'identifier':
         scope.set(target.text, value);
-        this.recordBinding(target.text, rangeOf(target), value);
+        this.recordBinding(target, value);
         return;
       case 'pattern_list':
       case 'tuple_pattern':
@@ -198,7 +198,7 @@ export class Interpreter {
         const object = this.evaluate(target.childForFieldName('object')!, scope);
         const name = target.childForFieldName('attribute')!.text;
         this.setAttribute(object, name, value);
-        this.recordBinding(target.text, rangeOf(target), value);
+        this.recordBinding(target, value);
         return;
       }
       case 'subscript': {
@@ -229,9 +229,9 @@ export class Interpreter {
     return Array.from({ length: count }, () => unknown(reason));
   }
 
-  private recordBinding(name: string, range: SourceRange, value: Value): void {
+  private recordBinding(target: Node, value: Value): void {
     const bound = boundValue(value);
-    if (bound) this.graph.bind(name, range, bound);
+    if (bound) this.graph.bind(target.text, rangeOf(target), bound, inEffectFrom(target));
   }
 
   private setAttribute(object: Value, name: string, value: Value): void {
@@ -904,6 +904,16 @@ export class Interpreter {
 }
 
 // ---- helpers ---------------------------------------------------------------
+
+/** Where a name assigned at `target` starts to stand for its new value: after the whole assignment (`x = f(x)` reads the old x). */
+function inEffectFrom(target: Node): Position {
+  let node: Node | null = target;
+  while (node && node.type !== 'assignment' && node.type !== 'augmented_assignment') node = node.parent;
+  // A chained `a = b = f(x)` is nested assignments: the outermost one ends last.
+  while (node?.parent?.type === 'assignment') node = node.parent;
+  const end = (node ?? target).endPosition;
+  return { line: end.row, character: end.column };
+}
 
 export function rangeOf(node: Node): SourceRange {
   return {

@@ -46,16 +46,14 @@ export class TensorInspector implements vscode.Disposable {
     );
   }
 
-  async tensors(document: vscode.TextDocument): Promise<ListTensorsResult> {
-    return this.client.sendRequest(listTensorsRequest, { uri: document.uri.toString() });
+  async tensors(document: vscode.TextDocument, position?: vscode.Position): Promise<ListTensorsResult> {
+    const at = position && { position: { line: position.line, character: position.character } };
+    return this.client.sendRequest(listTensorsRequest, { uri: document.uri.toString(), ...at });
   }
 
-  /** The tensor whose name the position is in. */
+  /** The tensor the name at the position stands for: bound there, or used there. */
   async tensorAt(document: vscode.TextDocument, position: vscode.Position): Promise<TensorItem | undefined> {
-    const { tensors } = await this.tensors(document);
-    return tensors.find((t) =>
-      new vscode.Range(t.range.start.line, t.range.start.character, t.range.end.line, t.range.end.character).contains(position),
-    );
+    return (await this.tensors(document, position)).at;
   }
 
   /** Evaluates the tensor at the position and shows it in the panel; `withProgress` for an explicit request. */

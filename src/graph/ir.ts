@@ -97,6 +97,8 @@ export interface Binding {
   readonly name: string;
   readonly range: SourceRange;
   readonly value: BoundValue;
+  /** Where the name starts to stand for this value: the end of the statement that binds it. */
+  readonly from: Position;
 }
 
 export type Severity = 'error' | 'warning' | 'information';

@@ -34,10 +34,14 @@ export interface TensorItem {
 export const listTensorsRequest = 'tensorLens/listTensors';
 export interface ListTensorsParams {
   readonly uri: string;
+  /** Also resolve the tensor the name at this position stands for (its binding, or the latest one before a use). */
+  readonly position?: TextPosition;
 }
 export interface ListTensorsResult {
   readonly version: number;
   readonly tensors: TensorItem[];
+  /** With `position`: the tensor there, if any. */
+  readonly at?: TensorItem;
 }
 
 export const evaluateTensorRequest = 'tensorLens/evaluateTensor';

@@ -4,13 +4,14 @@
 // values wait at most the budget, after which the hover says they are coming.
 
 import type { Hover, Position } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Binding, LayerNode, ModelGraph, SourceRange } from '../graph/ir.js';
 import { formatShape } from '../graph/shape.js';
 import { histogramLine, statsLine } from '../engine/summary-text.js';
 import { clientCommands } from '../protocol/lsp.js';
 import { keyConfig, layerOf, typeLine } from './describe-tensor.js';
 import type { EvaluationOutcome } from './evaluations.js';
-import { contains, isTensorBinding } from './tensor-items.js';
+import { bindingsAt, contains, isTensorBinding } from './tensor-items.js';
 
 export interface HoverValues {
   readonly uri: string;
@@ -25,9 +26,9 @@ export interface HoverValues {
 /** A hover lists at most this many bindings of one variable, each with its values. */
 const maxBindings = 4;
 
-export async function hover(graph: ModelGraph, position: Position, values: HoverValues): Promise<Hover | null> {
-  const bindings = graph.bindings.filter((b) => contains(b.range, position));
-  if (bindings.length > 0) return bindingHover(graph, bindings, values);
+export async function hover(graph: ModelGraph, document: TextDocument, position: Position, values: HoverValues): Promise<Hover | null> {
+  const bindings = bindingsAt(graph, document, position);
+  if (bindings.length > 0) return bindingHover(graph, bindings, values, wordRange(document, position) ?? bindings[0]!.range);
   const call = graph.calls.find((c) => c.parent === undefined && contains(c.range, position) && !graph.layers[c.layer]!.operation);
   if (!call || call.outputs.length === 0) return null;
   const layer = graph.layers[call.layer]!;
@@ -35,7 +36,7 @@ export async function hover(graph: ModelGraph, position: Position, values: Hover
   return markdown([`\`${layer.name}\`: ${layer.className} → ${shapes}`, layerLine(layer)], call.range);
 }
 
-async function bindingHover(graph: ModelGraph, bindings: Binding[], values: HoverValues): Promise<Hover> {
+async function bindingHover(graph: ModelGraph, bindings: Binding[], values: HoverValues, range: SourceRange): Promise<Hover> {
   // One variable can be bound several times (a loop, a helper called at several sites): each distinct value once.
   const distinct = bindings.filter((b, i) => bindings.findIndex((o) => JSON.stringify(o.value) === JSON.stringify(b.value)) === i);
   const shown = distinct.slice(0, maxBindings);
@@ -52,7 +53,7 @@ async function bindingHover(graph: ModelGraph, bindings: Binding[], values: Hove
     if (section) lines.push(...section);
   });
   if (distinct.length > shown.length) lines.push(`_…and ${distinct.length - shown.length} more bindings_`);
-  return markdown(lines, bindings[0]!.range);
+  return markdown(lines, range);
 }
 
 /** The values part of each binding's hover, waiting for all of them together at most the budget. */
@@ -112,6 +113,18 @@ function layerLine(layer: LayerNode): string {
   const params = layer.params === null ? 'params not known statically' : `${layer.params.toLocaleString('en-US')} params`;
   const config = keyConfig(layer);
   return `${layer.className} '${layer.name}' · ${params}${config ? `\n\n${config}` : ''}`;
+}
+
+/** The identifier under the position, which the hover highlights. */
+function wordRange(document: TextDocument, position: Position): SourceRange | undefined {
+  const line = document.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } });
+  const before = line.slice(0, position.character).match(/\w*$/)![0].length;
+  const after = line.slice(position.character).match(/^\w*/)![0].length;
+  if (before + after === 0) return undefined;
+  return {
+    start: { line: position.line, character: position.character - before },
+    end: { line: position.line, character: position.character + after },
+  };
 }
 
 function markdown(lines: string[], range: SourceRange): Hover {

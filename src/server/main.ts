@@ -38,7 +38,7 @@ import { EvaluationService } from './evaluations.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import { evaluationSettings, mergeSettings } from './settings.js';
-import { bindingsAt, tensorItem, tensorItems } from './tensor-items.js';
+import { tensorBindingsAt, tensorItem, tensorItems } from './tensor-items.js';
 
 declare const VERSION: string;
 
@@ -132,7 +132,7 @@ connection.onHover(async ({ textDocument, position }) => {
   const evaluation = documentSettings(document.uri);
   const stale = staleSignal(document.uri);
   const refused = (): Promise<{ error: string }> => Promise.resolve({ error: evaluation as string });
-  return hover(graph, position, {
+  return hover(graph, document, position, {
     uri: document.uri,
     mode: settings.hover.values,
     budgetMs: settings.hover.budgetMs,
@@ -152,10 +152,12 @@ connection.onCodeLens(async ({ textDocument }) => {
   return document ? codeLenses((await ready()).get(document), document.uri) : [];
 });
 
-connection.onRequest(listTensorsRequest, async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {
+connection.onRequest(listTensorsRequest, async ({ uri, position }: ListTensorsParams): Promise<ListTensorsResult> => {
   const document = documents.get(uri);
   if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
-  return { version: document.version, tensors: tensorItems((await ready()).get(document)) };
+  const graph = (await ready()).get(document);
+  const at = position && tensorBindingsAt(graph, document, position)[0];
+  return { version: document.version, tensors: tensorItems(graph), ...(at && { at: tensorItem(graph, at) }) };
 });
 
 connection.onRequest(
@@ -164,7 +166,7 @@ connection.onRequest(
     const document = documents.get(uri);
     if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
     const graph = (await ready()).get(document);
-    const binding: Binding | undefined = bindingsAt(graph, position)[0];
+    const binding: Binding | undefined = tensorBindingsAt(graph, document, position)[0];
     if (!binding) throw new ResponseError(2, `There is no tensor at line ${position.line + 1}, column ${position.character + 1}.`);
     const tensor = tensorItem(graph, binding);
     const evaluation = documentSettings(uri);

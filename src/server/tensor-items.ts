@@ -3,6 +3,7 @@
 
 import type { Binding, ModelGraph, SourceRange } from '../graph/ir.js';
 import { formatShape } from '../graph/shape.js';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TensorItem, TextPosition } from '../protocol/lsp.js';
 import { keyConfig, layerOf, typeLine } from './describe-tensor.js';
 
@@ -17,9 +18,37 @@ export function isTensorBinding(binding: Binding): boolean {
   return binding.value.kind === 'tensor' || binding.value.kind === 'array';
 }
 
-/** The tensor bindings whose name contains the position; several for a variable bound in a loop or a helper. */
-export function bindingsAt(graph: ModelGraph, position: TextPosition): Binding[] {
-  return graph.bindings.filter((b) => isTensorBinding(b) && contains(b.range, position));
+/**
+ * What the name at the position stands for: the bindings made there (several
+ * for a variable bound in a loop or a helper), or at a use of the name, the
+ * latest bindings of it before the use.
+ */
+export function bindingsAt(graph: ModelGraph, document: TextDocument, position: TextPosition): Binding[] {
+  const made = graph.bindings.filter((b) => contains(b.range, position));
+  if (made.length > 0) return made;
+  const name = nameAt(document, position);
+  if (!name) return [];
+  const offset = document.offsetAt(position);
+  const before = graph.bindings.filter((b) => b.name === name && document.offsetAt(b.from) <= offset);
+  const latest = Math.max(...before.map((b) => document.offsetAt(b.from)));
+  return before.filter((b) => document.offsetAt(b.from) === latest);
+}
+
+/** The tensor bindings the name at the position stands for. */
+export function tensorBindingsAt(graph: ModelGraph, document: TextDocument, position: TextPosition): Binding[] {
+  return bindingsAt(graph, document, position).filter(isTensorBinding);
+}
+
+/** The dotted name ending with the identifier under the position: `self.conv` on `conv`, `x` on `x`. */
+function nameAt(document: TextDocument, position: TextPosition): string | undefined {
+  const line = document.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } });
+  for (const match of line.matchAll(/[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*/g)) {
+    const start = match.index;
+    if (position.character < start || position.character > start + match[0].length) continue;
+    const end = line.slice(position.character).match(/^\w*/)![0].length + position.character;
+    return line.slice(start, end).replace(/\s+/g, '');
+  }
+  return undefined;
 }
 
 export function tensorItem(graph: ModelGraph, binding: Binding): TensorItem {

@@ -142,6 +142,19 @@ describe('language server over stdio', function () {
     assert.match(await hoverText(method3, 13, 10), /^`conv_out: Tensor \(1, 30, 30, 32\) float32`/);
   });
 
+  it('hovers a use of a name with the value it has there', async () => {
+    const uri = await open(
+      'uses.py',
+      'import keras\nx = keras.Input((4,))\nx = keras.layers.Dense(2)(x)\ny = keras.layers.Dense(3)(\n    x)\n',
+    );
+    // `x = Dense(2)(x)` reads the Input; after it, x is the Dense output, also in a call split over lines.
+    assert.match(await hoverText(uri, 2, 26), /^`x: KerasTensor \(None, 4\) float32`/);
+    assert.match(await hoverText(uri, 2, 0), /^`x: KerasTensor \(None, 2\) float32`/);
+    assert.match(await hoverText(uri, 4, 4), /^`x: KerasTensor \(None, 2\) float32`/);
+    const { at } = await connection.sendRequest<ListTensorsResult>(listTensorsRequest, { uri, position: { line: 4, character: 5 } });
+    assert.deepEqual([at?.name, at?.range.start, at?.type], ['x', { line: 2, character: 0 }, 'KerasTensor (None, 2) float32']);
+  });
+
   it('hovers a layer call that is not assigned to a name', async () => {
     const uri = await open('inline.py', 'import keras\nx = keras.Input((8,))\nprint(keras.layers.Dense(4)(x))\n');
     assert.match(await hoverText(uri, 2, 10), /^`dense`: Dense → \(None, 4\)/);
