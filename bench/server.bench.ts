@@ -1,0 +1,96 @@
+// `npm run bench`: the language server as an editor sees it, over stdio: how
+// long a hover takes with shapes only (warm, and right after an edit of a
+// 1,000-layer file), and with values (the first one, which starts the worker;
+// a repeated one; and a fresh one on a new seed). Medians of repeated runs.
+
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  DidChangeConfigurationNotification,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  HoverRequest,
+  InitializedNotification,
+  InitializeRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
+import { readFileSync } from 'node:fs';
+import { setEvaluationSettingsRequest } from '../src/protocol/lsp.js';
+import { layerCount, resnetSource, thousandLayers } from '../test/fixtures/resnet-source.js';
+
+const runs = 20;
+const server = spawn(process.execPath, [join('dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+connection.listen();
+await connection.sendRequest(InitializeRequest.type, {
+  processId: process.pid,
+  rootUri: null,
+  capabilities: {},
+  initializationOptions: { hover: { values: 'off', budgetMs: 60_000 } },
+});
+await connection.sendNotification(InitializedNotification.type, {});
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await action();
+  return performance.now() - started;
+}
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function hover(uri: string, line: number, character: number): Promise<string> {
+  const result = await connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character } });
+  return (result?.contents as MarkupContent | undefined)?.value ?? '';
+}
+
+// Shapes only, on the generated ResNet: the last assignment of the file.
+const resnet = resnetSource(thousandLayers);
+const resnetUri = 'file:///bench/resnet.py';
+const lastLine = resnet.trimEnd().split('\n').length - 1;
+await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+  textDocument: { uri: resnetUri, languageId: 'python', version: 1, text: resnet },
+});
+await hover(resnetUri, lastLine, 0);
+const warm: number[] = [];
+for (let i = 0; i < runs; i++) warm.push(await timed(() => hover(resnetUri, lastLine, 0)));
+const edited: number[] = [];
+for (let i = 0; i < runs; i++) {
+  // A keystroke at the top of the file (a comment), then the hover: the server analyses the new text first.
+  await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: resnetUri, version: i + 2 },
+    contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: i % 2 ? '#\n' : '' }],
+  });
+  edited.push(await timed(() => hover(resnetUri, lastLine, 0)));
+}
+
+// Values, on the seed's Method 1: conv_layer.
+await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { tensorLens: { hover: { values: 'auto' } } } });
+const method1Uri = 'file:///bench/method1.py';
+const method1 = readFileSync(join('examples', 'seed_method1_k_function.py'), 'utf8');
+await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+  textDocument: { uri: method1Uri, languageId: 'python', version: 1, text: method1 },
+});
+const first = await timed(() => hover(method1Uri, 8, 3));
+const repeated: number[] = [];
+for (let i = 0; i < runs; i++) repeated.push(await timed(() => hover(method1Uri, 8, 3)));
+const fresh: number[] = [];
+for (let i = 0; i < runs; i++) {
+  await connection.sendRequest(setEvaluationSettingsRequest, { seed: 100 + i });
+  fresh.push(await timed(() => hover(method1Uri, 8, 3)));
+}
+
+const row = (what: string, ms: number): string => `${what.padEnd(62)} ${ms.toFixed(1).padStart(8)} ms\n`;
+process.stdout.write(`\nLanguage server over stdio: hover latency, median of ${runs} (node ${process.version})\n`);
+process.stdout.write(row(`shapes only, ${layerCount(thousandLayers)}-layer file, analysis cached`, median(warm)));
+process.stdout.write(row(`shapes only, ${layerCount(thousandLayers)}-layer file, right after an edit`, median(edited)));
+process.stdout.write(row('values, Method 1 conv_layer: first hover (starts the worker)', first));
+process.stdout.write(row('values, the same hover again (remembered)', median(repeated)));
+process.stdout.write(row('values, a new seed each time (evaluated)', median(fresh)));
+connection.dispose();
+server.kill();
