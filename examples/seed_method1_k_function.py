@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow.keras.backend as K
 
 # Assume a simple model
-input_layer = layers.Input(shape=(16, 32, 3))
+input_layer = layers.Input(shape=(32, 32, 3))
 conv_layer = layers.Conv2D(filters=32, kernel_size=(3, 3), activation='relu')(input_layer)
 model = tf.keras.models.Model(inputs=input_layer, outputs=conv_layer)
 
