@@ -1,0 +1,163 @@
+// The user's journey in a real VS Code (code-server in Chromium): the VSIX
+// installed, the seed's files opened, hovers, inlay hints, a diagnostic, the
+// Evaluate Tensor command and the panel, an edit, the status bar, and a killed
+// worker. Screenshots of each step go to test-results/e2e/.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startCodeServer, type CodeServer } from './code-server.js';
+import { chromiumPath, repoRoot } from './tools.js';
+import { Workbench } from './workbench.js';
+
+const screenshots = join(repoRoot, 'test-results', 'e2e');
+const examples = join(repoRoot, 'examples');
+const stats = /min -?[\d.e+-]+ {1,2}max [\d.e+-]+ {1,2}mean [\d.e+-]+ {1,2}std [\d.e+-]+/;
+const withStats = (text: string): boolean => stats.test(text);
+
+describe('Tensor Lens in a real VS Code (code-server)', function () {
+  this.timeout(120_000);
+  let server: CodeServer;
+  let browser: Browser;
+  let workbench: Workbench;
+
+  before(async function () {
+    this.timeout(300_000);
+    rmSync(screenshots, { recursive: true, force: true });
+    mkdirSync(screenshots, { recursive: true });
+    server = await startCodeServer(join(repoRoot, 'tensor-lens.vsix'), {
+      'seed_method1_k_function.py': join(examples, 'seed_method1_k_function.py'),
+      'seed_method2_predict.py': join(examples, 'seed_method2_predict.py'),
+      'seed_method3_subclassing.py': join(examples, 'seed_method3_subclassing.py'),
+      'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
+    });
+    process.once('exit', () => server.stop());
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    workbench = new Workbench(page, screenshots);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`failed-${this.currentTest.title.split('.')[0]}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.stop();
+    process.stdout.write(`    screenshots: ${screenshots}\n`);
+  });
+
+  it('1. hovers each seed method’s tensors: the exact shape line and the statistics', async () => {
+    await workbench.openFile('seed_method1_k_function.py');
+    assert.match(await workbench.hover(9, 'conv_layer', withStats), /^conv_layer: KerasTensor \(None, 30, 30, 32\) float32/);
+    await workbench.screenshot('1-method1-hover-conv_layer');
+    assert.match(await workbench.hover(13, 'conv_tensor', withStats), /^conv_tensor: KerasTensor \(None, 30, 30, 32\) float32/);
+    const numpy = await workbench.hover(22, 'numpy_array', withStats);
+    assert.match(numpy, /^numpy_array: ndarray \(1, 30, 30, 32\) float32/);
+    assert.match(numpy, /\[\[\[\[/);
+    await workbench.screenshot('1-method1-hover-numpy_array');
+
+    await workbench.openFile('seed_method2_predict.py');
+    assert.match(await workbench.hover(8, 'conv_layer', withStats), /^conv_layer: KerasTensor \(None, 30, 30, 32\) float32/);
+    assert.match(await workbench.hover(19, 'numpy_array', withStats), /^numpy_array: ndarray \(1, 30, 30, 32\) float32/);
+    await workbench.screenshot('1-method2-hover-numpy_array');
+
+    await workbench.openFile('seed_method3_subclassing.py');
+    assert.match(await workbench.hover(14, 'conv_out'), /^conv_out: Tensor \(1, 30, 30, 32\) float32/);
+    assert.match(await workbench.hover(30, 'numpy_array', withStats), /^numpy_array: ndarray \(1, 30, 30, 32\) float32/);
+    await workbench.screenshot('1-method3-hover-numpy_array');
+  });
+
+  it('2. shows the shape after each tensor assignment as an inlay hint', async () => {
+    await workbench.openFile('seed_method1_k_function.py');
+    assert.match(await workbench.lineText(8), /input_layer = layers\.Input\(shape=\(32, 32, 3\)\)\s+# \(None, 32, 32, 3\)/);
+    assert.match(await workbench.lineText(9), /\(input_layer\)\s+# \(None, 30, 30, 32\)/);
+    assert.match(await workbench.lineText(22), /numpy_array = get_conv_output\(input_data\)\[0\]\s+# \(1, 30, 30, 32\)/);
+    await workbench.screenshot('2-inlay-hints');
+  });
+
+  it('3. reports a shape error in the Problems panel', async () => {
+    await workbench.openFile('shape_error.py');
+    await workbench.page.keyboard.press('Control+Shift+M');
+    const problems = workbench.page.locator('.markers-panel .monaco-list-row', { hasText: 'incompatible shapes' }).first();
+    await problems.waitFor({ timeout: 30_000 });
+    assert.match(await problems.innerText(), /Inputs have incompatible shapes\. Received shapes \(3,\) and \(4,\)/);
+    await workbench.screenshot('3-problems');
+  });
+
+  it('4. Evaluate Tensor: a pick of every tensor with its shape, then the panel with one heatmap per channel', async () => {
+    await workbench.openFile('seed_method1_k_function.py');
+    await workbench.lineText(1);
+    await workbench.runCommand('Tensor Lens: Evaluate Tensor');
+    const rows = await workbench.quickPickRows('Choose a tensor to evaluate');
+    assert.deepEqual(
+      rows.map((row) => `${row.label}: ${row.description}`),
+      [
+        'input_layer: KerasTensor (None, 32, 32, 3) float32',
+        'conv_layer: KerasTensor (None, 30, 30, 32) float32',
+        'conv_tensor: KerasTensor (None, 30, 30, 32) float32',
+        'input_data: ndarray (1, 32, 32, 3) float64',
+        'numpy_array: ndarray (1, 30, 30, 32) float32',
+      ],
+    );
+    await workbench.screenshot('4-quick-pick');
+    await workbench.page.locator('.quick-input-widget input').fill('conv_layer');
+    await workbench.page.keyboard.press('Enter');
+    const panel = await workbench.panel();
+    await panel.locator('.tl-map').first().waitFor({ timeout: 30_000 });
+    assert.equal(await panel.locator('.tl-map').count(), 32);
+    assert.match(await panel.locator('#tl-stats').innerText(), /shape\s+\(1, 30, 30, 32\)[\s\S]*min\s+0[\s\S]*max\s+0\.\d+/);
+    await workbench.screenshot('4-panel');
+  });
+
+  it('5. follows an edit: filters=32 → 16 changes the hover and the panel without reloading', async () => {
+    const page = workbench.page;
+    await workbench.lineText(9);
+    await page.keyboard.press('Control+H');
+    await page.locator('.find-widget .find-part textarea, .find-widget .find-part input').first().fill('filters=32');
+    await page.locator('.find-widget .replace-part textarea, .find-widget .replace-part input').first().fill('filters=16');
+    await page.keyboard.press('Control+Alt+Enter');
+    await page.keyboard.press('Escape');
+    assert.match(
+      await workbench.hover(9, 'conv_layer', (t) => t.includes('30, 16)') && withStats(t)),
+      /^conv_layer: KerasTensor \(None, 30, 30, 16\) float32/,
+    );
+    const panel = await workbench.panel();
+    await panel.locator('#tl-stats', { hasText: '(1, 30, 30, 16)' }).waitFor({ timeout: 30_000 });
+    assert.equal(await panel.locator('.tl-map').count(), 16);
+    await workbench.screenshot('5-after-edit');
+  });
+
+  it('6. shows the backend in use in the status bar', async () => {
+    assert.match(await workbench.statusBarItem('Tensor Lens'), /Tensor Lens: wasm/);
+  });
+
+  it('7. answers the next hover after the worker is killed from outside', async () => {
+    const workers = () =>
+      execFileSync('pgrep', ['-f', `${server.extensionsDir}/.*/dist/worker\\.js`], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+    const [worker] = workers();
+    assert.ok(worker, 'the evaluation worker runs');
+    process.kill(Number(worker), 'SIGKILL');
+    await workbench.openFile('seed_method2_predict.py');
+    // A tensor not evaluated before: its values need the worker.
+    assert.match(await workbench.hover(9, 'dense_layer', withStats), /^dense_layer: KerasTensor \(None, 30, 30, 10\) float32/);
+    assert.notEqual(workers()[0], worker);
+    await workbench.screenshot('7-after-worker-killed');
+  });
+});

@@ -1,0 +1,150 @@
+// What a user does in the VS Code workbench, for playwright: open a file, hover
+// a word, run a command, pick an item, read the activation panel.
+
+import type { Frame, Page } from 'playwright-core';
+
+/** The editor of the active group (not the hover's or the panel's). */
+const editor = '.editor-group-container.active .monaco-editor';
+
+export class Workbench {
+  constructor(
+    readonly page: Page,
+    private readonly screenshots: string,
+  ) {}
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `${this.screenshots}/${name}.png` });
+  }
+
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget input').fill(name);
+    // The list updates as the name is typed: Enter only once the name's row is the focused one.
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor();
+    await this.page.locator(`${editor} .view-lines`).first().waitFor();
+  }
+
+  /** Runs a command by its title from the command palette. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The text of the 1-based line of the active editor, inlay hints included (the editor renders spaces as no-break spaces). */
+  async lineText(line: number): Promise<string> {
+    await this.goToLine(line);
+    const text = await this.page
+      .locator(`${editor} .view-line`)
+      .nth(await this.viewLineIndex(line))
+      .innerText();
+    return text.replace(/\u00a0/g, ' ');
+  }
+
+  /** Hovers the first occurrence of `word` on the 1-based line and returns the hover's text once it satisfies `ready`. */
+  async hover(line: number, word: string, ready: (text: string) => boolean = () => true): Promise<string> {
+    await this.goToLine(line);
+    const index = await this.viewLineIndex(line);
+    const point = await this.page
+      .locator(`${editor} .view-line`)
+      .nth(index)
+      .evaluate((element, w) => {
+        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const at = (node.textContent ?? '').search(new RegExp(`\\b${w}\\b`));
+          if (at < 0) continue;
+          const range = document.createRange();
+          range.setStart(node, at);
+          range.setEnd(node, at + w.length);
+          const rect = range.getBoundingClientRect();
+          return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+        }
+        return undefined;
+      }, word);
+    if (!point) throw new Error(`"${word}" is not on line ${line}`);
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      // Away and back: a fresh hover each round, as a user would move the mouse.
+      await this.page.mouse.move(5, 5);
+      await this.page.keyboard.press('Escape');
+      await this.page.mouse.move(point.x, point.y);
+      const hover = this.page.locator('.monaco-hover-content:visible').first();
+      try {
+        await hover.waitFor({ timeout: 5_000 });
+        await this.page.waitForTimeout(300);
+        text = await hover.innerText();
+        if (ready(text)) return text;
+      } catch {
+        // No hover yet.
+      }
+      await this.page.waitForTimeout(500);
+    }
+    throw new Error(`the hover over "${word}" on line ${line} never got ready; last text:\n${text}`);
+  }
+
+  /** The rows of the quick pick whose input shows this placeholder: label and description of each. */
+  async quickPickRows(placeholder: string): Promise<{ label: string; description: string }[]> {
+    await this.page.locator(`.quick-input-widget input[placeholder="${placeholder}"]`).waitFor();
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    return rows.evaluateAll((elements) =>
+      elements.map((row) => ({
+        label: row.querySelector('.label-name')?.textContent?.trim() ?? '',
+        description: row.querySelector('.label-description')?.textContent?.trim() ?? '',
+      })),
+    );
+  }
+
+  async statusBarItem(text: string): Promise<string> {
+    const item = this.page.locator('.statusbar-item', { hasText: text }).first();
+    await item.waitFor();
+    return item.innerText();
+  }
+
+  /** The frame of the activation panel, once its page shows a tensor. */
+  async panel(): Promise<Frame> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (
+          (await frame
+            .locator('#tl-name')
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error('the activation panel never showed a tensor');
+  }
+
+  private async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    // Focus the editor (the first group) by keyboard: a click could land on a widget over it.
+    await this.page.keyboard.press('Control+1');
+    await this.page.keyboard.press('Control+G');
+    await this.page.locator('.quick-input-widget input').fill(`:${line}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.waitForTimeout(200);
+  }
+
+  /** The index among `.view-line` elements of the 1-based line: the one at the same height as its line number. */
+  private async viewLineIndex(line: number): Promise<number> {
+    const number = this.page.locator(`${editor} .line-numbers`, { hasText: new RegExp(`^\\s*${line}\\s*$`) }).first();
+    await number.waitFor();
+    const top = (await number.boundingBox())!.y;
+    const lines = this.page.locator(`${editor} .view-line`);
+    const count = await lines.count();
+    for (let i = 0; i < count; i++) {
+      const box = await lines.nth(i).boundingBox();
+      if (box && Math.abs(box.y - top) < 3) return i;
+    }
+    throw new Error(`line ${line} is not on screen`);
+  }
+}
