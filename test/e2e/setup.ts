@@ -84,7 +84,10 @@ function codeServerVersion(): string | undefined {
 
 function installCodeServer(): string {
   if (codeServerVersion() === CODE_SERVER_VERSION) return `found ${CODE_SERVER_VERSION} at ${codeServerBin}`;
-  const env = { ...node24Env(), npm_config_nodedir: node24Dir() };
+  // npm runs here under node 24 (first on PATH). An outer `npm test` passes its own npm_* settings in the
+  // environment, and npm_config_user_agent would name node 20 to code-server's install check: drop them.
+  const outer = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')));
+  const env = { ...node24Env(outer), npm_config_nodedir: node24Dir() };
   run('npm', ['install', '--prefix', codeServerPrefix, '--no-save', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
     env,
   });
