@@ -125,11 +125,25 @@ export class Workbench {
   }
 
   private async goToLine(line: number): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    // Focus the editor (the first group) by keyboard: a click could land on a widget over it.
-    await this.page.keyboard.press('Control+1');
-    await this.page.keyboard.press('Control+G');
-    await this.page.locator('.quick-input-widget input').fill(`:${line}`);
+    const input = this.page.locator('.quick-input-widget input');
+    for (let attempt = 0; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      // Focus the editor through its tab: keys typed while the panel's webview has focus do not reach the workbench.
+      await this.page.locator('.editor-group-container.active .tab.active').click();
+      // The quick input closes when focus moves: wait until the editor has it.
+      await this.page
+        .locator(`${editor}.focused`)
+        .waitFor({ timeout: 3_000 })
+        .catch(() => undefined);
+      await this.page.keyboard.press('Control+G');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 3_000 });
+        break;
+      } catch (error) {
+        if (attempt === 2) throw error;
+      }
+    }
+    await input.fill(`:${line}`);
     await this.page.keyboard.press('Enter');
     await this.page.waitForTimeout(200);
   }
