@@ -114,6 +114,7 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
         'numpy_array: ndarray (1, 30, 30, 32) float32',
       ],
     );
+    await workbench.page.waitForTimeout(300);
     await workbench.screenshot('4-quick-pick');
     await workbench.page.locator('.quick-input-widget input').fill('conv_layer');
     await workbench.page.keyboard.press('Enter');
