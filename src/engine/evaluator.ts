@@ -6,7 +6,14 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { formatBytes } from '../graph/memory.js';
-import type { BackendInfo, BackendPreference, EvaluateRequest, EvaluateResult, InputSource } from '../protocol/engine.js';
+import {
+  maxFullValues,
+  type BackendInfo,
+  type BackendPreference,
+  type EvaluateRequest,
+  type EvaluateResult,
+  type InputSource,
+} from '../protocol/engine.js';
 import { selectBackend } from './backend.js';
 import { registerKerasLayers } from './layers/index.js';
 import { registerOperationLayer } from './operation-layer.js';
@@ -70,7 +77,10 @@ export class Evaluator {
       const summaries = [];
       for (const output of outputs) {
         const data = (await output.data()) as Float32Array | Int32Array;
-        summaries.push(summarize(data, output.shape, output.dtype, request.batchItem));
+        const summary = summarize(data, output.shape, output.dtype, request.batchItem);
+        if (request.withValues && data.length > maxFullValues)
+          throw new EvaluationError(`Not returned: ${data.length} values, more than the ${maxFullValues} an evaluation returns in full.`);
+        summaries.push(request.withValues ? { ...summary, values: Array.from(data) } : summary);
       }
       const result: EvaluateResult = {
         outputs: summaries,
@@ -117,12 +127,12 @@ export class Evaluator {
 }
 
 function cacheKey(request: EvaluateRequest): string {
-  const { topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem } = request;
+  const { topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem, withValues } = request;
   // Files are keyed by their size and modification time too: retraining into the same path is a new result.
   const paths = [weights.kind === 'file' ? weights.path : undefined, ...[input.source, ...(inputSources ?? [])].map(pathOf)];
   const files = paths.filter((p): p is string => p !== undefined).map((p) => [p, fileStamp(p)]);
   return createHash('sha256')
-    .update(JSON.stringify({ topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem, files }))
+    .update(JSON.stringify({ topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem, withValues, files }))
     .digest('hex');
 }
 

@@ -43,7 +43,12 @@ export interface EvaluateRequest {
   readonly memoryBudgetBytes: number;
   /** The item of the batch whose channel maps are returned (default 0). */
   readonly batchItem?: number;
+  /** Also return every value (for comparisons in tests and machine use); refused above `maxFullValues` elements. */
+  readonly withValues?: boolean;
 }
+
+/** The largest tensor whose every value an evaluation returns. */
+export const maxFullValues = 1_000_000;
 
 export interface ChannelMaps {
   /** Height and width of each map after downsampling (at most 64×64). */
@@ -69,6 +74,8 @@ export interface TensorSummary {
   readonly histogram: readonly number[];
   /** NumPy-style summarised values (edgeitems 3, precision 4). */
   readonly text: string;
+  /** Every value, row-major, when the request asked `withValues`. */
+  readonly values?: readonly number[];
   /** For rank ≥ 2: per-channel 2-D maps of one batch item (rank 2: its row, as one 1×features map). */
   readonly channelMaps?: ChannelMaps;
 }
