@@ -4,20 +4,13 @@
 // available here, to rtol 1e-4 / atol 1e-5.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Analyzer } from '../../src/analysis/analyze.js';
 import { Evaluator } from '../../src/engine/evaluator.js';
-import { readNpy } from '../../src/engine/inputs/npy.js';
-import { buildRequest } from '../../src/engine/plan.js';
-import { exportSubgraph } from '../../src/graph/keras-json.js';
 import type { BackendName } from '../../src/protocol/engine.js';
 import { layerCases } from '../unit/layer-table.js';
-import { analyzeReference, layerTableReference, ourLayers, ourModel, references } from './reference.js';
+import { analyzeReference, compareOutputs, comparableRows, layerTableReference, references } from './reference.js';
 
 const backends: BackendName[] = ['wasm', 'cpu'];
-const rtol = 1e-4;
-const atol = 1e-5;
 
 describe('conformance with real Keras', function () {
   this.timeout(120_000);
@@ -43,16 +36,10 @@ describe('conformance with real Keras', function () {
       it(`${reference.file} (${reference.models.length} models, Keras ${reference.keras} on ${reference.backend})`, () => {
         const graph = analyzeReference(analyzer, reference);
         reference.models.forEach((model, index) => {
-          const ours = ourModel(graph, reference, index);
-          assert.ok(ours, `${reference.file}: Tensor Lens has no model "${model.name}"`);
-          // Keras has no output shape for the layers of a subclassed model (their `output` is undefined; its summary
-          // prints "?"): those cells are not compared. tf_keras (the legacy spelling) names layers its own way.
-          const rows = ourLayers(ours.summary).map((row, i) =>
-            model.layers[i]?.outputShape === null ? { ...row, outputShape: null } : row,
-          );
-          const comparable = (layers: typeof rows) => (reference.legacy ? layers.map(({ name: _name, ...rest }) => rest) : layers);
-          assert.deepEqual(comparable(rows), comparable(model.layers), `${reference.file}: model ${model.name}`);
-          assert.equal(ours.summary.totalParams, model.totalParams, `${reference.file}: total params of ${model.name}`);
+          const rows = comparableRows(graph, reference, index);
+          assert.ok(rows, `${reference.file}: Tensor Lens has no model "${model.name}"`);
+          assert.deepEqual(rows.ours, rows.keras, `${reference.file}: model ${model.name}`);
+          assert.equal(rows.totals[0], rows.totals[1], `${reference.file}: total params of ${model.name}`);
         });
       });
     }
@@ -65,35 +52,14 @@ describe('conformance with real Keras', function () {
 
       for (const reference of references().filter((r) => r.evaluated)) {
         it(`${reference.file}: ${reference.evaluated!.outputs} output(s) of ${reference.evaluated!.model}`, async () => {
-          const graph = analyzeReference(analyzer, reference);
-          const index = reference.models.findIndex((m) => m.name === reference.evaluated!.model);
-          const model = graph.layers[ourModel(graph, reference, index)!.id]!.model!;
-          for (const [j, output] of model.outputs.entries()) {
-            const exported = exportSubgraph(graph, [output]);
-            const request = buildRequest(graph, [output], [], {
-              input: { source: { kind: 'zeros' }, batchSize: 2 },
-              weights: { kind: 'file', path: join(reference.dir, 'model.weights.h5') },
-              seed: 0,
-              memoryBudgetBytes: 2 ** 31,
-            });
-            const inputSources = exported.inputs.map((t) => ({
-              kind: 'npy' as const,
-              path: join(reference.dir, `input_${model.inputs.indexOf(t)}.npy`),
-            }));
-            const result = await evaluator.evaluate({ ...request, inputSources, withValues: true });
-            const expected = readNpy(readFileSync(join(reference.dir, `output_${j}.npy`)));
-            const actual = result.outputs[0]!;
-            assert.deepEqual(actual.shape, expected.shape, `${reference.file}: shape of output ${j}`);
-            let worst = { index: -1, actual: 0, expected: 0 };
-            actual.values!.forEach((value, i) => {
-              const want = expected.data[i]!;
-              if (Math.abs(value - want) > atol + rtol * Math.abs(want) && worst.index < 0)
-                worst = { index: i, actual: value, expected: want };
-            });
+          const comparisons = await compareOutputs(evaluator, analyzeReference(analyzer, reference), reference);
+          assert.equal(comparisons.length, reference.evaluated!.outputs);
+          for (const { output, shape, mismatch } of comparisons) {
+            assert.deepEqual(shape.ours, shape.keras, `${reference.file}: shape of output ${output}`);
             assert.equal(
-              worst.index,
-              -1,
-              `${reference.file}: output ${j}, element ${worst.index}: ${worst.actual} where Keras has ${worst.expected}`,
+              mismatch,
+              undefined,
+              `${reference.file}: output ${output}, element ${mismatch?.index}: ${mismatch?.ours} where Keras has ${mismatch?.keras}`,
             );
           }
         });

@@ -4,6 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analyzer } from '../../src/analysis/analyze.js';
+import type { Evaluator } from '../../src/engine/evaluator.js';
+import { readNpy } from '../../src/engine/inputs/npy.js';
+import { buildRequest } from '../../src/engine/plan.js';
+import { exportSubgraph } from '../../src/graph/keras-json.js';
 import type { ModelGraph } from '../../src/graph/ir.js';
 import { shapeToJson } from '../../src/graph/shape.js';
 import { summarizeModel, type ModelSummary } from '../../src/graph/summary.js';
@@ -84,4 +88,63 @@ export function ourLayers(summary: ModelSummary): KerasLayer[] {
           : row.outputShapes.map(shapeToJson),
     params: row.params ?? -1,
   }));
+}
+
+/**
+ * Our rows and Keras's for one model, ready to compare. Keras has no output shape for the layers of a subclassed
+ * model (their `output` is undefined; its summary prints "?"): those cells are left out. tf_keras (the legacy
+ * spelling) names layers its own way: names are left out for its files.
+ */
+export function comparableRows(
+  graph: ModelGraph,
+  reference: Reference,
+  index: number,
+): { ours: KerasLayer[]; keras: KerasLayer[]; totals: [number | null, number] } | undefined {
+  const model = reference.models[index]!;
+  const found = ourModel(graph, reference, index);
+  if (!found) return undefined;
+  const comparable = (layers: KerasLayer[]): KerasLayer[] => (reference.legacy ? layers.map((l) => ({ ...l, name: '' })) : layers);
+  const ours = ourLayers(found.summary).map((row, i) => (model.layers[i]?.outputShape === null ? { ...row, outputShape: null } : row));
+  return { ours: comparable(ours), keras: comparable(model.layers), totals: [found.summary.totalParams, model.totalParams] };
+}
+
+/** Tolerances of the value comparison. */
+export const rtol = 1e-4;
+export const atol = 1e-5;
+
+export interface OutputComparison {
+  readonly output: number;
+  readonly shape: { readonly ours: readonly number[]; readonly keras: readonly number[] };
+  /** The first element outside the tolerance, if any. */
+  readonly mismatch?: { readonly index: number; readonly ours: number; readonly keras: number };
+}
+
+/** Evaluates each output of the reference's evaluated model with Keras's weights and input, and compares with Keras's outputs. */
+export async function compareOutputs(evaluator: Evaluator, graph: ModelGraph, reference: Reference): Promise<OutputComparison[]> {
+  const index = reference.models.findIndex((m) => m.name === reference.evaluated!.model);
+  const model = graph.layers[ourModel(graph, reference, index)!.id]!.model!;
+  const comparisons: OutputComparison[] = [];
+  for (const [j, output] of model.outputs.entries()) {
+    const request = buildRequest(graph, [output], [], {
+      input: { source: { kind: 'zeros' }, batchSize: 2 },
+      weights: { kind: 'file', path: join(reference.dir, 'model.weights.h5') },
+      seed: 0,
+      memoryBudgetBytes: 2 ** 31,
+    });
+    // Each input of the sub-graph gets the array Keras was fed for that model input.
+    const inputSources = exportSubgraph(graph, [output]).inputs.map((t) => ({
+      kind: 'npy' as const,
+      path: join(reference.dir, `input_${model.inputs.indexOf(t)}.npy`),
+    }));
+    const result = await evaluator.evaluate({ ...request, inputSources, withValues: true });
+    const keras = readNpy(readFileSync(join(reference.dir, `output_${j}.npy`)));
+    const ours = result.outputs[0]!;
+    const index = ours.values!.findIndex((value, i) => !(Math.abs(value - keras.data[i]!) <= atol + rtol * Math.abs(keras.data[i]!)));
+    comparisons.push({
+      output: j,
+      shape: { ours: ours.shape, keras: keras.shape },
+      ...(index >= 0 && { mismatch: { index, ours: ours.values![index]!, keras: keras.data[index]! } }),
+    });
+  }
+  return comparisons;
 }

@@ -1,0 +1,26 @@
+// Regenerates the Keras references into a temp folder and fails on any drift
+// from the committed ones, when a Python with the pinned Keras is at hand:
+// TENSOR_LENS_PYTHON, or the virtual environment .ci/run makes
+// (.venv-conformance). Without one it says plainly that the check did not run.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..', '..');
+const python = process.env['TENSOR_LENS_PYTHON'] ?? join(root, '.venv-conformance', 'bin', 'python');
+const hasKeras =
+  existsSync(python) &&
+  spawnSync(python, ['-c', 'import keras, tf_keras, jax'], { stdio: 'ignore', env: { ...process.env, KERAS_BACKEND: 'jax' } }).status === 0;
+
+if (!hasKeras) {
+  process.stdout.write(
+    `\n  Conformance drift check: NOT RUN. No Python with the pinned Keras at ${python}.\n` +
+      '  Install it with: python3 -m venv .venv-conformance && .venv-conformance/bin/pip install -r test/conformance/requirements.txt\n' +
+      '  (the committed references are still compared by the mocha tests).\n',
+  );
+} else {
+  process.stdout.write(`\n  Conformance drift check: regenerating the references with ${python}\n`);
+  const result = spawnSync(python, [join(root, 'test/conformance/generate.py'), '--check'], { stdio: 'inherit', cwd: root });
+  process.exit(result.status ?? 1);
+}
