@@ -9,7 +9,7 @@ import { readNpy } from '../../src/engine/inputs/npy.js';
 import { buildRequest } from '../../src/engine/plan.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
 import type { ModelGraph } from '../../src/graph/ir.js';
-import { shapeToJson } from '../../src/graph/shape.js';
+import { buildReport } from '../../src/graph/report.js';
 import { summarizeModel, type ModelSummary } from '../../src/graph/summary.js';
 import type { JsonDim } from '../../src/protocol/report.js';
 
@@ -75,18 +75,14 @@ export function ourModel(graph: ModelGraph, reference: Reference, index: number)
   return summaries.find((s) => s.summary.name === reference.models[index]!.name);
 }
 
-/** Our rows in the shape of Keras's: output shapes as JSON, one shape or a list of them. */
-export function ourLayers(summary: ModelSummary): KerasLayer[] {
-  return summary.rows.map((row) => ({
-    name: row.name,
-    class: row.className,
-    outputShape:
-      row.outputShapes === null
-        ? null
-        : row.outputShapes.length === 1
-          ? shapeToJson(row.outputShapes[0]!)
-          : row.outputShapes.map(shapeToJson),
-    params: row.params ?? -1,
+/** Our rows in the shape of Keras's, from the report the CLI prints as JSON. */
+export function ourLayers(graph: ModelGraph, modelId: number): KerasLayer[] {
+  const report = buildReport('', graph).models[graph.models.indexOf(modelId)]!;
+  return report.layers.map(({ name, class: className, outputShape, params }) => ({
+    name,
+    class: className,
+    outputShape,
+    params: params ?? -1,
   }));
 }
 
@@ -104,7 +100,7 @@ export function comparableRows(
   const found = ourModel(graph, reference, index);
   if (!found) return undefined;
   const comparable = (layers: KerasLayer[]): KerasLayer[] => (reference.legacy ? layers.map((l) => ({ ...l, name: '' })) : layers);
-  const ours = ourLayers(found.summary).map((row, i) => (model.layers[i]?.outputShape === null ? { ...row, outputShape: null } : row));
+  const ours = ourLayers(graph, found.id).map((row, i) => (model.layers[i]?.outputShape === null ? { ...row, outputShape: null } : row));
   return { ours: comparable(ours), keras: comparable(model.layers), totals: [found.summary.totalParams, model.totalParams] };
 }
 
