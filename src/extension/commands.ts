@@ -64,20 +64,20 @@ function pythonEditor(): vscode.TextEditor {
 
 async function evaluateTensor(c: CommandContext): Promise<void> {
   const editor = pythonEditor();
-  const { tensors } = await c.inspector.tensors(editor.document);
-  if (tensors.length === 0) {
-    void vscode.window.showInformationMessage('Tensor Lens: this file has no tensors that Tensor Lens can see.');
-    return;
-  }
   const uri = editor.document.uri.toString();
-  const atCursor = await c.inspector.tensorAt(editor.document, editor.selection.active);
-  const chosen = atCursor ?? (await pickTensor(tensors));
+  const chosen = (await c.inspector.tensorAt(editor.document, editor.selection.active)) ?? (await pickTensor(c, editor.document));
   if (!chosen) return;
   await c.panel.reveal();
-  await c.inspector.show(uri, chosen.range.start, { withProgress: true });
+  await c.inspector.show(uri, chosen.range.start, { withProgress: true, tensor: chosen });
 }
 
-async function pickTensor(tensors: readonly TensorItem[]): Promise<TensorItem | undefined> {
+/** A quick pick of every tensor of the document with its type; undefined when there is none or the user cancels. */
+async function pickTensor(c: CommandContext, document: vscode.TextDocument): Promise<TensorItem | undefined> {
+  const { tensors } = await c.inspector.tensors(document);
+  if (tensors.length === 0) {
+    void vscode.window.showInformationMessage('Tensor Lens: this file has no tensors that Tensor Lens can see.');
+    return undefined;
+  }
   const picked = await vscode.window.showQuickPick(
     tensors.map((tensor) => ({
       label: tensor.name,
@@ -98,7 +98,7 @@ async function showPanel(c: CommandContext): Promise<void> {
     return;
   }
   const item = await c.inspector.tensorAt(editor.document, editor.selection.active);
-  if (item) await c.inspector.show(editor.document.uri.toString(), item.range.start);
+  if (item) await c.inspector.show(editor.document.uri.toString(), item.range.start, { tensor: item });
   else
     c.panel.post({ type: 'empty', message: 'Put the cursor on a tensor variable, or run "Tensor Lens: Evaluate Tensor" to choose one.' });
 }

@@ -7,8 +7,10 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   evaluateTensorRequest,
   listTensorsRequest,
+  tensorAtRequest,
   type EvaluateTensorParams,
   type ListTensorsResult,
+  type TensorAtParams,
   type TensorEvaluation,
   type TensorItem,
   type TextPosition,
@@ -21,7 +23,9 @@ interface Selection {
   readonly uri: string;
   readonly position: TextPosition;
   readonly version: number;
-  batchItem: number;
+  readonly batchItem: number;
+  /** The tensor's static facts, for the panel while it is evaluated. */
+  readonly tensor: TensorItem | undefined;
 }
 
 export class TensorInspector implements vscode.Disposable {
@@ -46,20 +50,28 @@ export class TensorInspector implements vscode.Disposable {
     );
   }
 
-  async tensors(document: vscode.TextDocument, position?: vscode.Position): Promise<ListTensorsResult> {
-    const at = position && { position: { line: position.line, character: position.character } };
-    return this.client.sendRequest(listTensorsRequest, { uri: document.uri.toString(), ...at });
+  async tensors(document: vscode.TextDocument): Promise<ListTensorsResult> {
+    return this.client.sendRequest(listTensorsRequest, { uri: document.uri.toString() });
   }
 
   /** The tensor the name at the position stands for: bound there, or used there. */
-  async tensorAt(document: vscode.TextDocument, position: vscode.Position): Promise<TensorItem | undefined> {
-    return (await this.tensors(document, position)).at;
+  async tensorAt(document: vscode.TextDocument, position: TextPosition): Promise<TensorItem | undefined> {
+    const params: TensorAtParams = { uri: document.uri.toString(), position: { line: position.line, character: position.character } };
+    return (await this.client.sendRequest<TensorItem | null>(tensorAtRequest, params)) ?? undefined;
   }
 
-  /** Evaluates the tensor at the position and shows it in the panel; `withProgress` for an explicit request. */
-  async show(uri: string, position: TextPosition, { withProgress = false, batchItem = 0 } = {}): Promise<TensorEvaluation | undefined> {
+  /**
+   * Evaluates the tensor at the position and shows it in the panel; `withProgress` for an explicit request.
+   * `tensor`: its static facts when the caller has them already (else they are asked for).
+   */
+  async show(
+    uri: string,
+    position: TextPosition,
+    { withProgress = false, batchItem = 0, tensor }: { withProgress?: boolean; batchItem?: number; tensor?: TensorItem } = {},
+  ): Promise<TensorEvaluation | undefined> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
-    this.selection = { uri, position, version: document?.version ?? 0, batchItem };
+    const item = tensor ?? (document ? await this.tensorAt(document, position) : undefined);
+    this.selection = { uri, position, version: document?.version ?? 0, batchItem, tensor: item };
     this.inFlight?.cancel();
     const source = new vscode.CancellationTokenSource();
     this.inFlight = source;
@@ -76,7 +88,6 @@ export class TensorInspector implements vscode.Disposable {
         return undefined;
       }
     };
-    const item = document ? await this.tensorAt(document, new vscode.Position(position.line, position.character)) : undefined;
     if (item) this.panel.post({ type: 'loading', uri, tensor: item });
     const evaluation = withProgress
       ? await vscode.window.withProgress(
@@ -91,7 +102,8 @@ export class TensorInspector implements vscode.Disposable {
 
   /** Shows another item of the batch of the tensor in the panel. */
   selectBatchItem(batchItem: number): void {
-    if (this.selection) void this.show(this.selection.uri, this.selection.position, { batchItem });
+    const selection = this.selection;
+    if (selection) void this.show(selection.uri, selection.position, { batchItem, ...(selection.tensor && { tensor: selection.tensor }) });
   }
 
   /** Evaluates the selected tensor again (settings changed). */
@@ -126,7 +138,7 @@ export class TensorInspector implements vscode.Disposable {
           this.selection?.uri === uri &&
           this.selection.version === document.version &&
           samePosition(this.selection.position, item.range.start);
-        if (!same) await this.show(uri, item.range.start);
+        if (!same) await this.show(uri, item.range.start, { tensor: item });
       } else if (edited && this.selection?.uri === uri) {
         // The cursor is elsewhere (it edits another line): the selected tensor, as the edit changed it.
         await this.show(uri, this.selection.position, { batchItem: this.selection.batchItem });

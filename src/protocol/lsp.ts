@@ -34,14 +34,17 @@ export interface TensorItem {
 export const listTensorsRequest = 'tensorLens/listTensors';
 export interface ListTensorsParams {
   readonly uri: string;
-  /** Also resolve the tensor the name at this position stands for (its binding, or the latest one before a use). */
-  readonly position?: TextPosition;
 }
 export interface ListTensorsResult {
   readonly version: number;
   readonly tensors: TensorItem[];
-  /** With `position`: the tensor there, if any. */
-  readonly at?: TensorItem;
+}
+
+/** Answers `TensorItem | null`: the tensor the name at the position stands for (its binding, or the latest one before a use). */
+export const tensorAtRequest = 'tensorLens/tensorAt';
+export interface TensorAtParams {
+  readonly uri: string;
+  readonly position: TextPosition;
 }
 
 export const evaluateTensorRequest = 'tensorLens/evaluateTensor';

@@ -22,6 +22,7 @@ import {
   listTensorsRequest,
   restartWorkerRequest,
   setEvaluationSettingsRequest,
+  tensorAtRequest,
   workerStatusNotification,
   workerStatusRequest,
   type EvaluateTensorParams,
@@ -29,7 +30,9 @@ import {
   type ListTensorsParams,
   type ListTensorsResult,
   type ServerSettings,
+  type TensorAtParams,
   type TensorEvaluation,
+  type TensorItem,
 } from '../protocol/lsp.js';
 import { codeLenses } from './code-lens.js';
 import { diagnostics } from './diagnostics.js';
@@ -152,12 +155,18 @@ connection.onCodeLens(async ({ textDocument }) => {
   return document ? codeLenses((await ready()).get(document), document.uri) : [];
 });
 
-connection.onRequest(listTensorsRequest, async ({ uri, position }: ListTensorsParams): Promise<ListTensorsResult> => {
+connection.onRequest(listTensorsRequest, async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {
+  const document = documents.get(uri);
+  if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
+  return { version: document.version, tensors: tensorItems((await ready()).get(document)) };
+});
+
+connection.onRequest(tensorAtRequest, async ({ uri, position }: TensorAtParams): Promise<TensorItem | null> => {
   const document = documents.get(uri);
   if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
   const graph = (await ready()).get(document);
-  const at = position && tensorBindingsAt(graph, document, position)[0];
-  return { version: document.version, tensors: tensorItems(graph), ...(at && { at: tensorItem(graph, at) }) };
+  const binding = tensorBindingsAt(graph, document, position)[0];
+  return binding ? tensorItem(graph, binding) : null;
 });
 
 connection.onRequest(

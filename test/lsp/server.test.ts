@@ -29,11 +29,13 @@ import {
   listTensorsRequest,
   restartWorkerRequest,
   setEvaluationSettingsRequest,
+  tensorAtRequest,
   workerStatusNotification,
   workerStatusRequest,
   type EvaluationSettingsUpdate,
   type ListTensorsResult,
   type TensorEvaluation,
+  type TensorItem,
   type WorkerStatus,
 } from '../../src/protocol/lsp.js';
 
@@ -151,7 +153,7 @@ describe('language server over stdio', function () {
     assert.match(await hoverText(uri, 2, 26), /^`x: KerasTensor \(None, 4\) float32`/);
     assert.match(await hoverText(uri, 2, 0), /^`x: KerasTensor \(None, 2\) float32`/);
     assert.match(await hoverText(uri, 4, 4), /^`x: KerasTensor \(None, 2\) float32`/);
-    const { at } = await connection.sendRequest<ListTensorsResult>(listTensorsRequest, { uri, position: { line: 4, character: 5 } });
+    const at = await connection.sendRequest<TensorItem | null>(tensorAtRequest, { uri, position: { line: 4, character: 5 } });
     assert.deepEqual([at?.name, at?.range.start, at?.type], ['x', { line: 2, character: 0 }, 'KerasTensor (None, 2) float32']);
   });
 
