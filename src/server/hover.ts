@@ -11,6 +11,7 @@ import { histogramLine, statsLine } from '../engine/summary-text.js';
 import { clientCommands } from '../protocol/lsp.js';
 import { keyConfig, layerOf, typeLine } from './describe-tensor.js';
 import type { EvaluationOutcome } from './evaluations.js';
+import { lineText } from './line-text.js';
 import { bindingsAt, contains, isTensorBinding } from './tensor-items.js';
 
 export interface HoverValues {
@@ -117,7 +118,7 @@ function layerLine(layer: LayerNode): string {
 
 /** The identifier under the position, which the hover highlights. */
 function wordRange(document: TextDocument, position: Position): SourceRange | undefined {
-  const line = document.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } });
+  const line = lineText(document, position.line);
   const before = line.slice(0, position.character).match(/\w*$/)![0].length;
   const after = line.slice(position.character).match(/^\w*/)![0].length;
   if (before + after === 0) return undefined;

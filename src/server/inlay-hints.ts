@@ -4,6 +4,7 @@ import type { InlayHint, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ModelGraph } from '../graph/ir.js';
 import { formatShape } from '../graph/shape.js';
+import { lineText } from './line-text.js';
 
 export function inlayHints(graph: ModelGraph, document: TextDocument, range: Range): InlayHint[] {
   const byLine = new Map<number, string[]>();
@@ -19,7 +20,7 @@ export function inlayHints(graph: ModelGraph, document: TextDocument, range: Ran
     byLine.set(line, shapes);
   }
   return [...byLine].map(([line, shapes]) => {
-    const end = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '').length;
+    const end = lineText(document, line).length;
     return { position: { line, character: end }, label: `  # ${shapes.join(' | ')}`, paddingLeft: true };
   });
 }

@@ -6,6 +6,7 @@ import { formatShape } from '../graph/shape.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TensorItem, TextPosition } from '../protocol/lsp.js';
 import { keyConfig, layerOf, typeLine } from './describe-tensor.js';
+import { lineText } from './line-text.js';
 
 export function contains(range: SourceRange, position: TextPosition): boolean {
   const { start, end } = range;
@@ -41,7 +42,7 @@ export function tensorBindingsAt(graph: ModelGraph, document: TextDocument, posi
 
 /** The dotted name ending with the identifier under the position: `self.conv` on `conv`, `x` on `x`. */
 function nameAt(document: TextDocument, position: TextPosition): string | undefined {
-  const line = document.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } });
+  const line = lineText(document, position.line);
   for (const match of line.matchAll(/[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*/g)) {
     const start = match.index;
     if (position.character < start || position.character > start + match[0].length) continue;
