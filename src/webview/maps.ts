@@ -65,8 +65,3 @@ export function mapAriaLabel(
   const what = rank === 2 ? `row of item ${batchItem}` : `channel ${channel}`;
   return `${what}, min ${formatNumber(map.min)} max ${formatNumber(map.max)}`;
 }
-
-/** `(1, 30, 30, 32)`, and `(5,)` for rank 1 as NumPy writes it. */
-export function formatShape(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}

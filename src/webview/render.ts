@@ -6,7 +6,8 @@ import type { TensorSummary } from '../protocol/engine.js';
 import type { TensorEvaluation, TensorItem } from '../protocol/lsp.js';
 import type { PanelMessage } from '../protocol/panel.js';
 import { drawColorbar, drawHistogram, drawMap } from './draw.js';
-import { formatShape, mapAriaLabel, mapCaption } from './maps.js';
+import { formatShape } from '../graph/shape.js';
+import { mapAriaLabel, mapCaption } from './maps.js';
 
 export interface PanelActions {
   post(message: PanelMessage): void;

@@ -2,7 +2,8 @@
 
 import assert from 'node:assert/strict';
 import { viridis } from '../../../src/webview/colormap.js';
-import { base64ToBytes, formatShape, histogramBars, mapAriaLabel, mapCaption, mapToRgba } from '../../../src/webview/maps.js';
+import { formatShape } from '../../../src/graph/shape.js';
+import { base64ToBytes, histogramBars, mapAriaLabel, mapCaption, mapToRgba } from '../../../src/webview/maps.js';
 
 describe('channel map pixels', () => {
   const bytes = Uint8Array.from([0, 255, 128, 64]);
