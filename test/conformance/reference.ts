@@ -10,7 +10,6 @@ import { buildRequest } from '../../src/engine/plan.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
 import type { ModelGraph } from '../../src/graph/ir.js';
 import { buildReport } from '../../src/graph/report.js';
-import { summarizeModel, type ModelSummary } from '../../src/graph/summary.js';
 import type { JsonDim } from '../../src/protocol/report.js';
 
 export const referenceRoot = join(import.meta.dirname, 'reference');
@@ -68,28 +67,16 @@ export function analyzeReference(analyzer: Analyzer, reference: Reference): Mode
   return analyzer.analyze(readFileSync(join(repoRoot, reference.file), 'utf8'));
 }
 
-/** Tensor Lens's summary of the model Keras recorded: by name, or for legacy files (other auto-names) by position. */
-export function ourModel(graph: ModelGraph, reference: Reference, index: number): { id: number; summary: ModelSummary } | undefined {
-  const summaries = graph.models.map((id) => ({ id, summary: summarizeModel(graph, id) }));
-  if (reference.legacy) return summaries[index];
-  return summaries.find((s) => s.summary.name === reference.models[index]!.name);
-}
-
-/** Our rows in the shape of Keras's, from the report the CLI prints as JSON. */
-export function ourLayers(graph: ModelGraph, modelId: number): KerasLayer[] {
-  const report = buildReport('', graph).models[graph.models.indexOf(modelId)]!;
-  return report.layers.map(({ name, class: className, outputShape, params }) => ({
-    name,
-    class: className,
-    outputShape,
-    params: params ?? -1,
-  }));
+/** Where in `graph.models` Tensor Lens has the model Keras recorded: by name, or for legacy files (other auto-names) by position; -1 if nowhere. */
+function ourModelIndex(graph: ModelGraph, reference: Reference, index: number): number {
+  if (reference.legacy) return index < graph.models.length ? index : -1;
+  return graph.models.findIndex((id) => graph.layers[id]!.name === reference.models[index]!.name);
 }
 
 /**
- * Our rows and Keras's for one model, ready to compare. Keras has no output shape for the layers of a subclassed
- * model (their `output` is undefined; its summary prints "?"): those cells are left out. tf_keras (the legacy
- * spelling) names layers its own way: names are left out for its files.
+ * Our rows (from the report the CLI prints as JSON) and Keras's for one model, ready to compare. Keras has no output
+ * shape for the layers of a subclassed model (their `output` is undefined; its summary prints "?"): those cells are
+ * left out. tf_keras (the legacy spelling) names layers its own way: names are left out for its files.
  */
 export function comparableRows(
   graph: ModelGraph,
@@ -97,11 +84,17 @@ export function comparableRows(
   index: number,
 ): { ours: KerasLayer[]; keras: KerasLayer[]; totals: [number | null, number] } | undefined {
   const model = reference.models[index]!;
-  const found = ourModel(graph, reference, index);
-  if (!found) return undefined;
+  const at = ourModelIndex(graph, reference, index);
+  if (at < 0) return undefined;
+  const found = buildReport(reference.file, graph).models[at]!;
   const comparable = (layers: KerasLayer[]): KerasLayer[] => (reference.legacy ? layers.map((l) => ({ ...l, name: '' })) : layers);
-  const ours = ourLayers(graph, found.id).map((row, i) => (model.layers[i]?.outputShape === null ? { ...row, outputShape: null } : row));
-  return { ours: comparable(ours), keras: comparable(model.layers), totals: [found.summary.totalParams, model.totalParams] };
+  const ours = found.layers.map(({ name, class: className, outputShape, params }, i) => ({
+    name,
+    class: className,
+    outputShape: model.layers[i]?.outputShape === null ? null : outputShape,
+    params: params ?? -1,
+  }));
+  return { ours: comparable(ours), keras: comparable(model.layers), totals: [found.totalParams, model.totalParams] };
 }
 
 /** Tolerances of the value comparison. */
@@ -118,7 +111,7 @@ export interface OutputComparison {
 /** Evaluates each output of the reference's evaluated model with Keras's weights and input, and compares with Keras's outputs. */
 export async function compareOutputs(evaluator: Evaluator, graph: ModelGraph, reference: Reference): Promise<OutputComparison[]> {
   const index = reference.models.findIndex((m) => m.name === reference.evaluated!.model);
-  const model = graph.layers[ourModel(graph, reference, index)!.id]!.model!;
+  const model = graph.layers[graph.models[ourModelIndex(graph, reference, index)]!]!.model!;
   const comparisons: OutputComparison[] = [];
   for (const [j, output] of model.outputs.entries()) {
     const request = buildRequest(graph, [output], [], {
