@@ -17,14 +17,23 @@ export class Analyzer {
   }
 
   analyze(text: string, limits: Limits = defaultLimits): Analysis {
-    const { tree, skippedLines } = this.parser.parse(text);
+    // LSP counts a lone CR as a line break, tree-sitter does not: make them agree (same length, so offsets hold).
+    const { tree, skippedLines } = this.parser.parse(text.replace(/\r(?!\n)/g, '\n'));
+    const interpreter = new Interpreter(limits);
     try {
-      const interpreter = new Interpreter(limits);
       interpreter.run(tree.rootNode);
-      return { ...interpreter.graph.finish(), skippedLines };
+    } catch (error) {
+      // Statements are isolated one by one; this is a failure around them (e.g. reading the file's names).
+      interpreter.graph.report(
+        'warning',
+        { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        `Tensor Lens internal error while analysing this file. Please report: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        'internal-error',
+      );
     } finally {
       tree.delete();
     }
+    return { ...interpreter.graph.finish(), skippedLines };
   }
 
   dispose(): void {

@@ -274,6 +274,8 @@ const mathFunctions: ReadonlyMap<string, (x: number) => number> = new Map([
 export function resolveApi(path: string, interpreter: Interpreter): Value {
   const keras = interpreter.keras;
   const name = path.slice(path.lastIndexOf('.') + 1);
+  // An InputLayer makes its tensor when it is constructed, unlike every other layer class.
+  if (path === 'keras.layers.InputLayer') return builtin(path, (args, site) => keras.inputLayer(args, site));
   if (path.startsWith('keras.layers.') && path.split('.').length === 3 && layerSpec(name)) {
     return { kind: 'layerClass', className: name };
   }

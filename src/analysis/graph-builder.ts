@@ -18,6 +18,9 @@ import type {
 import type { Shape } from '../graph/shape.js';
 import { NameCounter } from './keras/naming.js';
 
+/** A file with more problems than this shows the first ones: more would only bury them. */
+const maxDiagnostics = 1000;
+
 export class GraphBuilder {
   readonly tensors: TensorNode[] = [];
   readonly layers: LayerNode[] = [];
@@ -26,6 +29,7 @@ export class GraphBuilder {
   readonly bindings: Binding[] = [];
   readonly diagnostics: Diagnostic[] = [];
   readonly names = new NameCounter();
+  private readonly reported = new Set<string>();
 
   addTensor(shape: Shape, dtype: string, eager: boolean, producer?: { call: number; index: number }, constant?: ArraySource): number {
     const id = this.tensors.length;
@@ -82,10 +86,10 @@ export class GraphBuilder {
   }
 
   report(severity: Severity, range: SourceRange, message: string, code: string): void {
-    const duplicate = this.diagnostics.some(
-      (d) => d.message === message && d.range.start.line === range.start.line && d.range.start.character === range.start.character,
-    );
-    if (!duplicate) this.diagnostics.push({ severity, range, message, code });
+    const key = `${range.start.line}:${range.start.character}:${message}`;
+    if (this.reported.has(key) || this.diagnostics.length >= maxDiagnostics) return;
+    this.reported.add(key);
+    this.diagnostics.push({ severity, range, message, code });
   }
 
   /**

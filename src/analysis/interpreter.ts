@@ -30,9 +30,17 @@ export interface Limits {
   readonly maxExpressionDepth: number;
   readonly maxCallDepth: number;
   readonly maxLoopIterations: number;
+  /** Wall-clock time the interpretation may take, whatever the steps cost: the file is cut there, keeping what was found. */
+  readonly maxMilliseconds: number;
 }
 
-export const defaultLimits: Limits = { maxSteps: 2_000_000, maxExpressionDepth: 200, maxCallDepth: 64, maxLoopIterations: 10_000 };
+export const defaultLimits: Limits = {
+  maxSteps: 2_000_000,
+  maxExpressionDepth: 200,
+  maxCallDepth: 64,
+  maxLoopIterations: 10_000,
+  maxMilliseconds: 700,
+};
 
 type Completion =
   | { readonly type: 'normal' }
@@ -42,7 +50,11 @@ type Completion =
 
 const normal: Completion = { type: 'normal' };
 
-class StepLimitReached extends Error {}
+/** Thrown through every frame when a budget is spent; the analysis keeps what it found. */
+class BudgetSpent extends Error {}
+
+/** How often (in steps) the clock is read: reading it costs more than a step. */
+const clockInterval = 1024;
 
 interface Frame {
   /** Values a function may return from branches the analysis cannot decide. */
@@ -63,6 +75,9 @@ export class Interpreter {
   private readonly methodClasses = new Map<number, PythonClass>();
   private steps = 0;
   private expressionDepth = 0;
+  private deadline = Infinity;
+  /** The outermost statement being run, where a budget cut is reported. */
+  private topStatement: Node | undefined;
 
   constructor(private readonly limits: Limits = defaultLimits) {
     this.keras = new KerasRuntime(this);
@@ -80,18 +95,17 @@ export class Interpreter {
   }
 
   run(root: Node): void {
+    this.deadline = performance.now() + this.limits.maxMilliseconds;
     collectAssignedNames(root, this.assignedAnywhere);
     try {
-      this.execBlock(root.namedChildren, this.globals);
+      for (const statement of root.namedChildren) {
+        if (!statement) continue;
+        this.topStatement = statement;
+        this.execStatement(statement, this.globals);
+      }
     } catch (error) {
-      const message =
-        error instanceof StepLimitReached
-          ? `Analysis stopped after ${this.limits.maxSteps.toLocaleString('en-US')} steps: the file is too large or loops too long to analyse completely.`
-          : error instanceof RangeError
-            ? 'Analysis stopped: the file nests code too deeply to analyse completely.'
-            : undefined;
-      if (!message) throw error;
-      this.graph.report('warning', rangeOf(root), message, 'analysis-limit');
+      if (!(error instanceof BudgetSpent)) throw error;
+      this.graph.report('information', rangeOf(this.topStatement ?? root), error.message, 'analysis-limit');
     }
   }
 
@@ -106,7 +120,37 @@ export class Interpreter {
     return normal;
   }
 
+  /**
+   * One statement, isolated: a bug of the analysis on it becomes a diagnostic on
+   * that statement, and the statements after it are still analysed.
+   */
   private execStatement(node: Node, scope: Scope): Completion {
+    try {
+      return this.execStatementUnguarded(node, scope);
+    } catch (error) {
+      if (error instanceof BudgetSpent) throw error;
+      if (error instanceof RangeError && /call stack/i.test(error.message)) {
+        this.graph.report(
+          'information',
+          rangeOf(node),
+          'This statement nests code too deeply to analyse: its values are unknown.',
+          'analysis-limit',
+        );
+        return normal;
+      }
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const where = error instanceof Error ? (error.stack?.split('\n')[1]?.trim() ?? '') : '';
+      this.graph.report(
+        'warning',
+        rangeOf(node),
+        `Tensor Lens internal error while analysing this statement; the rest of the file is still analysed. Please report: ${text}${where ? ` (${where})` : ''}`,
+        'internal-error',
+      );
+      return normal;
+    }
+  }
+
+  private execStatementUnguarded(node: Node, scope: Scope): Completion {
     this.step();
     switch (node.type) {
       case 'expression_statement':
@@ -314,6 +358,7 @@ export class Interpreter {
     }
     let count = 0;
     for (const item of items) {
+      this.step();
       if (++count > this.limits.maxLoopIterations) {
         this.graph.report(
           'information',
@@ -336,6 +381,7 @@ export class Interpreter {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body')?.namedChildren ?? [];
     for (let count = 0; condition; count++) {
+      this.step();
       const decided = truthy(this.evaluate(condition, scope));
       if (decided !== true) return normal;
       if (count >= this.limits.maxLoopIterations) {
@@ -894,8 +940,18 @@ export class Interpreter {
     return undefined;
   }
 
+  /** One unit of work: a statement, a call, a loop iteration. Throws when a budget is spent. */
   step(): void {
-    if (++this.steps > this.limits.maxSteps) throw new StepLimitReached();
+    if (++this.steps > this.limits.maxSteps) {
+      throw new BudgetSpent(
+        `Analysis stopped after ${this.limits.maxSteps.toLocaleString('en-US')} steps: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.`,
+      );
+    }
+    if (this.steps % clockInterval === 0 && performance.now() > this.deadline) {
+      throw new BudgetSpent(
+        `Analysis stopped after ${this.limits.maxMilliseconds.toLocaleString('en-US')} ms: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.`,
+      );
+    }
   }
 
   range(node: Node): SourceRange {

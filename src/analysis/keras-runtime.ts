@@ -190,6 +190,7 @@ export class KerasRuntime {
     const state = this.states.get(layerId)!;
     const rule = state.spec?.rule;
     if (!rule) return unknown(`the shapes of ${layer.className} are not modelled`);
+    if (inputs.length === 0) return unknown(`layer '${layer.name}' was called on an empty list`);
     const shapes = inputs.map((t) => this.graph.tensors[t]!.shape);
     let output: LayerOutput;
     try {
@@ -337,6 +338,25 @@ export class KerasRuntime {
     return this.makeInputLayer(name, shape, dtype, rangeOf(site.node));
   }
 
+  /** `keras.layers.InputLayer(shape=…)`, also with the legacy `input_shape=`/`batch_input_shape=`: the layer, its tensor made. */
+  inputLayer(args: Arguments, site: CallSite): Value {
+    const arg = (name: string, position: number): Value | undefined => args.keywords.get(name) ?? args.positional[position];
+    const keywords = new Map<string, Value>();
+    const shape = arg('shape', 0) ?? args.keywords.get('input_shape');
+    const batchShape = arg('batch_shape', 4) ?? args.keywords.get('batch_input_shape');
+    const named: [string, Value | undefined][] = [
+      ['shape', shape],
+      ['batch_size', arg('batch_size', 1)],
+      ['dtype', arg('dtype', 2)],
+      ['batch_shape', batchShape],
+      ['name', arg('name', 7)],
+    ];
+    for (const [key, value] of named) if (value) keywords.set(key, value);
+    const made = this.input({ positional: [], keywords, keywordNodes: args.keywordNodes }, site);
+    if (made.kind !== 'tensor') return made;
+    return { kind: 'layer', layer: this.graph.calls[this.graph.tensors[made.tensor]!.producer!.call]!.layer };
+  }
+
   private makeInputLayer(name: string, shape: Shape, dtype: string, range: SourceRange): TensorValue {
     const config: Record<string, JsonValue> = {
       batch_shape: shape.map((d) => (isSymbolic(d) ? d.symbol : d)),
@@ -402,18 +422,19 @@ export class KerasRuntime {
     }
     const layerId = item.kind === 'layer' ? item.layer : item.kind === 'object' ? item.object.layer : undefined;
     if (layerId === undefined) {
-      this.graph.report(
-        'information',
-        rangeOf(site.node),
-        `Sequential layers after this point are not analysed: ${item.kind === 'unknown' ? item.reason : `a ${item.kind} is not a layer`}.`,
-        'unknown-layer',
-      );
-      model.built = false;
+      if (model.unknown) return;
+      const reason = item.kind === 'unknown' ? item.reason : `a ${item.kind} is not a layer`;
+      if (!(item.kind === 'unknown' && item.reported)) {
+        this.graph.report('information', rangeOf(site.node), `Sequential layers from here on are not analysed: ${reason}`, 'unknown-layer');
+      }
+      // Keras would still build the layers after it, on shapes we cannot know: they are listed, with unknown shapes.
+      model.unknown = { at: model.layers.length, reason };
+      this.markSequentialUnknown(modelId);
       return;
     }
     const layer = this.graph.layers[layerId]!;
-    if (layer.className === 'InputLayer' && model.layers.length === 0) {
-      const firstCall = this.graph.calls[layer.calls[0]!]!;
+    const firstCall = layer.calls[0] === undefined ? undefined : this.graph.calls[layer.calls[0]];
+    if (layer.className === 'InputLayer' && model.layers.length === 0 && firstCall) {
       model.inputs = [...firstCall.outputs];
       model.outputs = [...firstCall.outputs];
       return;
@@ -426,7 +447,14 @@ export class KerasRuntime {
     }
     model.layers.push(layerId);
     this.graph.layers[modelId]!.children.push(layerId);
-    if (rebuild) this.rebuildSequential(modelId, site);
+    if (model.unknown) this.markSequentialUnknown(modelId);
+    else if (rebuild) this.rebuildSequential(modelId, site);
+  }
+
+  private markSequentialUnknown(modelId: number): void {
+    const layer = this.graph.layers[modelId]!;
+    layer.model!.built = false;
+    layer.params = null;
   }
 
   /** Keras rebuilds a Sequential after each change once it knows its input; each build names a Functional. */
@@ -437,7 +465,7 @@ export class KerasRuntime {
     this.graph.names.uniquify('functional');
     let current: Value = this.outputValue(model.outputs, model.outputs.length > 1);
     const applied = new Set(model.outputs.flatMap((t) => this.layersUpTo(t)));
-    for (const id of model.layers) {
+    for (const id of model.layers.slice(0, model.unknown?.at)) {
       if (applied.has(id) && model.built) continue;
       current = this.callLayer(id, { positional: [current], keywords: new Map(), keywordNodes: new Map() }, { node: site.node });
       if (current.kind === 'unknown') break;
@@ -446,6 +474,7 @@ export class KerasRuntime {
     model.built = outputs !== undefined;
     if (outputs) model.outputs = outputs;
     layer.params = model.built ? this.graph.sumParams(model.layers) : null;
+    if (model.unknown) this.markSequentialUnknown(modelId);
   }
 
   /** The layers whose calls lead to a tensor of a Sequential built so far. */

@@ -58,10 +58,16 @@ export function renderSummary(report: Report): string {
       ...(connections ? [l.connectedTo.join(', ') || '-'] : []),
     ]);
     const total =
-      model.totalParams === null
-        ? '? (a size is not known statically)'
-        : `${formatCount(model.totalParams)} (${readableSize(model.totalParams)})`;
-    const note = model.built ? '' : '\n (not built: call it on a tensor or give the first layer an input shape)';
+      model.totalParams !== null
+        ? `${formatCount(model.totalParams)} (${readableSize(model.totalParams)})`
+        : model.knownParams > 0
+          ? `at least ${formatCount(model.knownParams)} (${readableSize(model.knownParams)}; a size is not known statically)`
+          : '? (a size is not known statically)';
+    const note = model.unknownReason
+      ? `\n (not analysed from the layer marked ?: ${model.unknownReason})`
+      : model.built
+        ? ''
+        : '\n (not built: call it on a tensor or give the first layer an input shape)';
     return `Model: "${model.name}" (line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${note}`;
   });
   const diagnostics = renderDiagnostics(report);

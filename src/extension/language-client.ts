@@ -21,7 +21,7 @@ const restartWindowMs = 3 * 60 * 1000;
 export function settingsForServer(): object {
   // A round trip through JSON keeps the values and drops the configuration object's methods.
   const values = JSON.parse(JSON.stringify(vscode.workspace.getConfiguration('tensorLens'))) as object;
-  return { ...values, trusted: vscode.workspace.isTrusted };
+  return { ...values, trusted: vscode.workspace.isTrusted, clientCommands: true };
 }
 
 export function createLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): LanguageClient {

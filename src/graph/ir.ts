@@ -58,6 +58,8 @@ export interface ModelInfo {
   /** `model.layers` in Keras order (input layers first for functional models). */
   layers: number[];
   built: boolean;
+  /** Set once an item of a Sequential is not understood: it stands at `at` in `layers`, and nothing from there on is known. */
+  unknown?: { readonly at: number; readonly reason: string };
 }
 
 export interface LayerCall {

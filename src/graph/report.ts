@@ -41,8 +41,11 @@ function reportModel(graph: ModelGraph, id: number): ReportModel {
             : row.outputShapes.map(shapeToJson),
       params: row.params,
       connectedTo: row.connectedTo,
+      ...(row.unknown !== undefined && { unknown: row.unknown }),
     })),
     totalParams: summary.totalParams,
+    knownParams: summary.knownParams,
+    ...(summary.unknownReason !== undefined && { unknownReason: summary.unknownReason }),
   };
 }
 

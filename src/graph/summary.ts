@@ -13,6 +13,8 @@ export interface SummaryRow {
   readonly params: number | null;
   /** `conv2d[0][0]`-style references to the calls feeding this layer, in Keras's notation. */
   readonly connectedTo: string[];
+  /** For an item of the model that is not understood: why. */
+  readonly unknown?: string;
 }
 
 export interface ModelSummary {
@@ -22,6 +24,10 @@ export interface ModelSummary {
   readonly built: boolean;
   readonly rows: SummaryRow[];
   readonly totalParams: number | null;
+  /** When the total is not known: the sum of the parameters that are (the total is at least this). */
+  readonly knownParams: number;
+  /** Why part of the model is not known. */
+  readonly unknownReason?: string;
   /** Keras prints the "Connected to" column for functional models that are not a plain chain. */
   readonly showConnections: boolean;
 }
@@ -30,7 +36,13 @@ export function summarizeModel(graph: ModelGraph, modelId: number): ModelSummary
   const model = graph.layers[modelId]!;
   const info = model.model!;
   const relevant = callsOfModel(graph, info.inputs, info.outputs);
-  const rows = info.layers.map((id) => row(graph, graph.layers[id]!, relevant));
+  const rows = info.layers.map((id, index) => {
+    const known = row(graph, graph.layers[id]!, relevant);
+    // After an item that is not understood, a shape shown would be a guess.
+    return info.unknown && index >= info.unknown.at ? { ...known, outputShapes: null } : known;
+  });
+  if (info.unknown) rows.splice(info.unknown.at, 0, unknownRow(info.unknown.reason));
+  const knownParams = [...new Set(info.layers)].reduce((sum, id) => sum + (graph.layers[id]!.params ?? 0), 0);
   return {
     name: model.name,
     className: model.className,
@@ -38,8 +50,14 @@ export function summarizeModel(graph: ModelGraph, modelId: number): ModelSummary
     built: info.built,
     rows,
     totalParams: model.params,
+    knownParams,
+    ...(info.unknown && { unknownReason: info.unknown.reason }),
     showConnections: info.kind === 'functional' && !isChain(rows),
   };
+}
+
+function unknownRow(reason: string): SummaryRow {
+  return { name: '?', className: '?', outputShapes: null, params: null, connectedTo: [], unknown: reason };
 }
 
 function row(graph: ModelGraph, layer: LayerNode, relevantCalls: ReadonlySet<number>): SummaryRow {

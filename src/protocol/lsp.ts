@@ -108,6 +108,8 @@ export interface ServerSettings {
   readonly evaluation: { readonly timeoutMs: number; readonly memoryBudgetMB: number };
   /** False in an untrusted workspace: no file of the workspace is read as input or weights. */
   readonly trusted: boolean;
+  /** Set by the Tensor Lens VS Code client, which implements `clientCommands`: hovers and code lenses may link to them. */
+  readonly clientCommands: boolean;
 }
 
 export const defaultServerSettings: ServerSettings = {
@@ -119,6 +121,7 @@ export const defaultServerSettings: ServerSettings = {
   inlayHints: { enabled: true },
   evaluation: { timeoutMs: 10000, memoryBudgetMB: 2048 },
   trusted: true,
+  clientCommands: false,
 };
 
 /** Commands a hover or code lens links to; the VS Code client implements them. */

@@ -13,6 +13,8 @@ export interface ReportLayer {
   readonly outputShape: JsonDim[] | JsonDim[][] | null;
   readonly params: number | null;
   readonly connectedTo: string[];
+  /** For an item of the model that is not understood (name and class are then `?`): why. */
+  readonly unknown?: string;
 }
 
 export interface ReportModel {
@@ -22,7 +24,11 @@ export interface ReportModel {
   readonly line: number;
   readonly built: boolean;
   readonly layers: ReportLayer[];
+  /** null when a size is not known; then the total is at least `knownParams`. */
   readonly totalParams: number | null;
+  readonly knownParams: number;
+  /** Why part of the model is not known. */
+  readonly unknownReason?: string;
 }
 
 export interface ReportTensor {

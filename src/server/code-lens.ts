@@ -2,21 +2,28 @@
 
 import type { CodeLens } from 'vscode-languageserver';
 import type { ModelGraph } from '../graph/ir.js';
+import { summarizeModel } from '../graph/summary.js';
 import { clientCommands } from '../protocol/lsp.js';
 
-export function codeLenses(graph: ModelGraph, uri: string): CodeLens[] {
+/** `links`: whether the client runs Tensor Lens's own commands (only the VS Code client does). */
+export function codeLenses(graph: ModelGraph, uri: string, links: boolean): CodeLens[] {
   return graph.models.flatMap((id) => {
     const model = graph.layers[id]!;
     const info = model.model!;
     const line = model.range.start.line;
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };
-    const params = model.params === null ? 'params not known' : `${model.params.toLocaleString('en-US')} params`;
+    const params = model.params === null ? paramsNotKnown(graph, id) : `${model.params.toLocaleString('en-US')} params`;
     // As many layers as Keras's len(model.layers), input layers included.
     const size: CodeLens = { range, command: { title: `${model.name}: ${info.layers.length} layers · ${params}`, command: '' } };
     const output = info.outputs[0];
     const binding = output === undefined ? undefined : graph.bindings.find((b) => b.value.kind === 'tensor' && b.value.tensor === output);
-    if (!binding) return [size];
+    if (!binding || !links) return [size];
     const args = [uri, binding.range.start];
     return [size, { range, command: { title: 'Evaluate', command: clientCommands.showTensor, arguments: args } }];
   });
+}
+
+function paramsNotKnown(graph: ModelGraph, id: number): string {
+  const known = summarizeModel(graph, id).knownParams;
+  return known > 0 ? `at least ${known.toLocaleString('en-US')} params` : 'params not known';
 }

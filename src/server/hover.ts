@@ -18,6 +18,8 @@ export interface HoverValues {
   readonly uri: string;
   readonly mode: 'auto' | 'onDemand' | 'off';
   readonly budgetMs: number;
+  /** Whether the client follows `command:` links (the VS Code client does; other editors do not). */
+  readonly links: boolean;
   /** Starts (or joins) the evaluation of a binding. */
   readonly evaluate: (binding: Binding) => Promise<EvaluationOutcome>;
   /** A result already known, without starting anything. */
@@ -39,7 +41,11 @@ export async function hover(graph: ModelGraph, document: TextDocument, position:
 
 async function bindingHover(graph: ModelGraph, bindings: Binding[], values: HoverValues, range: SourceRange): Promise<Hover> {
   // One variable can be bound several times (a loop, a helper called at several sites): each distinct value once.
-  const distinct = bindings.filter((b, i) => bindings.findIndex((o) => JSON.stringify(o.value) === JSON.stringify(b.value)) === i);
+  const seen = new Set<string>();
+  const distinct = bindings.filter((b) => {
+    const key = JSON.stringify(b.value);
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
   const shown = distinct.slice(0, maxBindings);
   const valueSections = await valuesOf(shown.filter(isTensorBinding), values);
   const lines: string[] = [];
@@ -65,24 +71,23 @@ async function valuesOf(bindings: Binding[], values: HoverValues): Promise<Map<B
   const budget = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), values.budgetMs)));
   await Promise.all(
     bindings.map(async (binding) => {
-      const link = commandLink(values.uri, binding);
+      const link = values.links ? commandLink(values.uri, binding) : undefined;
       if (values.mode === 'onDemand') {
         const known = await values.peek(binding);
-        sections.set(binding, known ? outcomeLines(known, link) : [`[Evaluate values](${link})`]);
+        const ask = link ? `[Evaluate values](${link})` : '_Values are computed on demand: evaluate this tensor to see them._';
+        sections.set(binding, known ? outcomeLines(known, link) : [ask]);
         return;
       }
       const outcome = await Promise.race([values.evaluate(binding), budget]);
-      sections.set(
-        binding,
-        outcome ? outcomeLines(outcome, link) : [`_Values are being computed; hover again in a moment, or [open in the panel](${link})._`],
-      );
+      const orPanel = link ? `, or [open in the panel](${link})` : '';
+      sections.set(binding, outcome ? outcomeLines(outcome, link) : [`_Values are being computed; hover again in a moment${orPanel}._`]);
     }),
   );
   clearTimeout(timer);
   return sections;
 }
 
-function outcomeLines(outcome: EvaluationOutcome, link: string): string[] {
+function outcomeLines(outcome: EvaluationOutcome, link: string | undefined): string[] {
   const { result, output, error } = outcome;
   const summary = result?.outputs[output ?? 0];
   if (!result || !summary) return [`_${error ?? 'No values.'}_`];
@@ -92,7 +97,7 @@ function outcomeLines(outcome: EvaluationOutcome, link: string): string[] {
     `\`${histogramLine(summary)}\``,
     '```python\n' + firstLines(summary.text) + '\n```',
     `input: ${result.inputDescription} · weights: ${result.weightsDescription} · ${result.backend.name}, ${result.cached ? 'cached' : `${Math.round(result.milliseconds)} ms`}`,
-    `[Open in panel](${link})`,
+    ...(link ? [`[Open in panel](${link})`] : []),
   ];
 }
 

@@ -139,6 +139,7 @@ connection.onHover(async ({ textDocument, position }) => {
     uri: document.uri,
     mode: settings.hover.values,
     budgetMs: settings.hover.budgetMs,
+    links: settings.clientCommands,
     evaluate: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.evaluate(graph, binding, evaluation, { stale })),
     peek: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.peek(graph, binding, evaluation)),
   });
@@ -152,7 +153,7 @@ connection.languages.inlayHint.on(async ({ textDocument, range }) => {
 
 connection.onCodeLens(async ({ textDocument }) => {
   const document = documents.get(textDocument.uri);
-  return document ? codeLenses((await ready()).get(document), document.uri) : [];
+  return document ? codeLenses((await ready()).get(document), document.uri, settings.clientCommands) : [];
 });
 
 connection.onRequest(listTensorsRequest, async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {

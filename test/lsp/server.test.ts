@@ -68,7 +68,8 @@ describe('language server over stdio', function () {
       rootUri: null,
       capabilities: {},
       // Values in hovers wait for a cold worker on a busy machine: the budget is tested on its own below.
-      initializationOptions: { hover: { budgetMs: 20_000 } },
+      // As the VS Code client does, it says it runs Tensor Lens's commands, so hovers and code lenses link to them.
+      initializationOptions: { hover: { budgetMs: 20_000 }, clientCommands: true },
     });
     assert.equal(result.capabilities.hoverProvider, true);
     await connection.sendNotification(InitializedNotification.type, {});

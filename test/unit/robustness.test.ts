@@ -83,7 +83,9 @@ z = layers.Reshape((-1,))(y)`);
     const a = (await analyzer()).analyze(source.join('\n'), { ...defaultLimits, maxSteps: 5_000 });
     assert.deepEqual(
       a.diagnostics.filter((d) => d.code === 'analysis-limit').map((d) => d.message),
-      ['Analysis stopped after 5,000 steps: the file is too large or loops too long to analyse completely.'],
+      [
+        'Analysis stopped after 5,000 steps: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.',
+      ],
     );
     assert.equal(shapeOf(a, 'first'), '(None, 3)');
   });

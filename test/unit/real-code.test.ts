@@ -1,0 +1,147 @@
+// What real files written by others did to the analysis: each case is the
+// minimal file of a failure seen on real code, checked from the user's side.
+
+import assert from 'node:assert/strict';
+import { defaultLimits } from '../../src/analysis/interpreter.js';
+import { layerSpec } from '../../src/analysis/keras/registry.js';
+import type { LayerRule } from '../../src/analysis/keras/rule.js';
+import { buildReport } from '../../src/graph/report.js';
+import { renderSummary } from '../../src/cli/render.js';
+import { analyze, analyzer, bindingsOf, messages, modelNamed, shapeOf, summaryRows, where } from './helpers/analysis.js';
+
+const header = 'import keras\nfrom keras import layers\n';
+
+describe('real code', () => {
+  describe('never shown wrong', () => {
+    const source = `${header}import tensorflow_hub as hub
+model = keras.Sequential([keras.Input(shape=(28, 28, 1)), layers.Conv2D(8, 3), hub.KerasLayer("https://tfhub.dev/x"), layers.Flatten(), layers.Dense(10)])
+`;
+
+    it('lists the layers after an item it does not understand with unknown shapes and params', async () => {
+      const summary = modelNamed(await analyze(source), 'sequential');
+      assert.deepEqual(summaryRows(summary), [
+        'conv2d (Conv2D) (None, 26, 26, 8) 80',
+        '? (?) ? ?',
+        'flatten (Flatten) ? ?',
+        'dense (Dense) ? ?',
+      ]);
+      assert.equal(summary.totalParams, null);
+      assert.equal(summary.knownParams, 80);
+      assert.match(summary.unknownReason!, /tensorflow_hub/);
+    });
+
+    it('prints the total as a lower bound, and says from where the model is not analysed', async () => {
+      const text = renderSummary(buildReport('m.py', await analyze(source)));
+      assert.match(text, /Total params: at least 80 \(320\.00 B; a size is not known statically\)/);
+      assert.match(text, /not analysed from the layer marked \?: `tensorflow_hub` is imported from a module/);
+      assert.doesNotMatch(text, /5408|54,090/);
+    });
+
+    it('keeps layers added after the unknown item unknown too', async () => {
+      const a = await analyze(`${header}import tensorflow_hub as hub
+model = keras.Sequential()
+model.add(keras.Input(shape=(4,)))
+model.add(layers.Dense(3))
+model.add(hub.KerasLayer("https://tfhub.dev/x"))
+model.add(layers.Dense(2))
+y = model.output
+`);
+      assert.deepEqual(summaryRows(modelNamed(a, 'sequential')), ['dense (Dense) (None, 3) 15', '? (?) ? ?', 'dense_1 (Dense) ? ?']);
+      assert.notEqual(shapeOf(a, 'y'), '(None, 2)');
+    });
+  });
+
+  describe('isolation', () => {
+    it('makes an InputLayer inside a Sequential, also in a subclassed model', async () => {
+      const a = await analyze(`${header}
+class M(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.body = keras.Sequential([layers.InputLayer(shape=(4,)), layers.Dense(3)])
+    def call(self, x):
+        return self.body(x)
+legacy = keras.Sequential([layers.InputLayer(input_shape=(4,)), layers.Dense(5)])
+y = M()(keras.Input(shape=(4,)))
+`);
+      assert.deepEqual(summaryRows(modelNamed(a, 'sequential')), ['dense (Dense) (None, 5) 25']);
+      assert.equal(shapeOf(a, 'y'), '(None, 3)');
+      assert.deepEqual(messages(a, 'warning'), []);
+    });
+
+    it('turns a failure of the analysis on one statement into a diagnostic there, and goes on', async () => {
+      const rule = layerSpec('Dense')!.rule as { compute: LayerRule['compute'] };
+      const compute = rule.compute;
+      rule.compute = () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'slice')");
+      };
+      try {
+        const a = await analyze(`${header}inp = keras.Input(shape=(8,))
+d = layers.Dense(4)(inp)
+c = layers.Conv1D(2, 3)(layers.Reshape((8, 1))(inp))
+`);
+        const internal = a.diagnostics.filter((d) => d.code === 'internal-error');
+        assert.equal(internal.length, 1);
+        assert.equal(where(internal[0]!), '4:1-4:25');
+        assert.match(
+          internal[0]!.message,
+          /^Tensor Lens internal error .*Please report: TypeError: Cannot read properties of undefined \(reading 'slice'\)/,
+        );
+        assert.equal(shapeOf(a, 'c'), '(None, 6, 2)');
+      } finally {
+        rule.compute = compute;
+      }
+    });
+  });
+
+  describe('budgets', () => {
+    it('counts loop iterations with an empty body as work: a half-typed endless loop stops', async () => {
+      const a = (await analyzer()).analyze(
+        `${header}x = keras.Input(shape=(3,))
+while True:
+    for t in range(1, 10000):
+        # the body is still to be written
+after = layers.Dense(2)(x)
+`,
+        { ...defaultLimits, maxSteps: 50_000, maxMilliseconds: 600_000 },
+      );
+      assert.equal(shapeOf(a, 'x'), '(None, 3)');
+      const limit = a.diagnostics.filter((d) => d.code === 'analysis-limit');
+      assert.deepEqual(
+        limit.map((d) => [where(d), d.severity, d.message]),
+        [
+          [
+            '4:1-6:42',
+            'information',
+            'Analysis stopped after 50,000 steps: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.',
+          ],
+        ],
+      );
+    });
+
+    it('stops on its time budget, whatever a step costs, and keeps what it found', async () => {
+      const a = (await analyzer()).analyze(
+        `${header}first = layers.Dense(3)(keras.Input(shape=(4,)))
+x = keras.Input(shape=(4,))
+for epoch in range(10000):
+    for step in range(10000):
+        x = layers.Dense(4)(x)
+`,
+        { ...defaultLimits, maxMilliseconds: 200 },
+      );
+      assert.equal(shapeOf(a, 'first'), '(None, 3)');
+      assert.deepEqual(
+        a.diagnostics.filter((d) => d.code === 'analysis-limit').map((d) => d.message),
+        [
+          'Analysis stopped after 200 ms: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.',
+        ],
+      );
+    });
+  });
+
+  it('counts a lone CR as a line break, as LSP does', async () => {
+    const a = await analyze('import keras\rfrom keras import layers\rinp = keras.Input(shape=(3,))\rout = layers.Dense(2)(inp)\r');
+    const [out] = bindingsOf(a, 'out');
+    assert.equal(shapeOf(a, 'out'), '(None, 2)');
+    assert.deepEqual(out!.range, { start: { line: 3, character: 0 }, end: { line: 3, character: 3 } });
+  });
+});
