@@ -17,11 +17,22 @@ export class Analyzer {
   }
 
   analyze(text: string, limits: Limits = defaultLimits): Analysis {
+    const started = performance.now();
     // LSP counts a lone CR as a line break, tree-sitter does not: make them agree (same length, so offsets hold).
-    const { tree, skippedLines } = this.parser.parse(text.replace(/\r(?!\n)/g, '\n'));
+    const source = boundedSource(text.replace(/\r(?!\n)/g, '\n'), limits.maxSourceCharacters);
+    const { tree, skippedLines } = this.parser.parse(source.text, started + limits.maxMilliseconds / 2);
     const interpreter = new Interpreter(limits);
+    if (source.cutAtLine !== undefined) {
+      const line = source.cutAtLine;
+      interpreter.graph.report(
+        'information',
+        { start: { line, character: 0 }, end: { line, character: 0 } },
+        `This file is longer than ${limits.maxSourceCharacters.toLocaleString('en-US')} characters: Tensor Lens analyses what comes before this line, and nothing from here on.`,
+        'analysis-limit',
+      );
+    }
     try {
-      interpreter.run(tree.rootNode);
+      interpreter.run(tree.rootNode, started);
     } catch (error) {
       // Statements are isolated one by one; this is a failure around them (e.g. reading the file's names).
       interpreter.graph.report(
@@ -39,4 +50,19 @@ export class Analyzer {
   dispose(): void {
     this.parser.dispose();
   }
+}
+
+/** The text up to the last top-level statement that starts before `max` characters, and the line where it was cut. */
+function boundedSource(text: string, max: number): { text: string; cutAtLine?: number } {
+  if (text.length <= max) return { text };
+  let cut = text.lastIndexOf('\n', max);
+  // Prefer a cut before a line that starts a top-level statement, so no block loses its end.
+  for (let at = cut; at > 0; at = text.lastIndexOf('\n', at - 1)) {
+    if (/[^\s#]/.test(text[at + 1] ?? '')) {
+      cut = at;
+      break;
+    }
+  }
+  const kept = cut < 0 ? '' : text.slice(0, cut + 1);
+  return { text: kept, cutAtLine: kept.split('\n').length - 1 };
 }

@@ -32,6 +32,8 @@ export interface Limits {
   readonly maxLoopIterations: number;
   /** Wall-clock time the interpretation may take, whatever the steps cost: the file is cut there, keeping what was found. */
   readonly maxMilliseconds: number;
+  /** Longer files are analysed up to the top-level statement that starts before this many characters. */
+  readonly maxSourceCharacters: number;
 }
 
 export const defaultLimits: Limits = {
@@ -40,6 +42,7 @@ export const defaultLimits: Limits = {
   maxCallDepth: 64,
   maxLoopIterations: 10_000,
   maxMilliseconds: 700,
+  maxSourceCharacters: 400_000,
 };
 
 type Completion =
@@ -68,7 +71,9 @@ export class Interpreter {
   readonly keras: KerasRuntime;
   private readonly globals = new Scope(undefined);
   private readonly wildcardModules: string[] = [];
-  private readonly assignedAnywhere = new Set<string>();
+  /** Every name the file assigns somewhere, collected on the first name not found; undefined if that ran out of time. */
+  private assignedAnywhere: Set<string> | null | undefined = null;
+  private root: Node | undefined;
   private readonly frames: Frame[] = [{ possibleReturns: [] }];
   private readonly builtins: Map<string, Value>;
   /** The class each method was defined in, for zero-argument `super()`. */
@@ -94,9 +99,10 @@ export class Interpreter {
     return { kind: 'super', self: self.object, after: cls };
   }
 
-  run(root: Node): void {
-    this.deadline = performance.now() + this.limits.maxMilliseconds;
-    collectAssignedNames(root, this.assignedAnywhere);
+  /** Runs the module; `startedAt` is when the analysis began (parsing counts against the time budget too). */
+  run(root: Node, startedAt = performance.now()): void {
+    this.deadline = startedAt + this.limits.maxMilliseconds;
+    this.root = root;
     try {
       for (const statement of root.namedChildren) {
         if (!statement) continue;
@@ -585,6 +591,9 @@ export class Interpreter {
     const name = node.text;
     const value = scope.lookup(name) ?? this.globals.get(name) ?? this.builtins.get(name) ?? this.fromWildcard(name);
     if (value) return value;
+    if (this.assignedAnywhere === null) this.assignedAnywhere = collectAssignedNames(this.root!, this.deadline);
+    // Without the file's names in time, which of Python's two errors this is cannot be said: no diagnostic.
+    if (this.assignedAnywhere === undefined) return unknown(`"${name}" is not defined before this line`);
     if (this.assignedAnywhere.has(name)) {
       this.graph.report('error', rangeOf(node), `"${name}" is used before assignment`, 'used-before-assignment');
       return { kind: 'unknown', reason: `"${name}" is used before assignment`, reported: true };
@@ -982,11 +991,16 @@ function blockOf(node: Node): (Node | null)[] {
   return node.childForFieldName('body')?.namedChildren ?? node.namedChildren.find((n) => n?.type === 'block')?.namedChildren ?? [];
 }
 
-/** Every name the file assigns somewhere, to tell "used before assignment" from "not defined". */
-function collectAssignedNames(root: Node, names: Set<string>): void {
+/** Every name the file assigns somewhere, to tell "used before assignment" from "not defined"; undefined past the deadline. */
+function collectAssignedNames(root: Node, deadline: number): Set<string> | undefined {
+  const names = new Set<string>();
   const cursor = root.walk();
   let descending = true;
-  for (;;) {
+  for (let visited = 0; ; visited++) {
+    if (visited % clockInterval === 0 && performance.now() > deadline) {
+      cursor.delete();
+      return undefined;
+    }
     if (descending) {
       const current = cursor.currentNode;
       if (current.type === 'assignment' || current.type === 'augmented_assignment' || current.type === 'for_statement') {
@@ -1006,6 +1020,7 @@ function collectAssignedNames(root: Node, names: Set<string>): void {
     descending = false;
   }
   cursor.delete();
+  return names;
 }
 
 function parseInteger(text: string): Value {

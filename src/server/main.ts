@@ -11,7 +11,10 @@ import {
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  type CodeLensParams,
+  type HoverParams,
   type InitializeParams,
+  type InlayHintParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../analysis/analyze.js';
@@ -118,6 +121,22 @@ documents.onDidClose(async ({ document }) => {
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
 
+/**
+ * A request answered whatever happens inside: a bug of Tensor Lens on some file is
+ * logged with its stack, and the editor gets the fallback answer instead of an error.
+ */
+function guarded<P extends unknown[], R>(name: string, fallback: (...params: NoInfer<P>) => R, handler: (...params: P) => Promise<R> | R) {
+  return async (...params: P): Promise<R> => {
+    try {
+      return await handler(...params);
+    } catch (error) {
+      if (error instanceof ResponseError) throw error;
+      connection.console.error(`internal error in ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback(...params);
+    }
+  };
+}
+
 function staleSignal(uri: string): AbortSignal {
   let controller = staleSignals.get(uri);
   if (!controller) staleSignals.set(uri, (controller = new AbortController()));
@@ -128,47 +147,79 @@ function documentSettings(uri: string) {
   return evaluationSettings(settings, weightsByDocument.get(uri), workspaceRoot);
 }
 
-connection.onHover(async ({ textDocument, position }) => {
-  const document = documents.get(textDocument.uri);
-  if (!document) return null;
-  const graph = (await ready()).get(document);
-  const evaluation = documentSettings(document.uri);
-  const stale = staleSignal(document.uri);
-  const refused = (): Promise<{ error: string }> => Promise.resolve({ error: evaluation as string });
-  return hover(graph, document, position, {
-    uri: document.uri,
-    mode: settings.hover.values,
-    budgetMs: settings.hover.budgetMs,
-    links: settings.clientCommands,
-    evaluate: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.evaluate(graph, binding, evaluation, { stale })),
-    peek: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.peek(graph, binding, evaluation)),
-  });
-});
+connection.onHover(
+  guarded(
+    'hover',
+    () => null,
+    async ({ textDocument, position }: HoverParams) => {
+      const document = documents.get(textDocument.uri);
+      if (!document) return null;
+      const graph = (await ready()).get(document);
+      const evaluation = documentSettings(document.uri);
+      const stale = staleSignal(document.uri);
+      const refused = (): Promise<{ error: string }> => Promise.resolve({ error: evaluation as string });
+      return hover(graph, document, position, {
+        uri: document.uri,
+        mode: settings.hover.values,
+        budgetMs: settings.hover.budgetMs,
+        links: settings.clientCommands,
+        evaluate: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.evaluate(graph, binding, evaluation, { stale })),
+        peek: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.peek(graph, binding, evaluation)),
+      });
+    },
+  ),
+);
 
-connection.languages.inlayHint.on(async ({ textDocument, range }) => {
-  const document = documents.get(textDocument.uri);
-  if (!document || !settings.inlayHints.enabled) return [];
-  return inlayHints((await ready()).get(document), document, range);
-});
+connection.languages.inlayHint.on(
+  guarded(
+    'inlay hints',
+    () => [],
+    async ({ textDocument, range }: InlayHintParams) => {
+      const document = documents.get(textDocument.uri);
+      if (!document || !settings.inlayHints.enabled) return [];
+      return inlayHints((await ready()).get(document), document, range);
+    },
+  ),
+);
 
-connection.onCodeLens(async ({ textDocument }) => {
-  const document = documents.get(textDocument.uri);
-  return document ? codeLenses((await ready()).get(document), document.uri, settings.clientCommands) : [];
-});
+connection.onCodeLens(
+  guarded(
+    'code lens',
+    () => [],
+    async ({ textDocument }: CodeLensParams) => {
+      const document = documents.get(textDocument.uri);
+      return document ? codeLenses((await ready()).get(document), document.uri, settings.clientCommands) : [];
+    },
+  ),
+);
 
-connection.onRequest(listTensorsRequest, async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {
-  const document = documents.get(uri);
-  if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
-  return { version: document.version, tensors: tensorItems((await ready()).get(document)) };
-});
+connection.onRequest(
+  listTensorsRequest,
+  guarded(
+    'listTensors',
+    ({ uri }: ListTensorsParams): ListTensorsResult => ({ version: documents.get(uri)?.version ?? 0, tensors: [] }),
+    async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {
+      const document = documents.get(uri);
+      if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
+      return { version: document.version, tensors: tensorItems((await ready()).get(document)) };
+    },
+  ),
+);
 
-connection.onRequest(tensorAtRequest, async ({ uri, position }: TensorAtParams): Promise<TensorItem | null> => {
-  const document = documents.get(uri);
-  if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
-  const graph = (await ready()).get(document);
-  const binding = tensorBindingsAt(graph, document, position)[0];
-  return binding ? tensorItem(graph, binding) : null;
-});
+connection.onRequest(
+  tensorAtRequest,
+  guarded(
+    'tensorAt',
+    () => null,
+    async ({ uri, position }: TensorAtParams): Promise<TensorItem | null> => {
+      const document = documents.get(uri);
+      if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
+      const graph = (await ready()).get(document);
+      const binding = tensorBindingsAt(graph, document, position)[0];
+      return binding ? tensorItem(graph, binding) : null;
+    },
+  ),
+);
 
 connection.onRequest(
   evaluateTensorRequest,

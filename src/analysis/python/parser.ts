@@ -27,10 +27,11 @@ export class PythonParser {
     return new PythonParser(parser);
   }
 
-  parse(text: string): ParsedSource {
+  /** Recovers from syntax errors by parsing again, until `deadline` (a `performance.now()` time). */
+  parse(text: string, deadline = Infinity): ParsedSource {
     const skippedLines: number[] = [];
     let tree = this.parseText(text);
-    for (let attempt = 0; attempt < maxRecoveries; attempt++) {
+    for (let attempt = 0; attempt < maxRecoveries && performance.now() < deadline; attempt++) {
       const swallowing = tree.rootNode.children.find((child) => child?.type === 'ERROR' && spansLines(child));
       if (!swallowing) break;
       const line = swallowing.startPosition.row;
