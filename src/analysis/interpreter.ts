@@ -576,7 +576,7 @@ export class Interpreter {
       case 'list_comprehension':
       case 'generator_expression':
       case 'set_comprehension':
-        return { kind: 'list', items: this.evaluateComprehension(node, scope) };
+        return this.evaluateComprehension(node, scope);
       case 'named_expression': {
         const value = this.evaluate(node.childForFieldName('value')!, scope);
         this.assign(node.childForFieldName('name')!, value, scope);
@@ -717,34 +717,49 @@ export class Interpreter {
     return { kind: 'bool', value: true };
   }
 
-  private evaluateComprehension(node: Node, scope: Scope): Value[] {
+  /** The list a comprehension makes, or unknown when its length cannot be known (an unknown iterable or condition). */
+  private evaluateComprehension(node: Node, scope: Scope): Value {
     const body = node.childForFieldName('body');
     const clauses = node.namedChildren.filter((n): n is Node => n !== null && (n.type === 'for_in_clause' || n.type === 'if_clause'));
     const inner = new Scope(scope);
     const results: Value[] = [];
+    let lengthUnknown: string | undefined;
     const run = (index: number): void => {
       this.step();
       const clause = clauses[index];
+      if (lengthUnknown) return;
       if (!clause) {
         if (body) results.push(this.evaluate(body, inner));
         return;
       }
       if (clause.type === 'if_clause') {
-        if (truthy(this.evaluate(clause.namedChildren[0]!, inner)) !== false) run(index + 1);
+        const condition = clause.namedChildren[0]!;
+        const decided = truthy(this.evaluate(condition, inner));
+        if (decided === undefined) lengthUnknown = `depends on \`${condition.text}\`, which cannot be decided without running the code`;
+        else if (decided) run(index + 1);
         return;
       }
-      const items = this.iterate(this.evaluate(clause.childForFieldName('right')!, inner));
+      const right = clause.childForFieldName('right')!;
+      const iterable = this.evaluate(right, inner);
+      const items = this.iterate(iterable);
       if (!items) {
-        results.push(unknown(`\`${clause.childForFieldName('right')!.text}\` cannot be iterated statically`));
+        lengthUnknown = iterable.kind === 'unknown' ? iterable.reason : `\`${right.text}\` cannot be iterated statically`;
+        // Still analyse the body once, so the names inside it have hovers.
+        this.assign(clause.childForFieldName('left')!, unknown(lengthUnknown), inner);
+        if (body && index === clauses.length - 1) this.evaluate(body, inner);
         return;
       }
-      for (const item of items.slice(0, this.limits.maxLoopIterations)) {
+      if (items.length > this.limits.maxLoopIterations) {
+        lengthUnknown = `a comprehension over more than ${this.limits.maxLoopIterations.toLocaleString('en-US')} items is not analysed`;
+        return;
+      }
+      for (const item of items) {
         this.assign(clause.childForFieldName('left')!, item, inner);
         run(index + 1);
       }
     };
     run(0);
-    return results;
+    return lengthUnknown ? unknown(lengthUnknown) : { kind: 'list', items: results };
   }
 
   binary(operator: string, left: Value, right: Value, node: Node): Value {

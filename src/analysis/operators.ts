@@ -19,6 +19,13 @@ function symbolText(value: Value): string | undefined {
   return undefined;
 }
 
+/** Longer strings, lists and tuples are not followed: their value is unknown, not cut short. */
+const maxLength = 1_000_000;
+
+function tooLong(kind: string): Value {
+  return unknown(`a ${kind} of more than ${maxLength.toLocaleString('en-US')} items is too long to analyse`);
+}
+
 export function binaryOperation(operator: string, left: Value, right: Value): Value {
   if (left.kind === 'symint' || right.kind === 'symint') {
     const l = symbolText(left);
@@ -29,16 +36,23 @@ export function binaryOperation(operator: string, left: Value, right: Value): Va
     return unknown(`\`${operator}\` on a data-dependent value`);
   }
   if (isNumeric(left) && isNumeric(right)) return numericOperation(operator, left, right);
-  if (left.kind === 'str' && right.kind === 'str' && operator === '+') return { kind: 'str', value: left.value + right.value };
-  if (left.kind === 'str' && right.kind === 'int' && operator === '*')
-    return { kind: 'str', value: left.value.repeat(Math.max(0, right.value)) };
+  if (left.kind === 'str' && right.kind === 'str' && operator === '+') {
+    return left.value.length + right.value.length > maxLength ? tooLong('string') : { kind: 'str', value: left.value + right.value };
+  }
+  if (left.kind === 'str' && right.kind === 'int' && operator === '*') {
+    const count = Math.max(0, right.value);
+    return left.value.length * count > maxLength ? tooLong('string') : { kind: 'str', value: left.value.repeat(count) };
+  }
   if ((left.kind === 'list' || left.kind === 'tuple') && left.kind === right.kind && operator === '+') {
+    if (left.items.length + right.items.length > maxLength) return tooLong(left.kind);
     return left.kind === 'list'
       ? { kind: 'list', items: [...left.items, ...right.items] }
       : { kind: 'tuple', items: [...left.items, ...right.items] };
   }
   if ((left.kind === 'list' || left.kind === 'tuple') && right.kind === 'int' && operator === '*') {
-    const items = Array.from({ length: Math.max(0, Math.min(right.value, 100_000)) }, () => left.items).flat();
+    const count = Math.max(0, right.value);
+    if (left.items.length * count > maxLength) return tooLong(left.kind);
+    const items = Array.from({ length: count }, () => left.items).flat();
     return left.kind === 'list' ? { kind: 'list', items } : { kind: 'tuple', items };
   }
   return unknown(`\`${operator}\` between ${left.kind} and ${right.kind}`);

@@ -51,6 +51,31 @@ y = model.output
     });
   });
 
+  it('gives no length to a list it cannot count: a comprehension over an unknown, an undecidable filter, a huge repeat', async () => {
+    const a = await analyze(`${header}import sys
+unknown_items = [c for c in sys.argv]
+maybe = [c for c in [1, 2, 3] if c > len(sys.argv)]
+known = [c * 2 for c in [1, 2, 3] if c > 1]
+huge = [0] * 2_000_000
+text = "ab" * 10**9
+inp = keras.Input(shape=(len(known), len(unknown_items)))
+filtered = keras.Input(shape=(len(maybe),))
+named = keras.Input(shape=(len(text),))
+`);
+    for (const name of ['inp', 'filtered', 'named']) assert.match(shapeOf(a, name), /^unknown: /);
+    const b = await analyze(`${header}known = [c * 2 for c in [1, 2, 3] if c > 1]
+huge = [0] * 2_000_000
+inp = keras.Input(shape=(len(known), 4))
+bad = keras.Input(shape=(len(huge),))
+`);
+    assert.equal(shapeOf(b, 'inp'), '(None, 2, 4)');
+    assert.match(shapeOf(b, 'bad'), /^unknown: /);
+    assert.deepEqual(
+      b.diagnostics.filter((d) => d.code === 'internal-error'),
+      [],
+    );
+  });
+
   describe('isolation', () => {
     it('makes an InputLayer inside a Sequential, also in a subclassed model', async () => {
       const a = await analyze(`${header}
