@@ -1,6 +1,8 @@
 // Drives the evaluation worker from the CLI or the language server: starts it
 // on demand, answers requests in order, kills and restarts it on a timeout or a
-// cancellation, and turns a crash into an error for the request in flight only.
+// cancellation. A worker that crashes, is killed, breaks its wasm module or runs
+// out of time is replaced and the request tried once more in the new one; only
+// a second failure reaches the caller.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,6 +24,9 @@ export interface EngineOptions {
 
 export class EngineError extends Error {}
 
+/** The worker failed rather than the request: worth one more try in a new worker. */
+class WorkerFailure extends EngineError {}
+
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
@@ -42,26 +47,18 @@ export class EngineClient {
 
   /** The backend the worker uses; starts the worker if needed. */
   backend(): Promise<BackendInfo> {
-    return this.start();
+    return this.retried(() => this.start());
   }
 
   evaluate(request: EvaluateRequest, signal?: AbortSignal): Promise<EvaluateResult> {
-    const run = this.chain.then(() => this.send<EvaluateResult>({ type: 'evaluate', request }, signal));
+    const run = this.chain.then(() => this.retried(() => this.send<EvaluateResult>({ type: 'evaluate', request }, signal), signal));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
   /** Ends the worker; the next request starts a fresh one. */
   restart(reason = 'restart requested'): void {
-    const worker = this.worker;
-    this.worker = undefined;
-    this.ready = undefined;
-    if (worker && worker.exitCode === null) worker.kill('SIGKILL');
-    for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
-      p.reject(new EngineError(reason));
-      this.pending.delete(id);
-    }
+    this.stop(new EngineError(reason));
   }
 
   dispose(): void {
@@ -73,8 +70,33 @@ export class EngineClient {
     return this.worker?.pid;
   }
 
+  private async retried<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof WorkerFailure) || signal?.aborted) throw error;
+      this.options.log?.(`${error.message}: trying once more in a new worker`);
+      return attempt();
+    }
+  }
+
+  /** Kills the worker and fails what it was doing with `error`. */
+  private stop(error: EngineError): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    this.ready = undefined;
+    if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(error);
+      this.pending.delete(id);
+    }
+  }
+
   private start(): Promise<BackendInfo> {
-    if (this.ready) return this.ready;
+    if (this.ready && this.worker?.connected) return this.ready;
+    // A worker whose channel closed before its exit was seen: what it had in hand goes to the new one.
+    if (this.worker) this.stop(new WorkerFailure('the evaluation worker stopped'));
     const { entry, execArgv } = this.options.workerPath ? { entry: this.options.workerPath, execArgv: [] } : workerEntry();
     const worker = fork(entry, [], {
       execArgv,
@@ -87,6 +109,14 @@ export class EngineClient {
     let stderr = '';
     worker.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     this.ready = new Promise<BackendInfo>((resolve, reject) => {
+      // Sending to a worker that just died (EPIPE, a closed channel): its exit fails the request, not the process.
+      worker.on('error', (error) => {
+        if (this.worker !== worker) return;
+        const failure = unreachable(error);
+        this.options.log?.(failure.message);
+        reject(failure);
+        this.stop(failure);
+      });
       worker.on('message', (message: WorkerMessage) => {
         if ('type' in message && message.type === 'ready') {
           this.options.log?.(`backend: ${message.backend.name} (${message.backend.reason})`);
@@ -99,8 +129,8 @@ export class EngineClient {
         if (this.worker !== worker) return;
         const why = `the evaluation worker stopped (${signal ?? `exit code ${code}`})${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`;
         this.options.log?.(why);
-        reject(new EngineError(why));
-        this.restart(why);
+        reject(new WorkerFailure(why));
+        this.stop(new WorkerFailure(why));
         this.options.onExit?.(why);
       });
     });
@@ -118,12 +148,16 @@ export class EngineClient {
     const settled = new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.options.log?.(`evaluation took longer than ${this.options.timeoutMs} ms: restarting the worker`);
-        this.restart(
-          `Evaluation stopped: it took longer than the time limit of ${this.options.timeoutMs / 1000} s. The worker was restarted.`,
+        this.stop(
+          new WorkerFailure(
+            `Evaluation stopped: it took longer than the time limit of ${this.options.timeoutMs / 1000} s. The worker was restarted.`,
+          ),
         );
       }, this.options.timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      worker.send({ ...message, id } satisfies WorkerRequest);
+      worker.send({ ...message, id } satisfies WorkerRequest, (error) => {
+        if (error && this.worker === worker) this.stop(unreachable(error));
+      });
     });
     try {
       return await settled;
@@ -138,8 +172,15 @@ export class EngineClient {
     this.pending.delete(response.id);
     clearTimeout(pending.timer);
     if (response.ok) pending.resolve(response.result);
-    else pending.reject(new EngineError(response.error));
+    else if (response.restart) {
+      pending.reject(new WorkerFailure(`${response.error}; a new worker takes the next request`));
+      this.stop(new WorkerFailure(response.error));
+    } else pending.reject(new EngineError(response.error));
   }
+}
+
+function unreachable(error: Error): WorkerFailure {
+  return new WorkerFailure(`the evaluation worker could not be reached (${error.message})`);
 }
 
 /** dist/worker.js beside the bundle; from source, the TypeScript entry run through tsx. */

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { formatBytes } from '../graph/memory.js';
+import { formatShape } from '../graph/shape.js';
 import {
   maxFullValues,
   type BackendInfo,
@@ -17,15 +18,27 @@ import {
 import { selectBackend } from './backend.js';
 import { registerKerasLayers } from './layers/index.js';
 import { registerOperationLayer } from './operation-layer.js';
-import { concreteShape, makeInput } from './sample-input.js';
+import { defaultIntRange, makeInput } from './sample-input.js';
 import { seedInitializers } from './seeds.js';
 import { summarize } from './summarize.js';
+import { inputLayerNames, LayerNames, prepareTopology, refusedInput, tfjsDtype } from './topology.js';
 import { matchWeights, readWeightFile } from './weights/read-weights.js';
 
 /** A refusal or failure the user should read as is. */
 export class EvaluationError extends Error {}
 
 const cacheSize = 64;
+
+/** Sizes tried, in order, for a None dimension other than the batch: the first that every layer accepts is used. */
+const noneSizes = [32, 64, 128, 256] as const;
+
+interface Built {
+  readonly model: tf.LayersModel;
+  readonly feeds: tf.Tensor[];
+  readonly names: LayerNames;
+  /** Set when an input had a None besides the batch that the size was chosen for. */
+  readonly noneSize?: number;
+}
 
 export class Evaluator {
   private readonly cache = new Map<string, EvaluateResult>();
@@ -48,35 +61,31 @@ export class Evaluator {
       this.cache.set(key, hit);
       return { ...hit, cached: true };
     }
+    const refused = inputLayerNames(request.topology)
+      .map((name, i) => refusedInput(name, request.inputDtypes[i] ?? 'float32'))
+      .find((reason) => reason !== undefined);
+    if (refused) throw new EvaluationError(`Not evaluated: ${refused}.`);
     if (request.estimatedBytes > request.memoryBudgetBytes) {
       throw new EvaluationError(
         `Not evaluated: it would need about ${formatBytes(request.estimatedBytes)} for weights and activations, more than the memory budget of ${formatBytes(request.memoryBudgetBytes)}.`,
       );
     }
     const started = performance.now();
-    const model = await tf.models.modelFromJSON({ modelTopology: seedInitializers(request.topology, request.seed) } as tf.io.ModelJSON);
-    const feeds: tf.Tensor[] = [];
+    const built = await this.build(request);
+    const { model, feeds, names } = built;
     let outputs: tf.Tensor[] = [];
     try {
-      if (request.weights.kind === 'file') await this.loadWeights(model, request.weights.path);
-      request.inputShapes.forEach((shape, i) => {
-        const source = request.inputSources?.[i] ?? request.input.source;
-        feeds.push(
-          makeInput(
-            source,
-            concreteShape(shape, request.input.batchSize),
-            request.inputDtypes[i] ?? 'float32',
-            request.seed,
-            i,
-            request.inputIntRanges?.[i] ?? undefined,
-          ),
-        );
+      if (request.weights.kind === 'file') await this.loadWeights(model, names, request.weights.path);
+      // The graph run directly, not predict: predict turns a rank-1 input (Input(shape=()), one id per example) into a column.
+      outputs = tf.tidy(() => {
+        const result = model.call(feeds, { training: false });
+        return Array.isArray(result) ? result : [result];
       });
-      const predicted = model.predict(feeds.length === 1 ? feeds[0]! : feeds);
-      outputs = Array.isArray(predicted) ? predicted : [predicted];
       const summaries = [];
       for (const output of outputs) {
-        const data = (await output.data()) as Float32Array | Int32Array;
+        const raw = (await output.data()) as Float32Array | Int32Array | Uint8Array;
+        // A bool tensor reads as bytes; its summary counts them as 0 and 1.
+        const data = raw instanceof Uint8Array ? Int32Array.from(raw) : raw;
         const summary = summarize(data, output.shape, output.dtype, request.batchItem);
         if (request.withValues && data.length > maxFullValues)
           throw new EvaluationError(`Not returned: ${data.length} values, more than the ${maxFullValues} an evaluation returns in full.`);
@@ -85,34 +94,72 @@ export class Evaluator {
       const result: EvaluateResult = {
         outputs: summaries,
         backend: this.backend,
-        inputDescription: describeInputs(request),
+        inputDescription: describeInputs(request, feeds, built.noneSize),
         weightsDescription:
           request.weights.kind === 'file' ? `weights from ${request.weights.path}` : `Keras default initializers, seed ${request.seed}`,
         milliseconds: performance.now() - started,
         cached: false,
+        ...(built.noneSize !== undefined && { noneSize: built.noneSize }),
       };
       this.remember(key, result);
       return result;
+    } catch (error) {
+      throw renamed(error, names);
     } finally {
-      tf.dispose(outputs);
-      tf.dispose(feeds);
-      model.dispose();
+      release(() => {
+        tf.dispose(outputs);
+        tf.dispose(feeds);
+        model.dispose();
+      });
     }
   }
 
-  private async loadWeights(model: tf.LayersModel, path: string): Promise<void> {
+  /**
+   * The model and its feeds, every layer's output shape checked first: an empty
+   * or negative dimension would read out of bounds in the wasm backend. A None
+   * other than the batch gets the first size of `noneSizes` every layer accepts.
+   */
+  private async build(request: EvaluateRequest): Promise<Built> {
+    const sizes = hasFreeDimension(request) ? noneSizes : [noneSizes[0]];
+    let last: Error | undefined;
+    for (const noneSize of sizes) {
+      const feeds = makeFeeds(request, noneSize);
+      const prepared = prepareTopology(
+        seedInitializers(request.topology, request.seed),
+        feeds.map((f) => f.shape),
+      );
+      let model: tf.LayersModel | undefined;
+      try {
+        model = await tf.models.modelFromJSON({ modelTopology: prepared.topology } as tf.io.ModelJSON);
+        const empty = emptyOutput(model, prepared.names);
+        const tried = noneSize === sizes.at(-1) ? `None → ${noneSize}, the largest size tried` : `None → ${noneSize}`;
+        if (empty) throw new EvaluationError(`Not evaluated: ${empty}${sizes.length > 1 ? ` (${tried})` : ''}.`);
+        return { model, feeds, names: prepared.names, ...(sizes.length > 1 && { noneSize }) };
+      } catch (error) {
+        release(() => {
+          model?.dispose();
+          tf.dispose(feeds);
+        });
+        if (breaksTheModule(error)) throw error;
+        last = renamed(error, prepared.names);
+      }
+    }
+    throw last!;
+  }
+
+  private async loadWeights(model: tf.LayersModel, names: LayerNames, path: string): Promise<void> {
     const file = await readWeightFile(path);
     const expected = new Map<string, { name: string; shape: number[] }[]>();
     for (const layer of model.layers) {
       if (layer.weights.length > 0)
         expected.set(
-          layer.name,
+          names.keras(layer.name),
           layer.weights.map((w) => ({ name: w.originalName, shape: [...w.shape] as number[] })),
         );
     }
     const matched = matchWeights(file, expected);
     for (const layer of model.layers) {
-      const values = matched.get(layer.name);
+      const values = matched.get(names.keras(layer.name));
       if (!values) continue;
       const tensors = values.map((v, i) => tf.tensor(v, layer.weights[i]!.shape as number[]));
       layer.setWeights(tensors);
@@ -149,25 +196,95 @@ function fileStamp(path: string): string {
   }
 }
 
-function describeSource(source: InputSource, seed: number): string {
-  switch (source.kind) {
-    case 'uniform':
-      return `uniform [0, 1), seed ${seed}`;
-    case 'normal':
-      return `normal (0, 1), seed ${seed}`;
-    case 'zeros':
-    case 'ones':
-      return source.kind;
-    case 'npy':
-    case 'image':
-      return source.path;
+/**
+ * Whether the error leaves TensorFlow.js's wasm module unusable: a trap (memory
+ * access out of bounds) or emscripten's abort, after which every call answers
+ * "Aborted()". Matched by name: the project's TypeScript lib has no WebAssembly values.
+ */
+export function breaksTheModule(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'RuntimeError' || /^Aborted\(/.test(error.message));
+}
+
+/** Frees tensors; a failure here (a broken wasm module) is left for the next evaluation to report. */
+function release(free: () => void): void {
+  try {
+    free();
+  } catch {
+    // The next call into the module fails the same way, and the worker is restarted then.
   }
 }
 
-function describeInputs(request: EvaluateRequest): string {
-  const parts = request.inputShapes.map((shape, i) => {
+/** Whether some input is fed at a size the engine chooses (a None besides the batch, not given by a file). */
+function hasFreeDimension(request: EvaluateRequest): boolean {
+  return request.inputShapes.some((shape, i) => {
     const source = request.inputSources?.[i] ?? request.input.source;
-    return `(${concreteShape(shape, request.input.batchSize).join(', ')}) ${describeSource(source, request.seed)}`;
+    return source.kind !== 'npy' && source.kind !== 'image' && shape.slice(1).includes(null);
   });
-  return parts.join('; ');
+}
+
+function makeFeeds(request: EvaluateRequest, noneSize: number): tf.Tensor[] {
+  const feeds: tf.Tensor[] = [];
+  try {
+    request.inputShapes.forEach((shape, i) => {
+      const source = request.inputSources?.[i] ?? request.input.source;
+      const sizes = { batchSize: request.input.batchSize, noneSize };
+      const range = request.inputIntRanges?.[i] ?? undefined;
+      feeds.push(makeInput(source, shape, sizes, request.inputDtypes[i] ?? 'float32', request.seed, i, range));
+    });
+    return feeds;
+  } catch (error) {
+    tf.dispose(feeds);
+    throw error;
+  }
+}
+
+/** The first layer output with a dimension below 1, in words, or undefined when there is none. */
+function emptyOutput(model: tf.LayersModel, names: LayerNames): string | undefined {
+  for (const layer of model.layers) {
+    for (const node of layer.inboundNodes) {
+      for (const output of node.outputTensors) {
+        if (output.shape.some((d) => d !== null && !(d >= 1)))
+          return `${names.keras(layer.name)} (${layer.getClassName()}) would output shape ${formatShape(output.shape)}, and a dimension below 1 cannot be computed`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The error with the user's layer names in its message. */
+function renamed(error: unknown, names: LayerNames): Error {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const message = names.restore(error.message);
+  if (message === error.message) return error;
+  const copy = error instanceof EvaluationError ? new EvaluationError(message) : new Error(message);
+  copy.name = error.name;
+  return copy;
+}
+
+function describeSource(source: InputSource, kerasDtype: string, range: number, seed: number): string {
+  const dtype = tfjsDtype(kerasDtype);
+  const evaluatedAs = typeof dtype === 'string' && dtype !== kerasDtype ? ` as ${dtype} (TensorFlow.js has no ${kerasDtype})` : '';
+  switch (source.kind) {
+    case 'uniform':
+      if (dtype === 'int32') return `uniform integers in [0, ${range})${evaluatedAs}, seed ${seed}`;
+      return dtype === 'bool' ? `random booleans, seed ${seed}` : `uniform [0, 1), seed ${seed}`;
+    case 'normal':
+      if (dtype === 'int32') return `integers |round(normal (0, 1))| below ${range}${evaluatedAs}, seed ${seed}`;
+      return dtype === 'bool' ? `normal (0, 1) > 0, seed ${seed}` : `normal (0, 1), seed ${seed}`;
+    case 'zeros':
+    case 'ones':
+      return `${source.kind}${evaluatedAs}`;
+    case 'npy':
+    case 'image':
+      return `${source.path}${evaluatedAs}`;
+  }
+}
+
+function describeInputs(request: EvaluateRequest, feeds: readonly tf.Tensor[], noneSize: number | undefined): string {
+  const parts = feeds.map((feed, i) => {
+    const source = request.inputSources?.[i] ?? request.input.source;
+    const range = request.inputIntRanges?.[i] ?? defaultIntRange;
+    return `(${feed.shape.join(', ')}) ${describeSource(source, request.inputDtypes[i] ?? 'float32', range, request.seed)}`;
+  });
+  return `${parts.join('; ')}${noneSize === undefined ? '' : `, None → ${noneSize}`}`;
 }

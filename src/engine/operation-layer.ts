@@ -46,14 +46,53 @@ export class TensorLensOperation extends tf.layers.Layer {
     });
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    // The graph already knows every shape; TensorFlow.js only needs a placeholder here.
-    return Array.isArray(inputShape[0]) ? (inputShape[0] as tf.Shape) : (inputShape as tf.Shape);
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    // The layers after this one check their input's rank against it (MaxPooling1D after x[:, 0]).
+    const shapes = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
+    if (this.args.operator === 'get_item' || this.args.operator === 'getItem') return indexedShape(shapes[0]!, this.args.index ?? null);
+    return shapes.reduce(broadcastShapes);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
   }
+}
+
+/** NumPy broadcasting of two shapes (None where a size is not known). */
+function broadcastShapes(a: tf.Shape, b: tf.Shape): tf.Shape {
+  const rank = Math.max(a.length, b.length);
+  return Array.from({ length: rank }, (_, i) => {
+    const x = a[a.length - rank + i] ?? 1;
+    const y = b[b.length - rank + i] ?? 1;
+    if (x === 1) return y;
+    if (y === 1) return x;
+    return x ?? y;
+  });
+}
+
+/** The shape of x[index], as NumPy gives it. */
+function indexedShape(shape: tf.Shape, index: IndexPart[] | null): tf.Shape {
+  if (!index) return shape;
+  const consumed = index.filter((part) => part !== 'newaxis' && part !== 'ellipsis').length;
+  const out: tf.Shape = [];
+  let axis = 0;
+  for (const part of index) {
+    if (part === 'newaxis') out.push(1);
+    else if (part === 'ellipsis') for (let k = shape.length - consumed; k > 0; k--) out.push(shape[axis++] ?? null);
+    else if ('int' in part) axis++;
+    else out.push(sliceLength(shape[axis++] ?? null, ...part.slice));
+  }
+  return [...out, ...shape.slice(axis)];
+}
+
+/** len(range(n)[start:stop:step]), Python's clamping of out-of-range bounds included. */
+function sliceLength(n: number | null, start: number | null, stop: number | null, step: number | null): number | null {
+  if (n === null) return null;
+  const s = step ?? 1;
+  const bound = (value: number | null, fallback: number, low: number, high: number): number =>
+    value === null ? fallback : Math.min(Math.max(value < 0 ? value + n : value, low), high);
+  if (s > 0) return Math.max(0, Math.ceil((bound(stop, n, 0, n) - bound(start, 0, 0, n)) / s));
+  return Math.max(0, Math.ceil((bound(start, n - 1, -1, n - 1) - bound(stop, -1, -1, n - 1)) / -s));
 }
 
 /** NumPy-style indexing through one strided slice with Python's masks. */

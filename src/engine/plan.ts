@@ -5,8 +5,9 @@
 import type { ArrayFeed, ArraySource, Binding, ModelGraph } from '../graph/ir.js';
 import { ExportError, exportSubgraph } from '../graph/keras-json.js';
 import { estimateMemory } from '../graph/memory.js';
-import { isSymbolic, type Shape } from '../graph/shape.js';
+import { formatShape, isSymbolic, type Shape } from '../graph/shape.js';
 import type { EvaluateRequest, InputSource, InputSpec, WeightsSpec } from '../protocol/engine.js';
+import { refusedInput } from './topology.js';
 
 export interface EvaluationSettings {
   readonly input: InputSpec;
@@ -19,6 +20,9 @@ export interface PlannedRequest {
   readonly request: EvaluateRequest;
   /** For each output of the request, the bindings that show it. */
   readonly bindings: Binding[][];
+  /** The graph tensor of each output, and the file's arrays that feed the request. */
+  readonly tensors: readonly number[];
+  readonly feeds: readonly ArrayFeed[];
 }
 
 export interface EvaluationPlan {
@@ -52,12 +56,23 @@ export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[],
       skipped.push({ binding, reason: target });
       continue;
     }
+    const shape = graph.tensors[target.tensor]?.shape ?? [];
+    // Evaluated with others, an empty tensor would refuse them all (src/engine/evaluator.ts checks every output).
+    if (shape.includes(0)) {
+      skipped.push({ binding, reason: `it holds no values: its shape ${formatShape(shape)} has a dimension of size 0` });
+      continue;
+    }
     let inputs: number[];
     try {
       inputs = [...exportSubgraph(graph, [target.tensor]).inputs].sort((a, b) => a - b);
     } catch (error) {
       if (!(error instanceof ExportError)) throw error;
       skipped.push({ binding, reason: error.message });
+      continue;
+    }
+    const refused = inputs.map((t) => refusedInput(inputName(graph, t), graph.tensors[t]!.dtype)).find((r) => r !== undefined);
+    if (refused) {
+      skipped.push({ binding, reason: refused });
       continue;
     }
     const key = JSON.stringify({ inputs, feeds: target.feeds });
@@ -72,8 +87,25 @@ export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[],
   const requests = [...groups.values()].map((group) => ({
     request: buildRequest(graph, group.tensors, group.feeds, settings),
     bindings: group.tensors.map((t) => group.bindings.get(t)!),
+    tensors: group.tensors,
+    feeds: group.feeds,
   }));
   return { requests, skipped };
+}
+
+/**
+ * One request per output: for a grouped request that failed, so that only the
+ * tensors that cannot be evaluated show the failure (one unsupported layer
+ * would otherwise cost every tensor that shares its inputs).
+ */
+export function splitRequest(graph: ModelGraph, planned: PlannedRequest, settings: EvaluationSettings): PlannedRequest[] {
+  if (planned.tensors.length < 2) return [planned];
+  return planned.tensors.map((tensor, i) => ({
+    request: buildRequest(graph, [tensor], planned.feeds, settings),
+    bindings: [planned.bindings[i]!],
+    tensors: [tensor],
+    feeds: planned.feeds,
+  }));
 }
 
 export function buildRequest(
@@ -107,13 +139,25 @@ export function buildRequest(
   };
 }
 
-/** Random token ids must index every Embedding the input feeds: the smallest vocabulary among them. */
+/** The config key that bounds the integer ids a layer takes. */
+const idBounds: Readonly<Record<string, string>> = { Embedding: 'input_dim', CategoryEncoding: 'num_tokens' };
+
+/** Random token ids must index every Embedding (or CategoryEncoding) the input feeds: the smallest vocabulary among them. */
 function embeddingRange(graph: ModelGraph, tensor: number): number | null {
   const sizes = graph.calls
-    .filter((call) => call.inputs.includes(tensor) && graph.layers[call.layer]!.className === 'Embedding')
-    .map((call) => graph.layers[call.layer]!.config['input_dim'])
+    .filter((call) => call.inputs.includes(tensor) && Object.hasOwn(idBounds, graph.layers[call.layer]!.className))
+    .map((call) => {
+      const layer = graph.layers[call.layer]!;
+      return layer.config[idBounds[layer.className]!];
+    })
     .filter((n): n is number => typeof n === 'number' && n > 0);
   return sizes.length > 0 ? Math.min(...sizes) : null;
+}
+
+/** The Keras name of the layer that makes an input tensor. */
+function inputName(graph: ModelGraph, tensor: number): string {
+  const producer = graph.tensors[tensor]!.producer;
+  return producer ? graph.layers[graph.calls[producer.call]!.layer]!.name : `input_tensor_${tensor}`;
 }
 
 /** Sample-data constructors of the file whose distribution the engine reproduces exactly. */

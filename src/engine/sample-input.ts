@@ -8,45 +8,63 @@ import type { InputSource } from '../protocol/engine.js';
 import { decodeImage } from './inputs/image.js';
 import { readNpy } from './inputs/npy.js';
 import { derivedSeed } from './seeds.js';
+import { tfjsDtype, type TfjsDtype } from './topology.js';
 
 export class InputError extends Error {}
 
-/** The concrete shape: every None becomes the batch size. */
-export function concreteShape(shape: readonly (number | null)[], batchSize: number): number[] {
-  return shape.map((d) => d ?? batchSize);
+/** Sizes for the None dimensions of an input: the batch, and every other one (a variable length or image size). */
+export interface NoneSizes {
+  readonly batchSize: number;
+  readonly noneSize: number;
+}
+
+/** The concrete shape: a None batch becomes the batch size, any other None `noneSize`. */
+export function concreteShape(shape: readonly (number | null)[], sizes: NoneSizes): number[] {
+  return shape.map((d, i) => d ?? (i === 0 ? sizes.batchSize : sizes.noneSize));
 }
 
 /** Integer inputs (token ids) get values in [0, range) when drawn at random; 10 unless an Embedding says less or more. */
-const defaultIntRange = 10;
+export const defaultIntRange = 10;
 
+/**
+ * The numbers for one input of (Keras) shape `shape`, None as null. Files decide
+ * the None sizes they hold (an image its height and width); other sources take `sizes`.
+ */
 export function makeInput(
   source: InputSource,
-  shape: number[],
-  dtype: string,
+  shape: readonly (number | null)[],
+  sizes: NoneSizes,
+  kerasDtype: string,
   seed: number,
   index: number,
   intRange = defaultIntRange,
 ): tf.Tensor {
-  const isInt = dtype.startsWith('int') || dtype.startsWith('uint');
-  const tensorDtype = isInt ? 'int32' : 'float32';
+  const dtype = tfjsDtype(kerasDtype);
+  if (typeof dtype !== 'string') throw new InputError(`${kerasDtype} inputs cannot be fed: ${dtype.refused}`);
+  const concrete = concreteShape(shape, sizes);
+  const inputSeed = derivedSeed(seed, 'input', String(index));
   switch (source.kind) {
     case 'zeros':
-      return tf.zeros(shape, tensorDtype);
+      return tf.zeros(concrete, dtype);
     case 'ones':
-      return tf.ones(shape, tensorDtype);
+      return tf.ones(concrete, dtype);
     case 'uniform':
-      return isInt
-        ? tf.tidy(() => tf.floor(tf.randomUniform(shape, 0, intRange, 'float32', derivedSeed(seed, 'input', String(index)))).cast('int32'))
-        : tf.randomUniform(shape, 0, 1, 'float32', derivedSeed(seed, 'input', String(index)));
+      if (dtype === 'float32') return tf.randomUniform(concrete, 0, 1, 'float32', inputSeed);
+      return tf.tidy(() =>
+        dtype === 'bool'
+          ? tf.less(tf.randomUniform(concrete, 0, 1, 'float32', inputSeed), 0.5)
+          : tf.cast(tf.floor(tf.randomUniform(concrete, 0, intRange, 'float32', inputSeed)), 'int32'),
+      );
     case 'normal':
       return tf.tidy(() => {
-        const values = tf.randomNormal(shape, 0, 1, 'float32', derivedSeed(seed, 'input', String(index)));
-        return isInt ? tf.minimum(tf.abs(tf.round(values)), intRange - 1).cast('int32') : values;
+        const values = tf.randomNormal(concrete, 0, 1, 'float32', inputSeed);
+        if (dtype === 'float32') return values;
+        return dtype === 'bool' ? tf.greater(values, 0) : tf.cast(tf.minimum(tf.abs(tf.round(values)), intRange - 1), 'int32');
       });
     case 'npy':
-      return fromNpy(source.path, shape, tensorDtype);
+      return fromNpy(source.path, shape, sizes.batchSize, dtype);
     case 'image':
-      return fromImage(source.path, shape);
+      return fromImage(source.path, shape, sizes.batchSize);
   }
 }
 
@@ -60,11 +78,14 @@ function read(path: string): Uint8Array {
   }
 }
 
-function fromNpy(path: string, shape: number[], dtype: 'int32' | 'float32'): tf.Tensor {
+function fromNpy(path: string, pattern: readonly (number | null)[], batch: number, dtype: TfjsDtype): tf.Tensor {
   const array = readNpy(read(path));
-  const size = shape.reduce((a, b) => a * b, 1);
   // A file without the batch axis is taken as one sample and repeated over the batch.
-  if (array.data.length * shape[0]! === size && array.shape.length === shape.length - 1) {
+  const perSample = array.shape.length === pattern.length - 1;
+  const fileDims = perSample ? [batch, ...array.shape] : array.shape;
+  const shape = pattern.map((d, i) => d ?? (i === 0 ? batch : (fileDims[i] ?? 1)));
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (perSample && array.data.length * shape[0]! === size) {
     return tf.tidy(() => tf.tile(tf.tensor(array.data, [1, ...array.shape], dtype), [shape[0]!, ...array.shape.map(() => 1)]));
   }
   if (array.data.length !== size) {
@@ -73,17 +94,19 @@ function fromNpy(path: string, shape: number[], dtype: 'int32' | 'float32'): tf.
   return tf.tensor(array.data, shape, dtype);
 }
 
-function fromImage(path: string, shape: number[]): tf.Tensor {
-  if (shape.length !== 4)
-    throw new InputError(`an image can feed an input of rank 4 (batch, height, width, channels), not one of shape ${formatShape(shape)}`);
-  const [batch, height, width, channels] = shape as [number, number, number, number];
-  if (channels !== 3 && channels !== 1) throw new InputError(`an image has 3 channels (RGB); the input expects ${channels}`);
+function fromImage(path: string, pattern: readonly (number | null)[], batch: number): tf.Tensor {
+  if (pattern.length !== 4)
+    throw new InputError(
+      `an image can feed an input of rank 4 (batch, height, width, channels), not one of shape ${formatShape([pattern[0] ?? batch, ...pattern.slice(1)])}`,
+    );
   const image = decodeImage(read(path));
+  const [height, width, channels] = [pattern[1] ?? image.height, pattern[2] ?? image.width, pattern[3] ?? 3];
+  if (channels !== 3 && channels !== 1) throw new InputError(`an image has 3 channels (RGB); the input expects ${channels}`);
   return tf.tidy(() => {
     let pixels: tf.Tensor = tf.tensor3d(image.data, [image.height, image.width, 3]);
     if (image.height !== height || image.width !== width)
       pixels = tf.image.resizeBilinear(pixels as tf.Tensor3D, [height, width], false, true);
     if (channels === 1) pixels = tf.mean(pixels, -1, true);
-    return tf.tile(tf.expandDims(pixels, 0), [batch, 1, 1, 1]);
+    return tf.tile(tf.expandDims(pixels, 0), [pattern[0] ?? batch, 1, 1, 1]);
   });
 }

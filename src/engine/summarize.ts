@@ -49,7 +49,7 @@ export function summarize(data: Float32Array | Int32Array, shape: readonly numbe
     nans,
     infs,
     histogram,
-    text: formatArray(data, shape, dtype.startsWith('int')),
+    text: formatArray(data, shape, dtype.startsWith('int') || dtype === 'bool'),
   };
   if (shape.length < 2) return summary;
   const item = Math.min(Math.max(0, Math.trunc(batchItem)), shape[0]! - 1);

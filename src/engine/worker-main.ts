@@ -3,7 +3,7 @@
 // Protocol: src/protocol/engine.ts, over the IPC channel of child_process.fork.
 
 import type { BackendPreference, WorkerRequest, WorkerResponse } from '../protocol/engine.js';
-import { Evaluator } from './evaluator.js';
+import { breaksTheModule, Evaluator } from './evaluator.js';
 
 const preference = (process.env['TENSOR_LENS_BACKEND'] ?? 'auto') as BackendPreference;
 const evaluator = Evaluator.create(preference);
@@ -27,7 +27,16 @@ async function handle(request: WorkerRequest): Promise<void> {
   try {
     send({ id: request.id, ok: true, result: await (await evaluator).evaluate(request.request) });
   } catch (error) {
-    send({ id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+    const message = error instanceof Error ? error.message : String(error);
+    if (!breaksTheModule(error)) {
+      send({ id: request.id, ok: false, error: message });
+      return;
+    }
+    // After a wasm trap every later call answers "Aborted()": only a new process recovers.
+    process.send?.(
+      { id: request.id, ok: false, restart: true, error: `TensorFlow.js's wasm backend crashed (${message})` } satisfies WorkerResponse,
+      () => process.exit(1),
+    );
   }
 }
 

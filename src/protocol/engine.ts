@@ -18,7 +18,7 @@ export type InputSource =
 
 export interface InputSpec {
   readonly source: InputSource;
-  /** Size given to every None dimension (the batch, and variable lengths). */
+  /** Size given to a None batch dimension (other None dimensions: `EvaluateResult.noneSize`). */
   readonly batchSize: number;
 }
 
@@ -86,14 +86,16 @@ export interface EvaluateResult {
   /** What the inputs were fed with, and where the weights came from, in words. */
   readonly inputDescription: string;
   readonly weightsDescription: string;
+  /** The size every None dimension but the batch was fed with ("None → 32"), where an input had one. */
+  readonly noneSize?: number;
   readonly milliseconds: number;
   readonly cached: boolean;
 }
 
-/** The worker's answer to one request. */
+/** The worker's answer to one request; `restart`: the worker cannot go on (its wasm module is broken) and exits. */
 export type WorkerResponse =
   | { readonly id: number; readonly ok: true; readonly result: EvaluateResult }
-  | { readonly id: number; readonly ok: false; readonly error: string };
+  | { readonly id: number; readonly ok: false; readonly error: string; readonly restart?: boolean };
 
 export interface WorkerRequest {
   readonly id: number;
