@@ -142,13 +142,16 @@ q = layers.Dense(2)(data)`);
 
   it('stops a runaway loop and an endless recursion with a note, not a hang', async () => {
     // The time budget is tested on its own (robustness): here the loop's own limit is what stops it.
-    const a = (await analyzer()).analyze(`${header}
+    const a = (await analyzer()).analyze(
+      `${header}
 def f(n):
     return f(n + 1)
 r = f(0)
 x = keras.Input((2,))
 for i in range(100000):
-    x = layers.Dense(2)(x)`, { ...defaultLimits, maxMilliseconds: 120_000 });
+    x = layers.Dense(2)(x)`,
+      { ...defaultLimits, maxMilliseconds: 120_000 },
+    );
     assert.match(shapeOf(a, 'r'), /^unknown: calls nested deeper than/);
     assert.ok(messages(a, 'information').some((m) => m.startsWith('Loop analysed for its first 10000 iterations only.')));
   });
