@@ -4,7 +4,7 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { reportedBindings } from '../graph/report.js';
 import { EngineClient } from '../engine/engine-client.js';
-import { planEvaluations } from '../engine/plan.js';
+import { planEvaluations, splitRequest, type PlannedRequest } from '../engine/plan.js';
 import type { BackendPreference, InputSource, TensorSummary } from '../protocol/engine.js';
 import type { Report, ReportTensor } from '../protocol/report.js';
 import type { Binding } from '../graph/ir.js';
@@ -21,27 +21,36 @@ export interface ValueOptions {
 
 export async function evaluateReport(report: Report, analysis: Analysis, options: ValueOptions): Promise<Report> {
   const bindings = reportedBindings(analysis);
-  const plan = planEvaluations(analysis, bindings, {
+  const settings = {
     input: { source: options.input, batchSize: options.batchSize },
-    weights: options.weights ? { kind: 'file', path: options.weights } : { kind: 'initializers' },
+    weights: options.weights ? { kind: 'file' as const, path: options.weights } : { kind: 'initializers' as const },
     seed: options.seed,
     memoryBudgetBytes: options.memoryBudgetBytes,
-  });
+  };
+  const plan = planEvaluations(analysis, bindings, settings);
   const values = new Map<Binding, TensorSummary>();
   const errors = new Map<Binding, string>();
   for (const { binding, reason } of plan.skipped) errors.set(binding, reason);
   const engine = new EngineClient({ backend: options.backend, timeoutMs: options.timeoutMs });
+  const noneSizes = new Set<number>();
+  const run = async (planned: PlannedRequest, split: boolean): Promise<void> => {
+    try {
+      const result = await engine.evaluate(planned.request);
+      if (result.noneSize !== undefined) noneSizes.add(result.noneSize);
+      planned.bindings.forEach((group, i) => group.forEach((b) => values.set(b, result.outputs[i]!)));
+    } catch (error) {
+      // One layer that cannot be evaluated must not cost the tensors before it: each of them on its own.
+      if (split && planned.tensors.length > 1) {
+        for (const single of splitRequest(analysis, planned, settings)) await run(single, false);
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      planned.bindings.flat().forEach((b) => errors.set(b, message));
+    }
+  };
   try {
     const backend = await engine.backend();
-    for (const planned of plan.requests) {
-      try {
-        const result = await engine.evaluate(planned.request);
-        planned.bindings.forEach((group, i) => group.forEach((b) => values.set(b, result.outputs[i]!)));
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        planned.bindings.flat().forEach((b) => errors.set(b, message));
-      }
-    }
+    for (const planned of plan.requests) await run(planned, true);
     const tensors = report.tensors.map((tensor, i): ReportTensor => {
       const binding = bindings[i]!;
       const summary = values.get(binding);
@@ -55,7 +64,7 @@ export async function evaluateReport(report: Report, analysis: Analysis, options
       evaluation: {
         backend: backend.name,
         backendReason: backend.reason,
-        input: `${sourceText}, None → ${options.batchSize} (the file's own sample data where it feeds a model)`,
+        input: `${sourceText}, batch ${options.batchSize}${otherSizes(noneSizes)} (the file's own sample data where it feeds a model)`,
         seed: options.seed,
         weights: options.weights ?? 'Keras default initializers',
       },
@@ -64,4 +73,9 @@ export async function evaluateReport(report: Report, analysis: Analysis, options
   } finally {
     engine.dispose();
   }
+}
+
+/** The sizes the engine chose for None dimensions besides the batch, when it had to. */
+function otherSizes(sizes: ReadonlySet<number>): string {
+  return sizes.size === 0 ? '' : `, other None dimensions → ${[...sizes].sort((a, b) => a - b).join(' or ')}`;
 }

@@ -117,7 +117,7 @@ describe('tensor-lens CLI', () => {
     assert.deepEqual(report.evaluation, {
       backend: 'cpu',
       backendReason: 'the CPU backend, as configured',
-      input: "uniform, None → 1 (the file's own sample data where it feeds a model)",
+      input: "uniform, batch 1 (the file's own sample data where it feeds a model)",
       seed: 0,
       weights: 'Keras default initializers',
     });
