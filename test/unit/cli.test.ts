@@ -137,6 +137,30 @@ describe('tensor-lens CLI', () => {
     assert.equal(byName.get('input_data')!.valuesError, 'sample data made by np.random.rand() in the file');
   });
 
+  it('inspect --values: a layer that cannot be evaluated costs only the tensors that need it', function () {
+    this.timeout(60_000);
+    const file = join(mkdtempSync(join(tmpdir(), 'tensor-lens-cli-')), 'partial.py');
+    writeFileSync(
+      file,
+      `import keras
+from keras import layers
+inp = keras.Input(shape=(None, None, 3))
+small = layers.Resizing(8, 8, crop_to_aspect_ratio=True)(inp)
+pooled = layers.GlobalAveragePooling2D()(inp)
+`,
+    );
+    const { code, stdout, stderr } = run('inspect', file, '--values', '--json', '--backend', 'cpu');
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as Report;
+    assert.match(report.evaluation!.input, /^uniform, batch 1, other None dimensions → 32 /);
+    const byName = new Map(report.tensors.map((t) => [t.name, t]));
+    assert.deepEqual(byName.get('inp')!.values!.shape, [1, 32, 32, 3]);
+    assert.equal(byName.get('small')!.valuesError, 'Resizing with crop_to_aspect_ratio=True cannot be evaluated yet');
+    const pooled = byName.get('pooled')!.values!;
+    assert.deepEqual(pooled.shape, [1, 3]);
+    assert.ok(pooled.min > 0.4 && pooled.max < 0.6, 'the mean of 1,024 uniform [0, 1) values per channel');
+  });
+
   it('inspect --values: the same seed gives the same numbers, another seed others', function () {
     this.timeout(60_000);
     const mean = (...extra: string[]): number =>
