@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { formatBytes } from '../graph/memory.js';
+import { formatBytes, freeDimensionSizes } from '../graph/memory.js';
 import { formatShape } from '../graph/shape.js';
 import {
   maxFullValues,
@@ -29,8 +29,7 @@ export class EvaluationError extends Error {}
 
 const cacheSize = 64;
 
-/** Sizes tried, in order, for a None dimension other than the batch: the first that every layer accepts is used. */
-const noneSizes = [32, 64, 128, 256] as const;
+const noneSizes = freeDimensionSizes;
 
 interface Built {
   readonly model: tf.LayersModel;

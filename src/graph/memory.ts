@@ -1,6 +1,7 @@
 // What evaluating a sub-graph would allocate, estimated from the graph alone:
 // float32 weights of its layers plus every tensor it computes, with each None
-// (or data-dependent) dimension taken as the batch size.
+// (or data-dependent) dimension taken as the batch size on the first axis and
+// as `otherNoneSize` elsewhere (the size the engine tries first for them).
 
 import type { ExportedSubgraph } from './keras-json.js';
 import type { ModelGraph } from './ir.js';
@@ -8,14 +9,23 @@ import { isKnown, type Shape } from './shape.js';
 
 const bytesPerValue = 4;
 
+/** Sizes tried, in order, for a None dimension other than the batch: the engine feeds the first that every layer accepts. */
+export const freeDimensionSizes = [32, 64, 128, 256] as const;
+
 export interface MemoryEstimate {
   readonly weightBytes: number;
   readonly activationBytes: number;
   readonly totalBytes: number;
 }
 
-export function estimateMemory(graph: ModelGraph, exported: ExportedSubgraph, batchSize: number): MemoryEstimate {
-  const size = (shape: Shape): number => shape.reduce<number>((total, d) => total * (isKnown(d) ? d : batchSize), 1);
+export function estimateMemory(
+  graph: ModelGraph,
+  exported: ExportedSubgraph,
+  batchSize: number,
+  otherNoneSize: number = freeDimensionSizes[0],
+): MemoryEstimate {
+  const size = (shape: Shape): number =>
+    shape.reduce<number>((total, d, axis) => total * (isKnown(d) ? d : axis === 0 ? batchSize : otherNoneSize), 1);
   let weights = 0;
   const tensors = new Set<number>(exported.inputs);
   for (const layerId of exported.layerNames.keys()) {
