@@ -12,7 +12,7 @@ import {
   type ErrorHandler,
   type ErrorHandlerResult,
 } from 'vscode-languageclient/node';
-import { clientCommands } from '../protocol/lsp.js';
+import { clientCommands, serverNodeOptions } from '../protocol/lsp.js';
 
 /** At most this many restarts in `restartWindowMs`; then the user is told and it stays stopped. */
 const maxRestarts = 4;
@@ -30,8 +30,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
     'tensorLens',
     'Tensor Lens',
     {
-      run: { module, transport: TransportKind.ipc },
-      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--enable-source-maps'] } },
+      run: { module, transport: TransportKind.ipc, options: { execArgv: [...serverNodeOptions] } },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: [...serverNodeOptions, '--enable-source-maps'] } },
     },
     {
       documentSelector: [{ language: 'python' }],

@@ -124,6 +124,13 @@ export const defaultServerSettings: ServerSettings = {
   clientCommands: false,
 };
 
+/**
+ * Node options the server is started with: V8 otherwise lets the garbage of
+ * many analyses pile up to several hundred MB before collecting it. The live
+ * data of an analysis is bounded by its budgets (tens of MB).
+ */
+export const serverNodeOptions = ['--max-old-space-size=192', '--max-semi-space-size=4'] as const;
+
 /** Commands a hover or code lens links to; the VS Code client implements them. */
 export const clientCommands = {
   evaluateTensor: 'tensorLens.evaluateTensor',

@@ -6,6 +6,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Analyzer } from '../analysis/analyze.js';
 
 const debounceMs = 150;
+/** Analyses kept; an older document's is dropped and made again (within the analysis budget) when asked for. */
+const keptAnalyses = 12;
 
 interface Entry {
   version: number;
@@ -37,8 +39,21 @@ export class DocumentAnalyses {
   /** The analysis of this exact version of the document, computed now if needed. */
   get(document: TextDocument): Analysis {
     const entry = this.entries.get(document.uri);
-    if (entry?.analysis && entry.version === document.version) return entry.analysis;
+    if (entry?.analysis && entry.version === document.version) {
+      this.touch(document.uri, entry);
+      return entry.analysis;
+    }
     return this.analyse(document);
+  }
+
+  /** Marks the document's analysis most recently used, and drops the analyses of the least recently used. */
+  private touch(uri: string, entry: Entry): void {
+    this.entries.delete(uri);
+    this.entries.set(uri, entry);
+    let kept = 0;
+    for (const other of [...this.entries.values()].reverse()) {
+      if (other.analysis && ++kept > keptAnalyses) other.analysis = undefined;
+    }
   }
 
   close(uri: string): void {
@@ -54,7 +69,7 @@ export class DocumentAnalyses {
     entry.timer = undefined;
     entry.version = document.version;
     entry.analysis = analysis;
-    this.entries.set(document.uri, entry);
+    this.touch(document.uri, entry);
     this.onAnalysed(document.uri, analysis);
     return analysis;
   }

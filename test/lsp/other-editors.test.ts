@@ -18,7 +18,7 @@ import {
   type MarkupContent,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { listTensorsRequest } from '../../src/protocol/lsp.js';
+import { listTensorsRequest, serverNodeOptions, type ListTensorsResult } from '../../src/protocol/lsp.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const header = 'import keras\nfrom keras import layers\n';
@@ -32,7 +32,9 @@ describe('language server in another editor', function () {
   before(async () => {
     const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
     assert.equal(built.status, 0, built.stderr);
-    server = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    server = spawn(process.execPath, [...serverNodeOptions, join(root, 'dist', 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
@@ -102,7 +104,7 @@ describe('language server in another editor', function () {
 
   it('answers every request on a file whose Sequential holds an InputLayer (once an internal error)', async () => {
     const uri = await open(`${header}model = keras.Sequential([layers.InputLayer(shape=(4,)), layers.Dense(3)])\ny = model.output\n`);
-    const listed = await connection.sendRequest(listTensorsRequest, { uri });
+    const listed: ListTensorsResult = await connection.sendRequest(listTensorsRequest, { uri });
     assert.deepEqual(
       listed.tensors.map((t) => [t.name, t.shape]),
       [['y', '(None, 3)']],

@@ -28,6 +28,7 @@ import {
   evaluateTensorRequest,
   listTensorsRequest,
   restartWorkerRequest,
+  serverNodeOptions,
   setEvaluationSettingsRequest,
   tensorAtRequest,
   workerStatusNotification,
@@ -52,7 +53,9 @@ describe('language server over stdio', function () {
   before(async () => {
     const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
     assert.equal(built.status, 0, built.stderr);
-    server = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    server = spawn(process.execPath, [...serverNodeOptions, join(root, 'dist', 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
     connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
       published.set(uri, diagnostics);

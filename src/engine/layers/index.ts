@@ -8,7 +8,20 @@ import { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
 import { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './regularization.js';
 import { UpSampling1D, UpSampling3D } from './upsampling.js';
 import { GRU } from './gru.js';
-import { Conv1D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Resizing } from './keras-fixes.js';
+import {
+  Add,
+  Average,
+  Concatenate,
+  Conv1D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  Maximum,
+  Minimum,
+  Multiply,
+  Resizing,
+} from './keras-fixes.js';
 
 export { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from './conv1d.js';
 export { Subtract } from './merge.js';
@@ -45,6 +58,12 @@ export const KERAS_OVERRIDES = [
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
   Resizing,
+  Concatenate,
+  Add,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
 ] as const;
 
 let overridden = false;

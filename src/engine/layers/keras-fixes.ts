@@ -1,6 +1,7 @@
 // Keras behaviour that TensorFlow.js 4.22's own layers get wrong, fixed in
 // subclasses registered under the same names: global pooling with keepdims,
-// Resizing (half-pixel centres, one input tensor), Conv1D with causal padding.
+// Resizing (half-pixel centres, one input tensor), Conv1D with causal padding,
+// merge layers given a list of one tensor.
 
 import * as tf from '@tensorflow/tfjs';
 
@@ -154,3 +155,58 @@ export class Conv1D extends TfjsConv1D {
     return this.leftPad > 0 ? { ...super.getConfig(), padding: 'causal' } : super.getConfig();
   }
 }
+
+/** One input of a merge layer: tfjs passes a list of one as the shape or tensor itself. */
+const isOneShape = (shape: tf.Shape | tf.Shape[]): boolean => !Array.isArray(shape[0]) || shape.length === 1;
+const isOneTensor = (inputs: tf.Tensor | tf.Tensor[]): boolean => !Array.isArray(inputs) || inputs.length === 1;
+
+/** A merge layer that, like Keras 3's, takes a list of one tensor and returns it; tfjs asks for two. */
+function acceptingOne(base: LayerClass, name: string): LayerClass {
+  return class extends base {
+    static className = name;
+
+    override build(inputShape: tf.Shape | tf.Shape[]): void {
+      if (isOneShape(inputShape)) this.built = true;
+      else super.build(inputShape);
+    }
+
+    override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+      if (!isOneShape(inputShape)) return super.computeOutputShape(inputShape);
+      return Array.isArray(inputShape[0]) ? (inputShape[0] as tf.Shape) : inputShape;
+    }
+
+    override computeMask(inputs: tf.Tensor | tf.Tensor[], mask?: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+      // The one input's mask, which may be absent (tfjs's own layers return null there too).
+      return isOneTensor(inputs) ? ((Array.isArray(mask) ? mask[0] : mask) as tf.Tensor) : super.computeMask(inputs, mask);
+    }
+
+    override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Args): tf.Tensor | tf.Tensor[] {
+      return isOneTensor(inputs) ? tf.clone(one(inputs)) : super.call(inputs, kwargs);
+    }
+  };
+}
+
+export const Concatenate = acceptingOne(
+  base(() => tf.layers.concatenate({})),
+  'Concatenate',
+);
+export const Add = acceptingOne(
+  base(() => tf.layers.add({})),
+  'Add',
+);
+export const Multiply = acceptingOne(
+  base(() => tf.layers.multiply({})),
+  'Multiply',
+);
+export const Average = acceptingOne(
+  base(() => tf.layers.average({})),
+  'Average',
+);
+export const Maximum = acceptingOne(
+  base(() => tf.layers.maximum({})),
+  'Maximum',
+);
+export const Minimum = acceptingOne(
+  base(() => tf.layers.minimum({})),
+  'Minimum',
+);

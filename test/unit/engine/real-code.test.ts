@@ -114,6 +114,22 @@ w = layers.SpatialDropout3D(0.2)(v)`,
     assert.deepEqual(valuesOf(evaluated, 'w').values, valuesOf(evaluated, 'v').values);
   });
 
+  it('merge layers given a list of one tensor return it, as Keras 3 does', async () => {
+    const evaluated = await evaluateFile(
+      engine,
+      `import keras
+from keras import layers
+inp = keras.Input(shape=(4,))
+c = layers.Concatenate()([inp])
+a = layers.Add()([inp])
+m = layers.Maximum()([inp])
+both = layers.Concatenate()([inp, c])`,
+    );
+    const input = valuesOf(evaluated, 'inp').values!;
+    for (const name of ['c', 'a', 'm']) assert.deepEqual(valuesOf(evaluated, name).values, input, name);
+    assert.deepEqual(valuesOf(evaluated, 'both').values, [...input, ...input]);
+  });
+
   it('a scalar per example (Input(shape=())) is fed with shape [batch]', async () => {
     const evaluated = await evaluateFile(
       engine,
