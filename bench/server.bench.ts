@@ -1,7 +1,9 @@
 // `npm run bench`: the language server as an editor sees it, over stdio: how
 // long a hover takes with shapes only (warm, and right after an edit of a
 // 1,000-layer file), and with values (the first one, which starts the worker;
-// a repeated one; and a fresh one on a new seed). Medians of repeated runs.
+// a repeated one; and a fresh one on a new seed); then the files that used to
+// stall it (a 5 MB file, a name bound 10,000 times, a half-typed endless loop),
+// each edited and hovered; and the server's peak memory. Medians of repeated runs.
 
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,11 +20,13 @@ import {
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
 import { readFileSync } from 'node:fs';
-import { setEvaluationSettingsRequest } from '../src/protocol/lsp.js';
+import { serverNodeOptions, setEvaluationSettingsRequest } from '../src/protocol/lsp.js';
 import { layerCount, resnetSource, thousandLayers } from '../test/fixtures/resnet-source.js';
 
 const runs = 20;
-const server = spawn(process.execPath, [join('dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [...serverNodeOptions, join('dist', 'server.js'), '--stdio'], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
 const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
 connection.listen();
 await connection.sendRequest(InitializeRequest.type, {
@@ -85,6 +89,39 @@ for (let i = 0; i < runs; i++) {
   fresh.push(await timed(() => hover(method1Uri, 8, 3)));
 }
 
+// Hostile files, shapes only: each run edits the file (so it is analysed again) and hovers its last name.
+await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { tensorLens: { hover: { values: 'off' } } } });
+const header = 'import keras\nfrom keras import layers\nx = keras.Input(shape=(8,))\n';
+let fiveMegabytes = header;
+for (let i = 0; fiveMegabytes.length < 5_000_000; i++) fiveMegabytes += `y${i} = layers.Dense(${(i % 50) + 1})(x)\n`;
+const hostile: [string, string, number, number][] = [
+  ['5 MB file (analysed up to 400,000 characters)', fiveMegabytes, 3, 0],
+  ['x bound 10,000 times in a loop, hover on x', `${header}for i in range(10000):\n    x = layers.Dense(8)(x)\n`, 4, 4],
+  [
+    'while True around an empty for over range(1, 10000)',
+    `${header}while True:\n    for t in range(1, 10000):\n        # todo\nz = x\n`,
+    5,
+    0,
+  ],
+];
+const hostileTimes: [string, number][] = [];
+for (const [what, text, line, character] of hostile) {
+  const uri = `file:///bench/hostile-${hostileTimes.length}.py`;
+  await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+    textDocument: { uri, languageId: 'python', version: 1, text },
+  });
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: i + 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '#\n' }],
+    });
+    times.push(await timed(() => hover(uri, line + i + 1, character)));
+  }
+  hostileTimes.push([what, median(times)]);
+}
+const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1]);
+
 const row = (what: string, ms: number): string => `${what.padEnd(62)} ${ms.toFixed(1).padStart(8)} ms\n`;
 process.stdout.write(`\nLanguage server over stdio: hover latency, median of ${runs} (node ${process.version})\n`);
 process.stdout.write(row(`shapes only, ${layerCount(thousandLayers)}-layer file, analysis cached`, median(warm)));
@@ -92,5 +129,8 @@ process.stdout.write(row(`shapes only, ${layerCount(thousandLayers)}-layer file,
 process.stdout.write(row('values, Method 1 conv_layer: first hover (starts the worker)', first));
 process.stdout.write(row('values, the same hover again (remembered)', median(repeated)));
 process.stdout.write(row('values, a new seed each time (evaluated)', median(fresh)));
+process.stdout.write(`Hostile files: an edit, then a hover (median of 5)\n`);
+for (const [what, ms] of hostileTimes) process.stdout.write(row(what, ms));
+process.stdout.write(`server peak resident memory (VmHWM): ${(peakKb / 1024).toFixed(0)} MB\n`);
 connection.dispose();
 server.kill();

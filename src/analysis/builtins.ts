@@ -138,7 +138,10 @@ export function createPythonBuiltins(interpreter: Interpreter): Map<string, Valu
       'sum',
       (args) => {
         const values = numbers(args);
-        return values ? int(values.reduce((a, b) => a + b, 0)) : unknown('sum() of unknown values');
+        if (!values) return unknown('sum() of unknown values');
+        const total = values.reduce((a, b) => a + b, 0);
+        const items = args.positional.length === 1 ? interpreter.iterate(args.positional[0]!) : args.positional;
+        return items?.every((v) => v.kind === 'int') ? int(total) : { kind: 'float', value: total };
       },
     ],
     [
@@ -166,13 +169,21 @@ export function createPythonBuiltins(interpreter: Interpreter): Map<string, Valu
         builtin(name, () => unknown(`${name}() is not analysed`)),
       );
   }
+  // The file is analysed as the script the user runs: `if __name__ == "__main__":` holds.
+  known.set('__name__', str('__main__'));
+  known.set('__file__', unknown('the path of the file when it runs is not known statically'));
+  known.set('__doc__', none);
+  known.set('Ellipsis', { kind: 'ellipsis' });
+  known.set('NotImplemented', unknown('NotImplemented is not analysed'));
   return known;
 }
 
 /** The rest of Python's builtins: known names (never "not defined"), whose results are not analysed. */
 const otherBuiltinNames = `ArithmeticError AssertionError AttributeError BaseException Exception FileNotFoundError
 ImportError IndexError KeyError LookupError NameError NotImplementedError OSError RuntimeError StopIteration
-TypeError UserWarning ValueError Warning ZeroDivisionError all any ascii bin breakpoint bytearray bytes callable
+TypeError UserWarning ValueError Warning ZeroDivisionError DeprecationWarning FutureWarning RuntimeWarning
+PermissionError TimeoutError KeyboardInterrupt SystemExit MemoryError OverflowError RecursionError
+UnicodeDecodeError UnicodeEncodeError all any ascii bin breakpoint bytearray bytes callable
 chr classmethod compile complex delattr dir divmod eval exec exit filter format frozenset getattr globals hasattr
 hash help hex id input isinstance issubclass iter locals map next object oct open ord pow property quit repr set
 setattr slice sorted staticmethod type vars`.split(/\s+/);

@@ -187,8 +187,9 @@ export class Interpreter {
       case 'while_statement':
         return this.execWhile(node, scope);
       case 'with_statement':
+        return this.execWith(node, scope);
       case 'try_statement':
-        return this.execBlock(blockOf(node), scope);
+        return this.execTry(node, scope);
       case 'break_statement':
         return { type: 'break' };
       case 'continue_statement':
@@ -235,6 +236,11 @@ export class Interpreter {
       case 'list':
       case 'expression_list': {
         const targets = target.namedChildren.filter((n): n is Node => n !== null);
+        const starred = targets.findIndex((t) => t.type === 'list_splat_pattern');
+        if (starred >= 0) {
+          this.assignStarred(targets, starred, value, scope);
+          return;
+        }
         const items = this.unpack(value, targets.length);
         targets.forEach((t, i) => this.assign(t, items[i]!, scope));
         return;
@@ -268,6 +274,26 @@ export class Interpreter {
     }
   }
 
+  /** `a, *rest, b = value`: the starred name takes the middle items, as a list. */
+  private assignStarred(targets: Node[], starred: number, value: Value, scope: Scope): void {
+    const after = targets.length - starred - 1;
+    const items = value.kind === 'tuple' || value.kind === 'list' ? value.items : undefined;
+    const fits = items !== undefined && items.length >= targets.length - 1;
+    const reason =
+      value.kind === 'unknown'
+        ? value.reason
+        : `cannot unpack ${items ? `${items.length} values` : `a ${value.kind}`} into ${targets.length} names`;
+    targets.forEach((t, i) => {
+      const inner = t.type === 'list_splat_pattern' ? t.namedChildren[0] : t;
+      if (!inner) return;
+      let item: Value = unknown(reason);
+      if (fits && i < starred) item = items[i]!;
+      else if (fits && i > starred) item = items[items.length - (targets.length - i)]!;
+      else if (fits) item = { kind: 'list', items: items.slice(starred, items.length - after) };
+      this.assign(inner, item, scope);
+    });
+  }
+
   private unpack(value: Value, count: number): Value[] {
     if ((value.kind === 'tuple' || value.kind === 'list') && value.items.length === count) return [...value.items];
     const reason =
@@ -299,7 +325,7 @@ export class Interpreter {
     if (decided === true) return this.execBlock(consequence?.namedChildren ?? [], scope);
     const elseBranch = (): Completion => this.execAlternatives(alternatives, scope);
     if (decided === false) return elseBranch();
-    return this.exploreBoth(condition?.text ?? '?', () => this.execBlock(consequence?.namedChildren ?? [], scope), elseBranch, scope);
+    return this.exploreBoth(undecided(condition), () => this.execBlock(consequence?.namedChildren ?? [], scope), elseBranch, scope);
   }
 
   private execAlternatives(alternatives: Node[], scope: Scope): Completion {
@@ -311,7 +337,7 @@ export class Interpreter {
     const body = (): Completion => this.execBlock(first.childForFieldName('consequence')?.namedChildren ?? [], scope);
     if (decided === true) return body();
     if (decided === false) return this.execAlternatives(rest, scope);
-    return this.exploreBoth(condition?.text ?? '?', body, () => this.execAlternatives(rest, scope), scope);
+    return this.exploreBoth(undecided(condition), body, () => this.execAlternatives(rest, scope), scope);
   }
 
   /**
@@ -319,14 +345,13 @@ export class Interpreter {
    * same state, so every line in both is analysed; names the branches bind
    * differently become unknown afterwards.
    */
-  private exploreBoth(conditionText: string, first: () => Completion, second: () => Completion, scope: Scope): Completion {
+  private exploreBoth(reason: string, first: () => Completion, second: () => Completion, scope: Scope): Completion {
     const before = scope.snapshot();
     const a = first();
     const afterFirst = scope.snapshot();
     scope.restore(before);
     const b = second();
     const afterSecond = scope.snapshot();
-    const reason = `depends on \`${conditionText}\`, which cannot be decided without running the code`;
     const frame = this.frames.at(-1)!;
     if (a.type === 'return' && b.type === 'return') return { type: 'return', value: mergeValues(a.value, b.value, reason) };
     if (a.type === 'return') {
@@ -347,6 +372,60 @@ export class Interpreter {
     }
     scope.restore(merged);
     return a.type === 'normal' ? b : a;
+  }
+
+  /** `with a as b, c:` — each context manager evaluated; what `__enter__` gives is not known, so `b` is unknown. */
+  private execWith(node: Node, scope: Scope): Completion {
+    const items = node.namedChildren.find((c) => c?.type === 'with_clause')?.namedChildren ?? [];
+    for (const item of items) {
+      const value = item?.childForFieldName('value');
+      if (!value) continue;
+      if (value.type !== 'as_pattern') {
+        this.evaluate(value, scope);
+        continue;
+      }
+      const manager = value.namedChildren[0];
+      const target = value.childForFieldName('alias')?.namedChildren[0];
+      if (manager) this.evaluate(manager, scope);
+      if (target) this.assign(target, unknown(`the value \`with ${manager?.text ?? ''}\` gives is not known statically`), scope);
+    }
+    return this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], scope);
+  }
+
+  /**
+   * `try`: whether the body raises cannot be known, so each handler is explored
+   * as an alternative to the body running through (with its `else`); names they
+   * bind differently become unknown. `finally` always runs.
+   */
+  private execTry(node: Node, scope: Scope): Completion {
+    const clauses = node.namedChildren.filter((c): c is Node => c !== null);
+    const elseClause = clauses.find((c) => c.type === 'else_clause');
+    const finallyClause = clauses.find((c) => c.type === 'finally_clause');
+    let completion = this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], scope);
+    if (completion.type === 'normal' && elseClause) completion = this.execBlock(blockOf(elseClause), scope);
+    for (const handler of clauses.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause')) {
+      const ranThrough = completion;
+      completion = this.exploreBoth(
+        'depends on whether the `try` block raises, which cannot be known without running the code',
+        () => ranThrough,
+        () => this.execHandler(handler, scope),
+        scope,
+      );
+    }
+    if (finallyClause) {
+      const after = this.execBlock(blockOf(finallyClause), scope);
+      if (after.type !== 'normal') return after;
+    }
+    return completion;
+  }
+
+  private execHandler(handler: Node, scope: Scope): Completion {
+    const caught = handler.childForFieldName('value');
+    if (caught?.type === 'as_pattern') {
+      const target = caught.childForFieldName('alias')?.namedChildren[0];
+      if (target) this.assign(target, unknown('the exception caught is not known statically'), scope);
+    }
+    return this.execBlock(blockOf(handler), scope);
   }
 
   private execFor(node: Node, scope: Scope): Completion {
@@ -740,7 +819,8 @@ export class Interpreter {
         return;
       }
       const right = clause.childForFieldName('right')!;
-      const iterable = this.evaluate(right, inner);
+      // As in Python, the first iterable is evaluated where the comprehension stands (a class body's names are seen there).
+      const iterable = this.evaluate(right, index === 0 ? scope : inner);
       const items = this.iterate(iterable);
       if (!items) {
         lengthUnknown = iterable.kind === 'unknown' ? iterable.reason : `\`${right.text}\` cannot be iterated statically`;
@@ -773,7 +853,9 @@ export class Interpreter {
     const callee = this.evaluate(node.childForFieldName('function')!, scope);
     const argumentNode = node.childForFieldName('arguments');
     const args: Arguments = { positional: [], keywords: new Map(), keywordNodes: new Map() };
-    for (const child of argumentNode?.namedChildren ?? []) {
+    // `f(x for x in xs)`: the generator is the whole argument list, not a list of arguments.
+    const argumentList = argumentNode?.type === 'argument_list' ? argumentNode.namedChildren : [];
+    for (const child of argumentList) {
       if (!child || child.type === 'comment') continue;
       if (child.type === 'keyword_argument') {
         const name = child.childForFieldName('name')!.text;
@@ -1000,6 +1082,10 @@ export function rangeOf(node: Node): SourceRange {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },
   };
+}
+
+function undecided(condition: Node | null): string {
+  return `depends on \`${condition?.text ?? '?'}\`, which cannot be decided without running the code`;
 }
 
 function blockOf(node: Node): (Node | null)[] {

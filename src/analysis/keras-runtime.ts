@@ -330,8 +330,13 @@ export class KerasRuntime {
       if (dims) shape = [batchSize?.kind === 'int' ? batchSize.value : null, ...dims];
     }
     if (!shape) {
-      const reason = shapeValue?.kind === 'unknown' ? shapeValue.reason : 'keras.Input needs a known `shape`';
-      return unknown(reason);
+      const unknownPart =
+        shapeValue?.kind === 'unknown'
+          ? shapeValue
+          : shapeValue && isSequence(shapeValue)
+            ? shapeValue.items.find((v) => v.kind === 'unknown')
+            : undefined;
+      return unknown(unknownPart?.kind === 'unknown' ? unknownPart.reason : 'keras.Input needs a known `shape`');
     }
     const dtype = dtypeValue?.kind === 'str' ? dtypeValue.value : 'float32';
     const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('InputLayer');

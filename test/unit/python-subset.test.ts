@@ -155,4 +155,45 @@ for i in range(100000):
     assert.match(shapeOf(a, 'r'), /^unknown: calls nested deeper than/);
     assert.ok(messages(a, 'information').some((m) => m.startsWith('Loop analysed for its first 10000 iterations only.')));
   });
+
+  it('binds the names of with … as, except … as and starred targets, and runs try, else and finally', async () => {
+    const a = await analyze(`${header}import tensorflow as tf
+x = keras.Input((6,))
+with tf.GradientTape() as tape, open("log.txt") as (log):
+    inside = layers.Dense(4)(x)
+try:
+    risky = layers.Dense(2)(inside)
+    width = 2
+except (ValueError, KeyError) as error:
+    print(error)
+    width = 3
+else:
+    ran = layers.Dense(5)(inside)
+finally:
+    last = layers.Dense(1)(inside)
+first, *middle, end = [1, 2, 3, 4]
+head, *rest = x.shape
+names = [n for n in ["a", "b"]]
+if __name__ == "__main__":
+    main_only = layers.Dense(7)(x)
+`);
+    assert.deepEqual(messages(a, 'warning').concat(messages(a, 'error')), []);
+    assert.match(describeBinding(a, bindingsOf(a, 'tape')[0]!), /^unknown: the value `with tf\.GradientTape\(\)` gives/);
+    assert.equal(shapeOf(a, 'inside'), '(None, 4)');
+    assert.equal(shapeOf(a, 'risky'), '(None, 2)');
+    assert.match(shapeOf(a, 'error'), /^unknown: the exception caught/);
+    assert.equal(shapeOf(a, 'ran'), '(None, 5)');
+    assert.equal(shapeOf(a, 'last'), '(None, 1)');
+    assert.equal(shapeOf(a, 'main_only'), '(None, 7)');
+    const b = await analyze(`${header}first, *middle, end = [1, 2, 3, 4]
+try:
+    width = 2
+except ValueError:
+    width = 3
+inp = keras.Input((first, len(middle), end))
+w = keras.Input((width,))
+`);
+    assert.equal(shapeOf(b, 'inp'), '(None, 1, 2, 4)');
+    assert.match(shapeOf(b, 'w'), /^unknown: depends on whether the `try` block raises/);
+  });
 });

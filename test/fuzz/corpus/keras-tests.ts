@@ -22,7 +22,8 @@ export function kerasSourceDirectory(root: string): string | undefined {
   return undefined;
 }
 
-function testFiles(directory: string): string[] {
+/** Every `*_test.py` under keras/src, sorted. */
+export function kerasTestFilesIn(directory: string): string[] {
   const found: string[] = [];
   const walk = (folder: string): void => {
     for (const entry of readdirSync(folder, { withFileTypes: true })) {
@@ -39,7 +40,7 @@ function testFiles(directory: string): string[] {
 export function kerasTestFiles(root: string, random: Random, count: number): { files: CorpusFile[]; available: number } | undefined {
   const directory = kerasSourceDirectory(root);
   if (!directory) return undefined;
-  const all = testFiles(directory);
+  const all = kerasTestFilesIn(directory);
   const chosen = random.shuffle(all).slice(0, count);
   return {
     available: all.length,
