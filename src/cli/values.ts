@@ -56,7 +56,8 @@ export async function evaluateReport(report: Report, analysis: Analysis, options
       const summary = values.get(binding);
       if (summary) return { ...tensor, values: summary };
       const error = errors.get(binding);
-      return error ? { ...tensor, valuesError: error } : tensor;
+      // An unknown value already says why it is unknown; "not a tensor" would only repeat it.
+      return error && tensor.kind !== 'unknown' ? { ...tensor, valuesError: error } : tensor;
     });
     const sourceText = options.input.kind === 'npy' || options.input.kind === 'image' ? options.input.path : options.input.kind;
     return {

@@ -140,10 +140,15 @@ export class Evaluator {
           tf.dispose(feeds);
         });
         if (breaksTheModule(error)) throw error;
-        last = renamed(error, prepared.names);
+        const failure = renamed(error, prepared.names);
+        // The same words at another size: the failure does not depend on the size, so no other size will do.
+        if (last && failure.message === last.message) throw failure;
+        last = failure;
       }
     }
-    throw last!;
+    if (sizes.length === 1 || last instanceof EvaluationError) throw last!;
+    // No size fits: say which were tried, since the message itself speaks of one of them.
+    throw new EvaluationError(`${last!.message} (None → ${sizes.join(', ')} tried, none fits every layer)`);
   }
 
   private async loadWeights(model: tf.LayersModel, names: LayerNames, path: string): Promise<void> {

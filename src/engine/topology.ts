@@ -111,7 +111,8 @@ export function prepareTopology(topology: unknown, feedShapes?: readonly (readon
       if (typeof dtype === 'string') layer.config['dtype'] = dtype;
       const shape = feedShapes?.[inputNames.indexOf(names.keras(layer.name))];
       const declared = layer.config['batch_input_shape'];
-      if (shape && Array.isArray(declared)) layer.config['batch_input_shape'] = declared.map((d, i) => (i === 0 ? d : (shape[i] ?? d)));
+      // Every size known, the batch too: tfjs leaves Reshape's -1 unresolved while any dimension is None.
+      if (shape && Array.isArray(declared)) layer.config['batch_input_shape'] = declared.map((d, i) => shape[i] ?? d);
     }
   }
   copy.config.input_layers.forEach(rename);

@@ -18,7 +18,7 @@ describe("Keras's own test files", function () {
 
   it('are analysed without an internal error or a name Python would find', async function () {
     if (!directory) {
-      console.log('      NOT RUN: no .venv-conformance with the pinned Keras (see .ci/run)');
+      process.stdout.write('      NOT RUN: no .venv-conformance with the pinned Keras (see .ci/run)\n');
       this.skip();
     }
     const files = kerasTestFilesIn(directory);

@@ -1,7 +1,7 @@
 // Keras behaviour that TensorFlow.js 4.22's own layers get wrong, fixed in
 // subclasses registered under the same names: global pooling with keepdims,
 // Resizing (half-pixel centres, one input tensor), Conv1D with causal padding,
-// merge layers given a list of one tensor.
+// merge layers given a list of one tensor, Flatten of a rank-2 input.
 
 import * as tf from '@tensorflow/tfjs';
 
@@ -210,3 +210,15 @@ export const Minimum = acceptingOne(
   base(() => tf.layers.minimum({})),
   'Minimum',
 );
+
+const TfjsFlatten = base(() => tf.layers.flatten({}));
+
+/** Keras 3's Flatten takes a rank-2 input too (and returns it as it is); tfjs asks for rank 3. */
+export class Flatten extends TfjsFlatten {
+  static className = 'Flatten';
+
+  constructor(args: Args) {
+    super(args);
+    this.inputSpec = [{ minNDim: 2 }];
+  }
+}

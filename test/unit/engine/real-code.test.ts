@@ -130,6 +130,24 @@ both = layers.Concatenate()([inp, c])`,
     assert.deepEqual(valuesOf(evaluated, 'both').values, [...input, ...input]);
   });
 
+  it('Reshape with -1 feeds a Flatten, and Flatten takes a rank-2 input, as in Keras 3', async () => {
+    const evaluated = await evaluateFile(
+      engine,
+      `import keras
+from keras import layers
+a = keras.Input(shape=(3,))
+b = layers.Reshape((-1, 1))(a)
+c = layers.Flatten()(b)
+d = layers.Flatten()(a)`,
+    );
+    const input = valuesOf(evaluated, 'a').values!;
+    assert.deepEqual(valuesOf(evaluated, 'b').shape, [1, 3, 1]);
+    for (const name of ['c', 'd']) {
+      assert.deepEqual(valuesOf(evaluated, name).shape, [1, 3], name);
+      assert.deepEqual(valuesOf(evaluated, name).values, input, name);
+    }
+  });
+
   it('a scalar per example (Input(shape=())) is fed with shape [batch]', async () => {
     const evaluated = await evaluateFile(
       engine,
@@ -323,7 +341,7 @@ for i in range(9):
     );
     assert.equal(
       evaluated.errors.get('y'),
-      'Not evaluated: max_pooling2d_8 (MaxPooling2D) would output shape (None, 0, 0, 3), and a dimension below 1 cannot be computed (None → 256, the largest size tried).',
+      'Not evaluated: max_pooling2d_8 (MaxPooling2D) would output shape (1, 0, 0, 3), and a dimension below 1 cannot be computed (None → 256, the largest size tried).',
     );
     const next = await evaluateFile(engine, 'import keras\nx = keras.Input(shape=(None, None, 3))');
     assert.deepEqual(valuesOf(next, 'x').shape, [1, 32, 32, 3]);
@@ -466,7 +484,7 @@ describe('TensorFlow.js names for Keras names', () => {
         ['fixed_acidity', 'fixed_acidity'],
       ],
     );
-    assert.deepEqual(layers[0]!.config, { name: 'fixed_acidity_1', dtype: 'int32', batch_input_shape: [null, 6] });
+    assert.deepEqual(layers[0]!.config, { name: 'fixed_acidity_1', dtype: 'int32', batch_input_shape: [1, 6] });
     assert.deepEqual(layers[1]!.inbound_nodes, [[['fixed_acidity_1', 0, 0, {}]]]);
     assert.deepEqual((prepared.topology as typeof topology).config.input_layers, [['fixed_acidity_1', 0, 0]]);
     assert.equal(
