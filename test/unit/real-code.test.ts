@@ -163,6 +163,28 @@ for epoch in range(10000):
     });
   });
 
+  it('analyses a 5 MB file up to the top-level statement before 400,000 characters, and says where it stopped', async () => {
+    let text = `${header}x = keras.Input(shape=(8,))\n`;
+    for (let i = 0; text.length < 5_000_000; i++)
+      text += `def block_${i}(t):\n    return layers.Dense(${(i % 50) + 1})(t)\ny${i} = block_${i}(x)\n`;
+    const a = (await analyzer()).analyze(text, { ...defaultLimits, maxMilliseconds: 600_000 });
+    const [cut] = a.diagnostics.filter((d) => d.message.startsWith('This file is longer than'));
+    assert.equal(
+      cut!.message,
+      'This file is longer than 400,000 characters: Tensor Lens analyses what comes before this line, and nothing from here on.',
+    );
+    const lines = text.split('\n');
+    const analysed = lines.slice(0, cut!.range.start.line).join('\n').length + 1;
+    assert.ok(analysed <= 400_000 && analysed > 399_000, `cut after ${analysed} characters`);
+    assert.match(lines[cut!.range.start.line]!, /^(def|y\d+ =) /);
+    assert.equal(shapeOf(a, 'y0'), '(None, 1)');
+  });
+
+  it('gives a layer called on an empty list no shape, instead of failing', async () => {
+    const a = await analyze(`${header}pooled = layers.MaxPooling2D(pool_size=2, strides=2)([])\n`);
+    assert.equal(shapeOf(a, 'pooled'), "unknown: layer 'max_pooling2d' was called on an empty list");
+  });
+
   it('counts a lone CR as a line break, as LSP does', async () => {
     const a = await analyze('import keras\rfrom keras import layers\rinp = keras.Input(shape=(3,))\rout = layers.Dense(2)(inp)\r');
     const [out] = bindingsOf(a, 'out');
