@@ -56,6 +56,12 @@ const normal: Completion = { type: 'normal' };
 /** Thrown through every frame when a budget is spent; the analysis keeps what it found. */
 class BudgetSpent extends Error {}
 
+function budgetSpent(after: string): BudgetSpent {
+  return new BudgetSpent(
+    `Analysis stopped after ${after}: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.`,
+  );
+}
+
 /** How often (in steps) the clock is read: reading it costs more than a step. */
 const clockInterval = 1024;
 
@@ -1048,15 +1054,9 @@ export class Interpreter {
 
   /** One unit of work: a statement, a call, a loop iteration. Throws when a budget is spent. */
   step(): void {
-    if (++this.steps > this.limits.maxSteps) {
-      throw new BudgetSpent(
-        `Analysis stopped after ${this.limits.maxSteps.toLocaleString('en-US')} steps: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.`,
-      );
-    }
+    if (++this.steps > this.limits.maxSteps) throw budgetSpent(`${this.limits.maxSteps.toLocaleString('en-US')} steps`);
     if (this.steps % clockInterval === 0 && performance.now() > this.deadline) {
-      throw new BudgetSpent(
-        `Analysis stopped after ${this.limits.maxMilliseconds.toLocaleString('en-US')} ms: the file is too large or loops too long to analyse completely. What comes before this statement is analysed; the rest is not.`,
-      );
+      throw budgetSpent(`${this.limits.maxMilliseconds.toLocaleString('en-US')} ms`);
     }
   }
 
