@@ -2,55 +2,35 @@
 // commands), on files that broke it before: real stdio, the built server.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeLensRequest,
-  createProtocolConnection,
   DidOpenTextDocumentNotification,
   HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
   InlayHintRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   type MarkupContent,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { listTensorsRequest, serverNodeOptions, type ListTensorsResult } from '../../src/protocol/lsp.js';
+import { listTensorsRequest, type ListTensorsResult } from '../../src/protocol/lsp.js';
+import { root, startServer } from './stdio-server.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const header = 'import keras\nfrom keras import layers\n';
 
 describe('language server in another editor', function () {
   this.timeout(30_000);
-  let server: ChildProcess;
   let connection: ProtocolConnection;
+  let stop: () => void;
   let opened = 0;
 
   before(async () => {
-    const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
-    assert.equal(built.status, 0, built.stderr);
-    server = spawn(process.execPath, [...serverNodeOptions, join(root, 'dist', 'server.js'), '--stdio'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-    connection.listen();
-    await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: {},
+    ({ connection, stop } = await startServer({
       clientInfo: { name: 'Neovim', version: '0.11.0' },
       initializationOptions: { hover: { budgetMs: 20_000 } },
-    });
-    await connection.sendNotification(InitializedNotification.type, {});
+    }));
   });
 
-  after(() => {
-    connection.dispose();
-    server.kill();
-  });
+  after(() => stop());
 
   async function open(text: string): Promise<string> {
     const uri = pathToFileURL(join(root, 'examples', `other-editor-${++opened}.py`)).href;

@@ -3,23 +3,17 @@
 // lens, edits, the custom requests, a killed worker, and garbage.
 
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeLensRequest,
-  createProtocolConnection,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   HoverRequest,
-  InitializedNotification,
-  InitializeRequest,
   InlayHintRequest,
   PublishDiagnosticsNotification,
-  StreamMessageReader,
-  StreamMessageWriter,
   type Diagnostic,
   type MarkupContent,
   type ProtocolConnection,
@@ -28,7 +22,6 @@ import {
   evaluateTensorRequest,
   listTensorsRequest,
   restartWorkerRequest,
-  serverNodeOptions,
   setEvaluationSettingsRequest,
   tensorAtRequest,
   workerStatusNotification,
@@ -39,49 +32,37 @@ import {
   type TensorItem,
   type WorkerStatus,
 } from '../../src/protocol/lsp.js';
-
-const root = join(import.meta.dirname, '..', '..');
+import { root, startServer } from './stdio-server.js';
 
 describe('language server over stdio', function () {
   this.timeout(30_000);
-  let server: ChildProcess;
   let connection: ProtocolConnection;
+  let stop: () => void;
   const published = new Map<string, Diagnostic[]>();
   const waiters: (() => void)[] = [];
   const statuses: WorkerStatus[] = [];
 
   before(async () => {
-    const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
-    assert.equal(built.status, 0, built.stderr);
-    server = spawn(process.execPath, [...serverNodeOptions, join(root, 'dist', 'server.js'), '--stdio'], {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    connection = createProtocolConnection(new StreamMessageReader(server.stdout!), new StreamMessageWriter(server.stdin!));
-    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-      published.set(uri, diagnostics);
-      waiters.splice(0).forEach((wake) => wake());
-    });
-    connection.onNotification(workerStatusNotification, (status: WorkerStatus) => {
-      statuses.push(status);
-      waiters.splice(0).forEach((wake) => wake());
-    });
-    connection.listen();
-    const result = await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid,
-      rootUri: null,
-      capabilities: {},
-      // Values in hovers wait for a cold worker on a busy machine: the budget is tested on its own below.
-      // As the VS Code client does, it says it runs Tensor Lens's commands, so hovers and code lenses link to them.
-      initializationOptions: { hover: { budgetMs: 20_000 }, clientCommands: true },
-    });
-    assert.equal(result.capabilities.hoverProvider, true);
-    await connection.sendNotification(InitializedNotification.type, {});
+    ({ connection, stop } = await startServer(
+      {
+        // Values in hovers wait for a cold worker on a busy machine: the budget is tested on its own below.
+        // As the VS Code client does, it says it runs Tensor Lens's commands, so hovers and code lenses link to them.
+        initializationOptions: { hover: { budgetMs: 20_000 }, clientCommands: true },
+      },
+      (connection) => {
+        connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
+          published.set(uri, diagnostics);
+          waiters.splice(0).forEach((wake) => wake());
+        });
+        connection.onNotification(workerStatusNotification, (status: WorkerStatus) => {
+          statuses.push(status);
+          waiters.splice(0).forEach((wake) => wake());
+        });
+      },
+    ));
   });
 
-  after(() => {
-    connection.dispose();
-    server.kill();
-  });
+  after(() => stop());
 
   /** Waits until diagnostics for the uri arrive that satisfy the check, polling on each publication. */
   async function diagnosticsOf(uri: string, check: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
