@@ -3,11 +3,12 @@
 
 import { symbolic, type Dim, type Shape } from '../graph/shape.js';
 import type { Interpreter } from './interpreter.js';
+import { argumentParser } from './argparse.js';
 import { layerSpec } from './keras/registry.js';
 import { type Arguments, type BuiltinFunction, int, isSequence, none, str, truthy, tuple, unknown, type Value } from './values.js';
 import { formatValue } from './interpreter.js';
 
-const analysedRoots = new Set(['keras', 'tf', 'np', 'math']);
+const analysedRoots = new Set(['keras', 'tf', 'np', 'math', 'argparse']);
 
 export function isAnalysedRoot(path: string): boolean {
   return analysedRoots.has(path.split('.')[0]!);
@@ -312,6 +313,8 @@ export function resolveApi(path: string, interpreter: Interpreter): Value {
       return builtin(path, (args, site) => keras.sequential(args, site));
     case 'keras.backend.function':
       return builtin(path, (args, site) => keras.kFunction(args, site));
+    case 'argparse.ArgumentParser':
+      return builtin(path, () => argumentParser());
     case 'keras.backend.clear_session':
     case 'keras.utils.clear_session':
       return builtin(path, () => keras.clearSession());

@@ -178,10 +178,14 @@ export class Interpreter {
       case 'class_definition':
         this.defineClass(node, scope);
         return normal;
-      case 'decorated_definition': {
-        const definition = node.childForFieldName('definition');
-        return definition ? this.execStatement(definition, scope) : normal;
-      }
+      case 'decorated_definition':
+        return this.execDecorated(node, scope);
+      case 'global_statement':
+      case 'nonlocal_statement':
+        for (const name of node.namedChildren) if (name?.type === 'identifier') this.declareOuter(name.text, node.type, scope);
+        return normal;
+      case 'match_statement':
+        return this.execMatch(node, scope);
       case 'return_statement': {
         const expression = node.namedChildren[0];
         return { type: 'return', value: expression ? this.evaluate(expression, scope) : none };
@@ -432,6 +436,91 @@ export class Interpreter {
       if (target) this.assign(target, unknown('the exception caught is not known statically'), scope);
     }
     return this.execBlock(blockOf(handler), scope);
+  }
+
+  /**
+   * A decorated `def` or `class`. `@property`, `@staticmethod`, `@classmethod` and
+   * `@dataclass` change what the definition is; other decorators (`@tf.function`,
+   * `@keras.saving.register_keras_serializable()`) are taken to return it unchanged.
+   */
+  private execDecorated(node: Node, scope: Scope): Completion {
+    const definition = node.childForFieldName('definition');
+    if (!definition) return normal;
+    const name = definition.childForFieldName('name')?.text;
+    const before = name === undefined ? undefined : scope.get(name);
+    const completion = this.execStatement(definition, scope);
+    const defined = name === undefined ? undefined : scope.get(name);
+    if (name === undefined || !defined) return completion;
+    for (const decorator of node.namedChildren.filter((c) => c?.type === 'decorator').reverse()) {
+      const text = decorator!.text.replace(/^@\s*/, '').replace(/\(.*$/s, '');
+      const last = text.split('.').at(-1)!;
+      if (/\.(setter|deleter)$/.test(text) && before) scope.set(name, before);
+      else if (defined.kind === 'function' && (last === 'property' || last === 'cached_property')) {
+        scope.set(name, { kind: 'function', fn: { ...defined.fn, binding: 'property' } });
+      } else if (defined.kind === 'function' && (last === 'staticmethod' || last === 'classmethod')) {
+        scope.set(name, { kind: 'function', fn: { ...defined.fn, binding: last } });
+      } else if (defined.kind === 'class' && last === 'dataclass') defined.cls.dataclassFields = dataclassFields(definition);
+    }
+    return completion;
+  }
+
+  /** `global x` / `nonlocal x`: assignments to `x` in this scope go to the module's or the enclosing function's. */
+  private declareOuter(name: string, statement: string, scope: Scope): void {
+    if (statement === 'global_statement') {
+      scope.redirect(name, this.globals);
+      return;
+    }
+    for (let outer = scope.parent; outer; outer = outer.parent) {
+      if (!outer.isClassBody && outer.has(name)) {
+        scope.redirect(name, outer);
+        return;
+      }
+    }
+  }
+
+  /**
+   * `match`: a case whose pattern is a literal, `_`, a name or `|` of those is
+   * decided when the subject is known; any other case is explored as an alternative.
+   */
+  private execMatch(node: Node, scope: Scope): Completion {
+    const subjectNode = node.childForFieldName('subject');
+    const subject = subjectNode ? this.evaluate(subjectNode, scope) : unknown('match without a subject');
+    const cases = (node.childForFieldName('body')?.namedChildren ?? []).filter((c): c is Node => c?.type === 'case_clause');
+    const run = (index: number): Completion => {
+      const clause = cases[index];
+      if (!clause) return normal;
+      const pattern = clause.namedChildren.find((c) => c?.type === 'case_pattern');
+      const matched = pattern && !clause.childForFieldName('guard') ? this.matches(pattern, subject, scope) : undefined;
+      const body = (): Completion => this.execBlock(clause.childForFieldName('consequence')?.namedChildren ?? [], scope);
+      if (matched === true) return body();
+      if (matched === false) return run(index + 1);
+      return this.exploreBoth(
+        `depends on which case of \`match ${subjectNode?.text ?? ''}\` runs, which cannot be decided without running the code`,
+        body,
+        () => run(index + 1),
+        scope,
+      );
+    };
+    return run(0);
+  }
+
+  /** Whether a simple case pattern matches a known subject (a capture binds it); undefined when that cannot be decided. */
+  private matches(pattern: Node, subject: Value, scope: Scope): boolean | undefined {
+    if (pattern.text === '_') return true;
+    const alternatives =
+      pattern.namedChildren[0]?.type === 'union_pattern' ? pattern.namedChildren[0].namedChildren : pattern.namedChildren;
+    if (alternatives.length === 1 && alternatives[0]?.type === 'dotted_name' && !alternatives[0].text.includes('.')) {
+      this.assign(alternatives[0].namedChildren[0]!, subject, scope);
+      return true;
+    }
+    let undecided = false;
+    for (const alternative of alternatives) {
+      if (!alternative || !['string', 'integer', 'float', 'true', 'false', 'none'].includes(alternative.type)) return undefined;
+      const equal = compare('==', subject, this.evaluate(alternative, scope));
+      if (equal === true) return true;
+      if (equal === undefined) undecided = true;
+    }
+    return undecided ? undefined : false;
   }
 
   private execFor(node: Node, scope: Scope): Completion {
@@ -990,8 +1079,23 @@ export class Interpreter {
     if (cls.keras) this.keras.registerSubclassed(object, site);
     const init = this.classAttribute(cls, '__init__');
     if (init?.kind === 'function') this.invoke(init.fn, args, self);
+    else if (cls.dataclassFields) this.initDataclass(object, cls.dataclassFields, args);
     else if (cls.keras) this.keras.applyBaseInit(object, args);
+    else if ((args.positional.length > 0 || args.keywords.size > 0) && definesEveryBase(cls)) {
+      // Python would raise: a value made from the arguments would be a guess.
+      return unknown(`${cls.name}() takes no arguments`);
+    }
     return self;
+  }
+
+  /** The `__init__` that `@dataclass` writes: each field from the arguments, else its default. */
+  private initDataclass(object: PythonObject, fields: readonly string[], args: Arguments): void {
+    fields.forEach((field, i) => {
+      const given = i < args.positional.length ? args.positional[i] : args.keywords.get(field);
+      const value =
+        given ?? this.classAttribute(object.cls, field) ?? unknown(`argument \`${field}\` of ${object.cls.name}() was not given`);
+      object.attributes.set(field, value);
+    });
   }
 
   /** Looks an attribute up through a class and its bases (depth-first, like Python's MRO for simple trees). */
@@ -1015,7 +1119,7 @@ export class Interpreter {
         const own = object.object.attributes.get(name);
         if (own) return own;
         const fromClass = this.classAttribute(object.object.cls, name);
-        if (fromClass?.kind === 'function') return { kind: 'method', self: object, fn: fromClass.fn };
+        if (fromClass?.kind === 'function') return this.bindMethod(fromClass.fn, object, { kind: 'class', cls: object.object.cls });
         if (fromClass) return fromClass;
         return object.object.cls.keras
           ? this.keras.subclassedAttribute(object.object, name, node)
@@ -1023,6 +1127,7 @@ export class Interpreter {
       }
       case 'class': {
         const found = this.classAttribute(object.cls, name);
+        if (found?.kind === 'function' && found.fn.binding === 'classmethod') return { kind: 'method', self: object, fn: found.fn };
         return found ?? unknown(`${object.cls.name} has no attribute \`${name}\``);
       }
       case 'super': {
@@ -1034,6 +1139,20 @@ export class Interpreter {
         return { kind: 'unknown', reason: object.reason, ...(object.reported ? { reported: true } : {}) };
       default:
         return this.keras.attribute(object, name, node) ?? pythonMethod(object, name, this);
+    }
+  }
+
+  /** A function found on an instance's class, bound as its decorator says: a property is read at once. */
+  private bindMethod(fn: PythonFunction, self: Value, cls: Value): Value {
+    switch (fn.binding) {
+      case 'property':
+        return this.invoke(fn, { positional: [], keywords: new Map(), keywordNodes: new Map() }, self);
+      case 'staticmethod':
+        return { kind: 'function', fn };
+      case 'classmethod':
+        return { kind: 'method', self: cls, fn };
+      default:
+        return { kind: 'method', self, fn };
     }
   }
 
@@ -1082,6 +1201,22 @@ export function rangeOf(node: Node): SourceRange {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },
   };
+}
+
+/** Whether every base of the class is a class of the file (so a missing `__init__` really is missing). */
+function definesEveryBase(cls: PythonClass): boolean {
+  return cls.bases.every((base) => base.kind === 'class' && definesEveryBase(base.cls));
+}
+
+/** The fields of a `@dataclass`: its annotated class attributes, in order. */
+function dataclassFields(definition: Node): string[] {
+  const fields: string[] = [];
+  for (const statement of definition.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+    if (left?.type === 'identifier' && assignment!.childForFieldName('type')) fields.push(left.text);
+  }
+  return fields;
 }
 
 function undecided(condition: Node | null): string {

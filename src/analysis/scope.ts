@@ -5,6 +5,8 @@ import type { Value } from './values.js';
 
 export class Scope {
   private readonly names = new Map<string, Value>();
+  /** Names declared `global` or `nonlocal` here: read and written in that outer scope. */
+  private readonly redirected = new Map<string, Scope>();
 
   constructor(
     readonly parent: Scope | undefined,
@@ -13,6 +15,8 @@ export class Scope {
   ) {}
 
   lookup(name: string): Value | undefined {
+    const outer = this.redirected.get(name);
+    if (outer) return outer.lookup(name);
     const own = this.names.get(name);
     if (own !== undefined) return own;
     let scope = this.parent;
@@ -21,7 +25,13 @@ export class Scope {
   }
 
   set(name: string, value: Value): void {
-    this.names.set(name, value);
+    const outer = this.redirected.get(name);
+    if (outer) outer.set(name, value);
+    else this.names.set(name, value);
+  }
+
+  redirect(name: string, to: Scope): void {
+    if (to !== this) this.redirected.set(name, to);
   }
 
   get(name: string): Value | undefined {

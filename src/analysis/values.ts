@@ -58,6 +58,8 @@ export interface PythonFunction {
   readonly defaults: Map<string, Value>;
   /** Set for a `lambda`: the body expression. */
   readonly lambdaBody?: Node;
+  /** How a method decorated with `@property`, `@staticmethod` or `@classmethod` is bound. */
+  readonly binding?: 'property' | 'staticmethod' | 'classmethod';
 }
 
 export interface PythonClass {
@@ -66,6 +68,8 @@ export interface PythonClass {
   readonly namespace: Map<string, Value>;
   /** The Keras base it derives from, directly or through user classes. */
   readonly keras: 'Model' | 'Layer' | undefined;
+  /** For a `@dataclass`: its fields in order, which its generated `__init__` takes. */
+  dataclassFields?: string[];
 }
 
 export interface PythonObject {

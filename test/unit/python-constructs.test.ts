@@ -1,0 +1,212 @@
+// The Python that model files are written in, one construct a row: the source
+// (after the usual imports and `x = keras.Input(shape=(8,))`) and the shapes
+// Keras gives the names it binds. No row may raise a warning or an error,
+// since each runs under Python.
+
+import assert from 'node:assert/strict';
+import { messages, shapeOf } from './helpers/analysis.js';
+import { analyze } from './helpers/analysis.js';
+
+const header = 'import keras\nfrom keras import layers\nimport tensorflow as tf\nx = keras.Input(shape=(8,))\n';
+
+interface Row {
+  readonly construct: string;
+  readonly source: string;
+  readonly shapes: Readonly<Record<string, string>>;
+}
+
+const rows: Row[] = [
+  {
+    construct: 'while with break and continue',
+    source: `n = 0
+h = x
+while True:
+    n += 1
+    if n == 2:
+        continue
+    h = layers.Dense(n)(h)
+    if n >= 3:
+        break`,
+    shapes: { h: '(None, 3)' },
+  },
+  {
+    construct: 'lambda as a helper',
+    source: 'block = lambda t, u=4: layers.Dense(u)(t)\ny = block(x)\nz = block(x, 2)',
+    shapes: { y: '(None, 4)', z: '(None, 2)' },
+  },
+  {
+    construct: 'closure over an argument',
+    source: `def make(units):
+    def inner(t):
+        return layers.Dense(units)(t)
+    return inner
+y = make(5)(x)`,
+    shapes: { y: '(None, 5)' },
+  },
+  {
+    construct: '*args and **kwargs, unpacked in the call',
+    source: `def stack(t, *sizes, **options):
+    for s in sizes:
+        t = layers.Dense(s, **options)(t)
+    return t
+y = stack(*[x, 6, 3], **{"activation": "relu"})`,
+    shapes: { y: '(None, 3)' },
+  },
+  {
+    construct: 'decorated class and function (register_keras_serializable, tf.function)',
+    source: `@keras.saving.register_keras_serializable(package="mine")
+class Block(layers.Layer):
+    def __init__(self, units=4, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(units)
+    def call(self, t):
+        return self.dense(t)
+@tf.function
+def apply(t):
+    return Block(3)(t)
+y = apply(x)`,
+    shapes: { y: '(None, 3)' },
+  },
+  {
+    construct: '@property, @staticmethod and @classmethod',
+    source: `class Config:
+    base = 4
+    def __init__(self):
+        self.scale = 2
+    @property
+    def units(self):
+        return self.base * self.scale
+    @staticmethod
+    def half(n):
+        return n // 2
+    @classmethod
+    def doubled(cls):
+        return cls.base * 2
+c = Config()
+a = layers.Dense(c.units)(x)
+b = layers.Dense(Config.half(6))(x)
+d = layers.Dense(Config.doubled())(x)`,
+    shapes: { a: '(None, 8)', b: '(None, 3)', d: '(None, 8)' },
+  },
+  {
+    construct: '@dataclass with defaults',
+    source: `from dataclasses import dataclass
+@dataclass
+class Hyper:
+    units: int = 16
+    depth: int = 2
+hp = Hyper(depth=3)
+y = layers.Dense(hp.units * hp.depth)(x)`,
+    shapes: { y: '(None, 48)' },
+  },
+  { construct: 'class attribute', source: 'class C:\n    UNITS = 12\ny = layers.Dense(C.UNITS)(x)', shapes: { y: '(None, 12)' } },
+  {
+    construct: 'global and nonlocal',
+    source: `units = 2
+def widen():
+    global units
+    units = 7
+widen()
+def counter():
+    n = 1
+    def bump():
+        nonlocal n
+        n += 4
+    bump()
+    return n
+y = layers.Dense(units)(x)
+z = layers.Dense(counter())(x)`,
+    shapes: { y: '(None, 7)', z: '(None, 5)' },
+  },
+  { construct: 'assert and del', source: 'assert x is not None\ntmp = 3\ndel tmp\ny = layers.Dense(2)(x)', shapes: { y: '(None, 2)' } },
+  { construct: 'walrus', source: 'if (n := 6) > 5:\n    y = layers.Dense(n)(x)', shapes: { y: '(None, 6)' } },
+  {
+    construct: 'match',
+    source: `kind = "wide"
+match kind:
+    case "narrow":
+        units = 2
+    case "wide":
+        units = 32
+    case _:
+        units = 1
+y = layers.Dense(units)(x)`,
+    shapes: { y: '(None, 32)' },
+  },
+  { construct: 'f-string names', source: 'for i in range(2):\n    y = layers.Dense(3, name=f"head_{i}")(x)', shapes: { y: '(None, 3)' } },
+  {
+    construct: 'a function called before the def it uses appears',
+    source: `def main():
+    return build(x)
+def build(t):
+    return layers.Dense(9)(t)
+y = main()`,
+    shapes: { y: '(None, 9)' },
+  },
+  {
+    construct: 'argparse defaults as hyper-parameters',
+    source: `import argparse
+parser = argparse.ArgumentParser(description="train")
+parser.add_argument("--units", type=int, default=64)
+parser.add_argument("--dropout", type=float, default=0.5)
+parser.add_argument("--epochs", type=int)
+args = parser.parse_args()
+y = layers.Dense(args.units)(x)
+z = layers.Dropout(args.dropout)(y)`,
+    shapes: { y: '(None, 64)', z: '(None, 64)' },
+  },
+  {
+    construct: 'argparse: an argument given only on the command line is unknown',
+    source: `import argparse, sys
+parser = argparse.ArgumentParser()
+parser.add_argument("units", type=int)
+parser.add_argument("--width", type=int, default="12")
+args = parser.parse_args()
+y = layers.Dense(args.units)(x)
+z = layers.Dense(args.width)(x)`,
+    shapes: { y: "unknown: Dense 'dense' depends on `units`, which is not known (`units` is given on the command line)", z: '(None, 12)' },
+  },
+  {
+    construct: 'match on a value known only at run time: each case explored',
+    source: `import sys
+match sys.argv[1]:
+    case "small":
+        units = 2
+    case _:
+        units = 4
+y = layers.Dense(units)(x)
+z = layers.Dense(3)(x)`,
+    shapes: {
+      y: "unknown: Dense 'dense' depends on `units`, which is not known (depends on which case of `match sys.argv[1]` runs, which cannot be decided without running the code)",
+      z: '(None, 3)',
+    },
+  },
+  {
+    construct: 'a class without __init__ called with arguments is not given a value',
+    source: 'class Plain:\n    units = 4\np = Plain(8)\ny = layers.Dense(p.units)(x)',
+    shapes: { y: "unknown: Dense 'dense' depends on `units`, which is not known (Plain() takes no arguments)" },
+  },
+  {
+    construct: 'a config dict with literal values',
+    source: `config = {"units": 32, "layers": [16, 8]}
+h = layers.Dense(config["units"])(x)
+for width in config["layers"]:
+    h = layers.Dense(width)(h)`,
+    shapes: { h: '(None, 8)' },
+  },
+  {
+    construct: 'if __name__ == "__main__"',
+    source: 'def build():\n    return layers.Dense(4)(x)\nif __name__ == "__main__":\n    y = build()',
+    shapes: { y: '(None, 4)' },
+  },
+];
+
+describe('Python constructs', () => {
+  for (const row of rows) {
+    it(row.construct, async () => {
+      const a = await analyze(`${header}${row.source}\n`);
+      for (const [name, shape] of Object.entries(row.shapes)) assert.equal(shapeOf(a, name), shape, name);
+      assert.deepEqual([...messages(a, 'error'), ...messages(a, 'warning')], []);
+    });
+  }
+});
