@@ -92,7 +92,7 @@ export function inputLayerNames(topology: unknown): string[] {
 
 /**
  * A copy of the functional JSON with tfjs-safe names, input dtypes tfjs has, and
- * every input dimension but the batch set to the size it is fed with.
+ * every input dimension, the batch too, set to the size it is fed with.
  */
 export function prepareTopology(topology: unknown, feedShapes?: readonly (readonly number[])[]): PreparedTopology {
   const copy = structuredClone(topology) as FunctionalJson;
