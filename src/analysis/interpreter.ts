@@ -491,7 +491,13 @@ export class Interpreter {
       if (!clause) return normal;
       const pattern = clause.namedChildren.find((c) => c?.type === 'case_pattern');
       const matched = pattern && !clause.childForFieldName('guard') ? this.matches(pattern, subject, scope) : undefined;
-      const body = (): Completion => this.execBlock(clause.childForFieldName('consequence')?.namedChildren ?? [], scope);
+      const body = (): Completion => {
+        // The names a pattern captures are bound when it matches: what they hold is known only for a plain capture.
+        if (matched !== true && pattern) {
+          for (const name of capturedNames(pattern)) this.assign(name, unknown(`\`${name.text}\` is captured by a case pattern`), scope);
+        }
+        return this.execBlock(clause.childForFieldName('consequence')?.namedChildren ?? [], scope);
+      };
       if (matched === true) return body();
       if (matched === false) return run(index + 1);
       return this.exploreBoth(
@@ -1201,6 +1207,26 @@ export function rangeOf(node: Node): SourceRange {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },
   };
+}
+
+/** The names a case pattern binds: captures (`case [a, *rest]`, `case Point(y=yy)`, `case str() as s`), not class names. */
+function capturedNames(pattern: Node): Node[] {
+  const names: Node[] = [];
+  const visit = (node: Node): void => {
+    if (node.type === 'dotted_name') {
+      if (node.namedChildCount === 1 && node.parent?.type !== 'class_pattern') names.push(node.namedChildren[0]!);
+      return;
+    }
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const binds =
+        child.type === 'identifier' && (node.type === 'as_pattern' || node.type === 'splat_pattern' || node.type === 'double_star_pattern');
+      if (binds) names.push(child);
+      else visit(child);
+    }
+  };
+  visit(pattern);
+  return names.filter((n) => n.text !== '_');
 }
 
 /** Whether every base of the class is a class of the file (so a missing `__init__` really is missing). */

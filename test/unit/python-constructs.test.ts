@@ -182,6 +182,21 @@ z = layers.Dense(3)(x)`,
     },
   },
   {
+    construct: 'match: the names a pattern captures are bound in its case',
+    source: `import sys
+match sys.argv:
+    case [_, first, *rest] if rest:
+        label = first
+    case {"units": units}:
+        label = units
+    case str() as text:
+        label = text
+    case other:
+        label = other
+y = layers.Dense(4)(x)`,
+    shapes: { y: '(None, 4)' },
+  },
+  {
     construct: 'a class without __init__ called with arguments is not given a value',
     source: 'class Plain:\n    units = 4\np = Plain(8)\ny = layers.Dense(p.units)(x)',
     shapes: { y: "unknown: Dense 'dense' depends on `units`, which is not known (Plain() takes no arguments)" },
