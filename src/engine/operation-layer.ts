@@ -2,6 +2,8 @@
 // `x * 2.0`, `x[:, 0]`), exported by the graph as layers of this class.
 
 import * as tf from '@tensorflow/tfjs';
+import { broadcastShapes, sliceShape } from '../analysis/tensor-ops.js';
+import type { Value } from '../analysis/values.js';
 
 type IndexPart = { int: number } | { slice: [number | null, number | null, number | null] } | 'newaxis' | 'ellipsis';
 
@@ -49,8 +51,11 @@ export class TensorLensOperation extends tf.layers.Layer {
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     // The layers after this one check their input's rank against it (MaxPooling1D after x[:, 0]).
     const shapes = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
-    if (this.args.operator === 'get_item' || this.args.operator === 'getItem') return indexedShape(shapes[0]!, this.args.index ?? null);
-    return shapes.reduce(broadcastShapes);
+    if (this.args.operator === 'get_item' || this.args.operator === 'getItem') {
+      const index = this.args.index;
+      return index ? (sliceShape(shapes[0]!, indexValues(index)) as tf.Shape) : shapes[0]!;
+    }
+    return shapes.reduce((a, b) => broadcastShapes(a, b) as tf.Shape);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
@@ -58,41 +63,16 @@ export class TensorLensOperation extends tf.layers.Layer {
   }
 }
 
-/** NumPy broadcasting of two shapes (None where a size is not known). */
-function broadcastShapes(a: tf.Shape, b: tf.Shape): tf.Shape {
-  const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, i) => {
-    const x = a[a.length - rank + i] ?? 1;
-    const y = b[b.length - rank + i] ?? 1;
-    if (x === 1) return y;
-    if (y === 1) return x;
-    return x ?? y;
+/** The index as the analysis's values, so that its shape rule (tensor-ops) computes the shape here too. */
+function indexValues(index: IndexPart[]): Value[] {
+  const part = (n: number | null): Value => (n === null ? { kind: 'none' } : { kind: 'int', value: n });
+  return index.map((p): Value => {
+    if (p === 'newaxis') return { kind: 'none' };
+    if (p === 'ellipsis') return { kind: 'ellipsis' };
+    if ('int' in p) return { kind: 'int', value: p.int };
+    const [start, stop, step] = p.slice;
+    return { kind: 'slice', start: part(start), stop: part(stop), step: part(step) };
   });
-}
-
-/** The shape of x[index], as NumPy gives it. */
-function indexedShape(shape: tf.Shape, index: IndexPart[] | null): tf.Shape {
-  if (!index) return shape;
-  const consumed = index.filter((part) => part !== 'newaxis' && part !== 'ellipsis').length;
-  const out: tf.Shape = [];
-  let axis = 0;
-  for (const part of index) {
-    if (part === 'newaxis') out.push(1);
-    else if (part === 'ellipsis') for (let k = shape.length - consumed; k > 0; k--) out.push(shape[axis++] ?? null);
-    else if ('int' in part) axis++;
-    else out.push(sliceLength(shape[axis++] ?? null, ...part.slice));
-  }
-  return [...out, ...shape.slice(axis)];
-}
-
-/** len(range(n)[start:stop:step]), Python's clamping of out-of-range bounds included. */
-function sliceLength(n: number | null, start: number | null, stop: number | null, step: number | null): number | null {
-  if (n === null) return null;
-  const s = step ?? 1;
-  const bound = (value: number | null, fallback: number, low: number, high: number): number =>
-    value === null ? fallback : Math.min(Math.max(value < 0 ? value + n : value, low), high);
-  if (s > 0) return Math.max(0, Math.ceil((bound(stop, n, 0, n) - bound(start, 0, 0, n)) / s));
-  return Math.max(0, Math.ceil((bound(start, n - 1, -1, n - 1) - bound(stop, -1, -1, n - 1)) / -s));
 }
 
 /** NumPy-style indexing through one strided slice with Python's masks. */
