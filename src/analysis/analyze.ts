@@ -1,7 +1,7 @@
 // The analysis of one Python file: parse, interpret, and return the model graph.
 
 import type { ModelGraph } from '../graph/ir.js';
-import { defaultLimits, Interpreter, type Limits } from './interpreter.js';
+import { defaultLimits, errorText, Interpreter, type Limits } from './interpreter.js';
 import { PythonParser } from './python/parser.js';
 
 export interface Analysis extends ModelGraph {
@@ -38,7 +38,7 @@ export class Analyzer {
       interpreter.graph.report(
         'warning',
         { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        `Tensor Lens internal error while analysing this file. Please report: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        `Tensor Lens internal error while analysing this file. Please report: ${errorText(error)}`,
         'internal-error',
       );
     } finally {

@@ -150,7 +150,7 @@ export class Interpreter {
         );
         return normal;
       }
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const text = errorText(error);
       const where = error instanceof Error ? (error.stack?.split('\n')[1]?.trim() ?? '') : '';
       this.graph.report(
         'warning',
@@ -1227,6 +1227,11 @@ function capturedNames(pattern: Node): Node[] {
   };
   visit(pattern);
   return names.filter((n) => n.text !== '_');
+}
+
+/** An error of Tensor Lens in the words a user can report: its name and message. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Whether every base of the class is a class of the file (so a missing `__init__` really is missing). */
