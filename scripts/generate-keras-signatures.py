@@ -1,8 +1,10 @@
 """Regenerates src/analysis/keras/signatures.json from the installed Keras 3.
 
-The table holds, for each layer class Tensor Lens knows, its constructor's
-parameters in positional order with their defaults, exactly as Keras declares
-them. Run: python scripts/generate-keras-signatures.py (needs `pip install keras`).
+For every layer class in `keras.layers`: its constructor's parameters in
+positional order with their defaults, exactly as Keras declares them, and the
+other names `keras.layers` gives the same class object (its aliases, found by
+identity: `MaxPool2D is MaxPooling2D`). Run with the pinned Keras:
+    KERAS_BACKEND=jax .venv-conformance/bin/python scripts/generate-keras-signatures.py
 """
 import inspect
 import json
@@ -11,19 +13,6 @@ import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
-
-LAYERS = """InputLayer Dense Conv1D Conv2D Conv3D Conv1DTranspose Conv2DTranspose Conv3DTranspose
-DepthwiseConv1D DepthwiseConv2D SeparableConv1D SeparableConv2D
-MaxPooling1D MaxPooling2D MaxPooling3D AveragePooling1D AveragePooling2D AveragePooling3D
-GlobalAveragePooling1D GlobalAveragePooling2D GlobalAveragePooling3D
-GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D
-Flatten Reshape Permute RepeatVector Dropout SpatialDropout1D SpatialDropout2D SpatialDropout3D
-GaussianNoise GaussianDropout AlphaDropout ActivityRegularization Identity
-BatchNormalization LayerNormalization Activation ReLU LeakyReLU PReLU ELU Softmax
-Embedding SimpleRNN LSTM GRU Bidirectional TimeDistributed
-Add Subtract Multiply Average Maximum Minimum Concatenate Dot
-ZeroPadding1D ZeroPadding2D ZeroPadding3D Cropping1D Cropping2D Cropping3D
-UpSampling1D UpSampling2D UpSampling3D Rescaling Resizing""".split()
 
 BASE_KWARGS = ["name", "dtype", "trainable", "autocast", "activity_regularizer",
                "input_shape", "input_dim", "batch_input_shape", "batch_size"]
@@ -55,15 +44,25 @@ def describe(cls):
     return params
 
 
-every_layer = sorted(
-    name for name in dir(keras.layers)
-    if isinstance(getattr(keras.layers, name), type) and issubclass(getattr(keras.layers, name), keras.layers.Layer)
-)
-table = {"keras": keras.__version__, "baseKeywords": BASE_KWARGS, "allKerasLayers": every_layer, "layers": {}}
-for name in LAYERS:
-    table["layers"][name] = describe(getattr(keras.layers, name))
+names_by_class = {}
+for name in sorted(dir(keras.layers)):
+    value = getattr(keras.layers, name)
+    if isinstance(value, type) and issubclass(value, keras.layers.Layer):
+        names_by_class.setdefault(value, []).append(name)
+
+classes = {}
+for cls, names in names_by_class.items():
+    # The name Keras serializes (`to_json`'s class_name) is the class's own; the other names are aliases.
+    canonical = cls.__name__ if cls.__name__ in names else names[0]
+    classes[canonical] = {
+        "aliases": [n for n in names if n != canonical],
+        "parameters": describe(cls),
+    }
+
+table = {"keras": keras.__version__, "baseKeywords": BASE_KWARGS, "classes": dict(sorted(classes.items()))}
 out = os.path.join(os.path.dirname(__file__), "..", "src", "analysis", "keras", "signatures.json")
 with open(out, "w") as f:
     json.dump(table, f, indent=1)
     f.write("\n")
-print(f"wrote {len(table['layers'])} layer signatures from Keras {keras.__version__}", file=sys.stderr)
+total = sum(len(names) for names in names_by_class.values())
+print(f"wrote {len(classes)} layer classes ({total} names in keras.layers) from Keras {keras.__version__}", file=sys.stderr)

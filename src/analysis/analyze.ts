@@ -1,7 +1,9 @@
 // The analysis of one Python file: parse, interpret, and return the model graph.
 
 import type { ModelGraph } from '../graph/ir.js';
-import { defaultLimits, errorText, Interpreter, type Limits } from './interpreter.js';
+import { errorText } from './internal-error.js';
+import { Interpreter } from './interpreter.js';
+import { defaultLimits, type Limits } from './limits.js';
 import { PythonParser } from './python/parser.js';
 
 export interface Analysis extends ModelGraph {

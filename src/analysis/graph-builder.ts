@@ -52,13 +52,20 @@ export class GraphBuilder {
     eager: boolean,
     range: SourceRange,
     parent: number | undefined,
+    callArguments?: LayerCall['callArguments'],
   ): LayerCall {
     const id = this.calls.length;
     const outputIds = outputs.map((o, index) => this.addTensor(o.shape, o.dtype, eager, { call: id, index }));
-    const call: LayerCall =
-      parent === undefined
-        ? { id, layer, inputs, inputIsList, outputs: outputIds, range }
-        : { id, layer, inputs, inputIsList, outputs: outputIds, range, parent };
+    const call: LayerCall = {
+      id,
+      layer,
+      inputs,
+      inputIsList,
+      outputs: outputIds,
+      range,
+      ...(parent !== undefined && { parent }),
+      ...(callArguments && { callArguments }),
+    };
     this.calls.push(call);
     this.layers[layer]!.calls.push(id);
     return call;

@@ -6,6 +6,7 @@ import type { ArrayFeed, ArraySource, Binding, ModelGraph } from '../graph/ir.js
 import { ExportError, exportSubgraph } from '../graph/keras-json.js';
 import { estimateMemory } from '../graph/memory.js';
 import { formatShape, isSymbolic, type Shape } from '../graph/shape.js';
+import { layerEntry } from '../analysis/keras/registry.js';
 import type { EvaluateRequest, InputSource, InputSpec, WeightsSpec } from '../protocol/engine.js';
 import { refusedInput } from './topology.js';
 
@@ -139,16 +140,14 @@ export function buildRequest(
   };
 }
 
-/** The config key that bounds the integer ids a layer takes. */
-const idBounds: Readonly<Record<string, string>> = { Embedding: 'input_dim', CategoryEncoding: 'num_tokens' };
-
-/** Random token ids must index every Embedding (or CategoryEncoding) the input feeds: the smallest vocabulary among them. */
+/** Random token ids must index every layer the input feeds that looks them up (Embedding, CategoryEncoding): the smallest table among them. */
 function embeddingRange(graph: ModelGraph, tensor: number): number | null {
   const sizes = graph.calls
-    .filter((call) => call.inputs.includes(tensor) && Object.hasOwn(idBounds, graph.layers[call.layer]!.className))
+    .filter((call) => call.inputs.includes(tensor))
     .map((call) => {
       const layer = graph.layers[call.layer]!;
-      return layer.config[idBounds[layer.className]!];
+      const bound = layerEntry(layer.className)?.rule?.idBound;
+      return bound === undefined ? undefined : layer.config[bound];
     })
     .filter((n): n is number => typeof n === 'number' && n > 0);
   return sizes.length > 0 ? Math.min(...sizes) : null;

@@ -47,7 +47,13 @@ export interface LayerNode {
   operation?: string;
   /** For layers built from other layers (subclassed layers and models), the layers they track. */
   readonly children: number[];
+  /** How the engine runs it, from the registry; absent: the TensorFlow.js layer of the same class name and config. */
+  evaluation?: LayerEvaluation;
 }
+
+/** The class and config TensorFlow.js loads for a layer, or why it cannot be evaluated (a clause after the layer's name: "with groups=2 cannot …"). */
+export type LayerEvaluation =
+  { readonly className: string; readonly config?: { readonly [key: string]: JsonValue } } | { readonly refused: string };
 
 export type ModelKind = 'functional' | 'sequential' | 'subclassed';
 
@@ -72,6 +78,8 @@ export interface LayerCall {
   readonly range: SourceRange;
   /** The call of a subclassed layer or model, whose work is in the calls it contains. */
   readonly parent?: number;
+  /** For layers with named call parameters: the parameter of each input, and the call options given (JSON). */
+  readonly callArguments?: { readonly names: readonly string[]; readonly options: { readonly [key: string]: JsonValue } };
 }
 
 /** Where the numbers of a NumPy array in the file come from. */

@@ -3,7 +3,7 @@
 // reads): the seed document's "Method 2" — a sub-model from the inputs to the
 // tensors asked for — as data.
 
-import type { JsonValue, LayerCall, LayerNode, ModelGraph } from './ir.js';
+import type { JsonValue, LayerCall, ModelGraph } from './ir.js';
 import { isSymbolic } from './shape.js';
 
 export interface ExportedSubgraph {
@@ -81,20 +81,23 @@ export function exportSubgraph(graph: ModelGraph, requested: readonly number[]):
   for (const call of [...calls.values()].sort((a, b) => a.id - b.id)) {
     const nodes = inboundByLayer.get(call.layer) ?? [];
     nodeIndex.set(call.id, nodes.length);
-    nodes.push(call.inputs.map(reference));
+    // A layer with named call parameters gets them as the node's call keywords, as Keras serializes a call.
+    const kwargs = call.callArguments && { ...call.callArguments.options, tensor_names: [...call.callArguments.names] };
+    nodes.push(
+      call.inputs.map((t): Inbound => {
+        const [layerName, node, index] = reference(t);
+        return [layerName, node, index, kwargs ?? {}];
+      }),
+    );
     inboundByLayer.set(call.layer, nodes);
   }
   for (const [layerId, nodes] of inboundByLayer) {
     const layer = graph.layers[layerId]!;
     const name = names.of(layerId);
-    const groups = layer.config['groups'];
-    if (typeof groups === 'number' && groups > 1) {
-      throw new ExportError(
-        `${layer.className} '${layer.name}' with groups=${groups} cannot be evaluated yet (TensorFlow.js has no grouped convolution)`,
-      );
-    }
-    const [className, config] =
-      layer.className === 'Identity' ? ['Activation', { activation: 'linear' }] : [exportedClassName(layer), exportConfig(layer.config)];
+    const evaluation = layer.evaluation ?? { className: layer.className };
+    if ('refused' in evaluation) throw new ExportError(`${layer.className} '${layer.name}' ${evaluation.refused}`);
+    const className = evaluation.className;
+    const config = exportConfig(evaluation.config ?? layer.config);
     layers.push({ class_name: className, config: { ...config, name }, name, inbound_nodes: nodes });
   }
 
@@ -112,14 +115,6 @@ export function exportSubgraph(graph: ModelGraph, requested: readonly number[]):
     outputs: requested,
     layerNames: names.assigned,
   };
-}
-
-/**
- * Tensor operations are evaluated by Tensor Lens's own layer class. (Identity is exported as a linear
- * Activation: TensorFlow.js uses the name "Identity" for an initializer.)
- */
-function exportedClassName(layer: LayerNode): string {
-  return layer.operation ? 'TensorLensOperation' : layer.className;
 }
 
 /** A Keras config as TensorFlow.js reads it: Keras-3-only keys and defaulted Nones dropped, initializers as class configs. */

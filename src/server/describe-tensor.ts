@@ -3,6 +3,8 @@
 import type { Binding, JsonValue, LayerNode, ModelGraph } from '../graph/ir.js';
 import { producingLayer } from '../graph/report.js';
 import { formatShape } from '../graph/shape.js';
+import { layerEntry } from '../analysis/keras/registry.js';
+import { commonHoverKeys } from '../analysis/keras/rule.js';
 
 /** `KerasTensor (None, 30, 30, 32) float32`, `ndarray (1, 30, 30, 32) float32`, … or undefined for non-tensors. */
 export function typeLine(graph: ModelGraph, binding: Binding): string | undefined {
@@ -24,29 +26,9 @@ export function layerOf(graph: ModelGraph, binding: Binding): LayerNode | undefi
   return undefined;
 }
 
-/** The arguments worth seeing at a glance, in this order, when the layer has them. */
-const keyArguments = [
-  'units',
-  'filters',
-  'kernel_size',
-  'strides',
-  'padding',
-  'dilation_rate',
-  'pool_size',
-  'depth_multiplier',
-  'output_dim',
-  'input_dim',
-  'target_shape',
-  'rate',
-  'axis',
-  'return_sequences',
-  'return_state',
-  'merge_mode',
-  'activation',
-];
-
+/** The arguments worth seeing at a glance, in the order its registry entry gives, when the layer has them. */
 export function keyConfig(layer: LayerNode): string {
-  return keyArguments
+  return (layerEntry(layer.className)?.rule?.hoverKeys ?? commonHoverKeys)
     .filter((key) => key in layer.config && layer.config[key] !== null)
     .map((key) => `${key}=${pythonValue(layer.config[key]!)}`)
     .join(', ');

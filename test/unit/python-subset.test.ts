@@ -2,7 +2,7 @@
 // arithmetic, strings, unpacking, classes; and data-dependent sizes kept by name.
 
 import assert from 'node:assert/strict';
-import { defaultLimits } from '../../src/analysis/interpreter.js';
+import { defaultLimits } from '../../src/analysis/limits.js';
 import { analyze, analyzer, bindingsOf, describe as describeBinding, messages, shapeOf } from './helpers/analysis.js';
 
 const header = 'import keras\nfrom keras import layers\n';

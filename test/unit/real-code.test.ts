@@ -2,8 +2,8 @@
 // minimal file of a failure seen on real code, checked from the user's side.
 
 import assert from 'node:assert/strict';
-import { defaultLimits } from '../../src/analysis/interpreter.js';
-import { layerSpec } from '../../src/analysis/keras/registry.js';
+import { defaultLimits } from '../../src/analysis/limits.js';
+import { layerEntry } from '../../src/analysis/keras/registry.js';
 import type { LayerRule } from '../../src/analysis/keras/rule.js';
 import { buildReport } from '../../src/graph/report.js';
 import { renderSummary } from '../../src/cli/render.js';
@@ -94,7 +94,7 @@ y = M()(keras.Input(shape=(4,)))
     });
 
     it('turns a failure of the analysis on one statement into a diagnostic there, and goes on', async () => {
-      const rule = layerSpec('Dense')!.rule as { compute: LayerRule['compute'] };
+      const rule = layerEntry('Dense')!.rule as { compute: LayerRule['compute'] };
       const compute = rule.compute;
       rule.compute = () => {
         throw new TypeError("Cannot read properties of undefined (reading 'slice')");

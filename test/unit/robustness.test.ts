@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultLimits } from '../../src/analysis/interpreter.js';
+import { defaultLimits } from '../../src/analysis/limits.js';
 import { analyze, analyzer, examplesDirectory, fixturesDirectory, shapeOf } from './helpers/analysis.js';
 
 function pythonFiles(directory: string): [string, string][] {

@@ -1,17 +1,32 @@
-// The Keras layer classes Tensor Lens knows: each class's constructor signature
-// (generated from Keras itself, see scripts/generate-keras-signatures.py) joined
-// with its shape rule.
+// Everything Tensor Lens knows about Keras, TensorFlow and NumPy APIs, keyed by
+// canonical API path (`keras.layers.MaxPooling2D`, `keras.Input`, `np.zeros`).
+// A layer class's entry joins its constructor signature (generated from the
+// pinned Keras by scripts/generate-keras-signatures.py, aliases found there by
+// object identity) with what its family file says of it (./rules/); a function's
+// entry is its family's small function (./functions/). The interpreter, the
+// Keras JSON export, the evaluation plan, hovers and the conformance report all
+// read this one table.
 
 import type { JsonValue } from '../../graph/ir.js';
+import type { ApiFunction } from './api-context.js';
 import type { LayerRule } from './rule.js';
+import { arrayFunctions } from './functions/arrays.js';
+import { modelFunctions } from './functions/models.js';
+import { pythonModuleFunctions } from './functions/python-modules.js';
 import { activationRules } from './rules/activation.js';
+import { attentionRules } from './rules/attention.js';
 import { convRules } from './rules/conv.js';
 import { coreRules } from './rules/core.js';
 import { mergeRules } from './rules/merge.js';
+import { normalizationExtraRules } from './rules/normalization-extra.js';
 import { normalizationRules } from './rules/normalization.js';
 import { poolingRules } from './rules/pooling.js';
+import { preprocessingRules } from './rules/preprocessing.js';
+import { recurrentCellsRules } from './rules/recurrent-cells.js';
 import { reshapingRules } from './rules/reshaping.js';
 import { rnnRules } from './rules/rnn.js';
+import { signalRules } from './rules/signal.js';
+import { wrappersRules } from './rules/wrappers.js';
 import signatures from './signatures.json' with { type: 'json' };
 
 export interface Parameter {
@@ -22,18 +37,28 @@ export interface Parameter {
   readonly default?: JsonValue;
 }
 
-export interface LayerSpec {
+/** A class of `keras.layers`. */
+export interface LayerEntry {
+  readonly kind: 'layer';
+  /** `keras.layers.MaxPooling2D`. */
+  readonly path: string;
+  /** The name Keras serializes (`to_json`'s `class_name`) and auto-names from. */
   readonly className: string;
+  /** The other paths of the same class object (`keras.layers.MaxPool2D`). */
+  readonly aliases: readonly string[];
   readonly parameters: readonly Parameter[];
+  /** What Tensor Lens knows of it beyond the signature; undefined while the class is not modelled. */
   readonly rule: LayerRule | undefined;
 }
+
+export type ApiEntry = LayerEntry | ApiFunction;
 
 /** Keyword arguments every Keras layer accepts through `**kwargs`. */
 export const baseLayerKeywords: ReadonlySet<string> = new Set(signatures.baseKeywords);
 
 export const kerasVersionOfSignatures: string = signatures.keras;
 
-const rules: Record<string, LayerRule> = {
+const layerRules: Readonly<Record<string, LayerRule>> = {
   ...coreRules,
   ...convRules,
   ...poolingRules,
@@ -42,26 +67,52 @@ const rules: Record<string, LayerRule> = {
   ...activationRules,
   ...rnnRules,
   ...mergeRules,
+  ...attentionRules,
+  ...preprocessingRules,
+  ...recurrentCellsRules,
+  ...signalRules,
+  ...normalizationExtraRules,
+  ...wrappersRules,
 };
 
-const specs = new Map<string, LayerSpec>(
-  Object.entries(signatures.layers as Record<string, Parameter[]>).map(([className, parameters]) => [
+interface SignatureTable {
+  readonly classes: Readonly<Record<string, { readonly aliases: readonly string[]; readonly parameters: readonly Parameter[] }>>;
+}
+
+const layersByClass = new Map<string, LayerEntry>(
+  Object.entries((signatures as SignatureTable).classes).map(([className, { aliases, parameters }]) => [
     className,
-    { className, parameters, rule: rules[className] },
+    {
+      kind: 'layer',
+      path: `keras.layers.${className}`,
+      className,
+      aliases: aliases.map((alias) => `keras.layers.${alias}`),
+      parameters,
+      rule: layerRules[className],
+    },
   ]),
 );
 
-export function layerSpec(className: string): LayerSpec | undefined {
-  return specs.get(className);
+const entriesByPath = new Map<string, ApiEntry>();
+for (const entry of layersByClass.values()) for (const path of [entry.path, ...entry.aliases]) entriesByPath.set(path, entry);
+for (const entry of [...modelFunctions, ...arrayFunctions, ...pythonModuleFunctions]) entriesByPath.set(entry.path, entry);
+
+/** The entry of a canonical API path (see api-paths.ts), aliases included. */
+export function apiEntry(path: string): ApiEntry | undefined {
+  return entriesByPath.get(path);
 }
 
-export function knownLayerClasses(): string[] {
-  return [...specs.keys()];
+/** The layer class Keras serializes under this name. */
+export function layerEntry(className: string): LayerEntry | undefined {
+  return layersByClass.get(className);
 }
 
-const everyKerasLayer = new Set<string>(signatures.allKerasLayers);
+/** Every class of `keras.layers`, modelled or not, by serialized name. */
+export function layerEntries(): LayerEntry[] {
+  return [...layersByClass.values()];
+}
 
-/** True for a class Keras has in `keras.layers`, whether Tensor Lens models it or not. */
-export function isKerasLayerClass(className: string): boolean {
-  return everyKerasLayer.has(className);
+/** Rules of classes that the signature table does not have (a typo in a family file would otherwise go unnoticed). */
+export function rulesWithoutClass(): string[] {
+  return Object.keys(layerRules).filter((className) => !layersByClass.has(className));
 }

@@ -1,9 +1,12 @@
-// The contract between the interpreter and the per-layer shape rules: a rule
-// takes a layer's Keras config and its input shapes and returns what Keras's
-// `compute_output_shape` and `build` would give, without allocating anything.
+// What a family file says of one Keras layer class beyond its signature: its
+// static rule (a layer's Keras config and input shapes in, what Keras's
+// `compute_output_shape` and `build` would give out, without allocating
+// anything), how the engine evaluates it, and what a hover shows of it.
 
-import type { JsonValue } from '../../graph/ir.js';
+import type { JsonValue, LayerEvaluation } from '../../graph/ir.js';
 import type { Shape } from '../../graph/shape.js';
+import type { Arguments, CallSite, Value } from '../values.js';
+import type { ApiContext } from './api-context.js';
 
 export type LayerConfig = { readonly [key: string]: JsonValue };
 
@@ -35,6 +38,14 @@ export interface RuleContext {
   inner(layer: { readonly class_name: string; readonly config: LayerConfig }, inputs: Shape[]): LayerOutput;
 }
 
+/** How a layer with named call parameters (`callTensors`) was called: the parameter of each input, and its call options. */
+export interface CallArguments {
+  /** The call parameter each input shape stands for, in the order of `inputs`. */
+  readonly names: readonly string[];
+  /** The call keywords named in `callOptions` that the file gives, as JSON. */
+  readonly options: LayerConfig;
+}
+
 export interface LayerRule {
   /** Checked on every input before `compute`, with Keras's wording on failure. */
   inputSpec?(config: LayerConfig): InputSpec | undefined;
@@ -42,8 +53,52 @@ export interface LayerRule {
   readonly listInput?: boolean;
   /** Rewrites arguments the way the Keras constructor stores them (e.g. kernel_size 3 → [3, 3]). */
   normalize?(config: LayerConfig): LayerConfig;
-  compute(config: LayerConfig, inputs: Shape[], context: RuleContext): LayerOutput;
+  compute(config: LayerConfig, inputs: Shape[], context: RuleContext, call: CallArguments): LayerOutput;
+  /**
+   * The call's tensor parameters in Keras's positional order (MultiHeadAttention: query, value, key, …). Without it
+   * the layer takes one `inputs`: a tensor, or a list (merge layers).
+   */
+  readonly callTensors?: readonly string[];
+  /** Call keywords that change what the layer returns (`return_attention_scores`, `use_causal_mask`). */
+  readonly callOptions?: readonly string[];
+  /**
+   * Set for a class Tensor Lens cannot model (it wraps another framework, or is an abstract base): why, in one
+   * sentence. It is reported where the layer is made; its outputs are unknown with this reason and `compute` is never run.
+   */
+  readonly unsupported?: string;
+  /**
+   * How the engine runs the layer; by default the TensorFlow.js layer (tfjs-layers' own, or ours in src/engine/layers/)
+   * registered under the same Keras class name, with the same config.
+   */
+  evaluation?(config: LayerConfig): LayerEvaluation | undefined;
+  /** The config keys a hover shows, in this order; by default the common ones (`units`, `filters`, `kernel_size`, …). */
+  readonly hoverKeys?: readonly string[];
+  /** The layer looks up integer inputs in a table whose size is this config key (Embedding's `input_dim`): sample ids stay below it. */
+  readonly idBound?: string;
+  /** Replaces construction for classes that make a tensor when constructed (InputLayer). */
+  construct?(context: ApiContext, args: Arguments, site: CallSite): Value;
 }
+
+/** The config keys a hover shows for a class whose rule names none, when the layer has them. */
+export const commonHoverKeys: readonly string[] = [
+  'units',
+  'filters',
+  'kernel_size',
+  'strides',
+  'padding',
+  'dilation_rate',
+  'pool_size',
+  'depth_multiplier',
+  'output_dim',
+  'input_dim',
+  'target_shape',
+  'rate',
+  'axis',
+  'return_sequences',
+  'return_state',
+  'merge_mode',
+  'activation',
+];
 
 /** A shape error in Keras's own words, reported as a diagnostic at the layer call. */
 export class LayerError extends Error {

@@ -7,6 +7,8 @@ export type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer
 export type Initializer = ReturnType<typeof tf.initializers.ones>;
 export type ConfigValue = tf.serialization.ConfigDictValue;
 export type DataFormat = 'channelsLast' | 'channelsFirst';
+/** A layer class registered with tf.serialization under its Keras class name. */
+export type KerasLayerClass = tf.serialization.SerializableConstructor<tf.layers.Layer> & { readonly className: string };
 
 /** The single tensor of a one-input layer (tfjs may hand it over wrapped in an array). */
 export function singleTensor(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {

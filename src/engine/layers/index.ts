@@ -8,6 +8,12 @@ import { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
 import { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './regularization.js';
 import { UpSampling1D, UpSampling3D } from './upsampling.js';
 import { GRU } from './gru.js';
+import { attentionLayers } from './attention.js';
+import type { KerasLayerClass } from './common.js';
+import { normalizationExtraLayers } from './normalization-extra.js';
+import { preprocessingLayers } from './preprocessing.js';
+import { recurrentCellsLayers } from './recurrent-cells.js';
+import { signalLayers } from './signal.js';
 import {
   Add,
   Average,
@@ -32,7 +38,7 @@ export { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './re
 export { UpSampling1D, UpSampling3D } from './upsampling.js';
 
 /** Every custom layer class, in registration order. */
-export const KERAS_LAYER_CLASSES = [
+export const KERAS_LAYER_CLASSES: readonly KerasLayerClass[] = [
   Conv1DTranspose,
   DepthwiseConv1D,
   SeparableConv1D,
@@ -48,7 +54,12 @@ export const KERAS_LAYER_CLASSES = [
   Cropping3D,
   UpSampling1D,
   UpSampling3D,
-] as const;
+  ...attentionLayers,
+  ...preprocessingLayers,
+  ...recurrentCellsLayers,
+  ...signalLayers,
+  ...normalizationExtraLayers,
+];
 
 /** Classes that replace tfjs-layers' own under the same Keras name, where tfjs differs from Keras. */
 export const KERAS_OVERRIDES = [

@@ -1,6 +1,7 @@
 // Convolutions: regular, transposed, depthwise and separable, in 1, 2 and 3
 // dimensions, channels last or first (keras/src/ops/operation_utils.py formulas).
 
+import type { LayerEvaluation } from '../../../graph/ir.js';
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
 import { bool, channelsLast, convLength, deconvLength, int, intTuple, str } from './util.js';
@@ -41,6 +42,7 @@ function convolution(rank: number, kind: Kind): LayerRule {
       if (typeof config['padding'] === 'string') out['padding'] = config['padding'].toLowerCase();
       return out;
     },
+    ...(kind === 'conv' && { evaluation: groupedConvolution }),
     compute(config, [input]) {
       const kernel = intTuple(config, 'kernel_size', rank);
       const strides = intTuple(config, 'strides', rank);
@@ -106,6 +108,14 @@ function convolution(rank: number, kind: Kind): LayerRule {
       };
     },
   };
+}
+
+/** TensorFlow.js has no grouped convolution. */
+function groupedConvolution(config: LayerConfig): LayerEvaluation | undefined {
+  const groups = config['groups'];
+  return typeof groups === 'number' && groups > 1
+    ? { refused: `with groups=${groups} cannot be evaluated yet (TensorFlow.js has no grouped convolution)` }
+    : undefined;
 }
 
 export const convRules: Record<string, LayerRule> = {

@@ -24,6 +24,7 @@ const dense: LayerRule = {
 };
 
 const embedding: LayerRule = {
+  idBound: 'input_dim',
   compute(config, [input]) {
     const inputDim = int(config, 'input_dim');
     const outputDim = int(config, 'output_dim');
@@ -39,11 +40,19 @@ export function shapePreserving(ndim?: number): LayerRule {
   };
 }
 
+/** An InputLayer makes its tensor when it is constructed, unlike every other layer class. */
+const inputLayer: LayerRule = {
+  construct: (context, args, site) => context.keras.inputLayer(args, site),
+  compute: (_config, [input]) => ({ outputs: [input!], params: 0 }),
+};
+
 export const coreRules: Record<string, LayerRule> = {
+  InputLayer: inputLayer,
   Dense: dense,
   Embedding: embedding,
   Activation: shapePreserving(),
-  Identity: shapePreserving(),
+  // TensorFlow.js uses the name "Identity" for an initializer.
+  Identity: { ...shapePreserving(), evaluation: () => ({ className: 'Activation', config: { activation: 'linear' } }) },
   Dropout: shapePreserving(),
   SpatialDropout1D: shapePreserving(3),
   SpatialDropout2D: shapePreserving(4),

@@ -1,0 +1,33 @@
+// What a registry entry may ask of the analysis when the file calls it: the
+// interpreter and the Keras runtime implement this, so the registry and its
+// family files depend on an interface instead of on the interpreter.
+
+import type { ArraySource } from '../../graph/ir.js';
+import type { Shape } from '../../graph/shape.js';
+import type { Arguments, CallSite, Value } from '../values.js';
+
+export interface KerasApi {
+  input(args: Arguments, site: CallSite): Value;
+  inputLayer(args: Arguments, site: CallSite): Value;
+  sequential(args: Arguments, site: CallSite): Value;
+  kFunction(args: Arguments, site: CallSite): Value;
+  clearSession(): Value;
+  /** Makes a layer of the class from the arguments after the first and calls it on the first (`keras.layers.add([a, b])`). */
+  functionalHelper(className: string, args: Arguments, site: CallSite): Value;
+  constantTensor(shape: Shape, dtype: string, source: ArraySource): Value;
+}
+
+export interface ApiContext {
+  readonly keras: KerasApi;
+  /** The items of an iterable value, or undefined when they are not known. */
+  iterate(value: Value): Value[] | undefined;
+}
+
+/** A function or constant of an API, by canonical path. */
+export type ApiFunction =
+  | { readonly kind: 'function'; readonly path: string; call(context: ApiContext, args: Arguments, site: CallSite): Value }
+  | { readonly kind: 'value'; readonly path: string; readonly value: Value };
+
+export function apiFunction(path: string, call: (context: ApiContext, args: Arguments, site: CallSite) => Value): ApiFunction {
+  return { kind: 'function', path, call };
+}

@@ -1,0 +1,36 @@
+// The functions and constants of Python's standard modules that model files
+// compute sizes with (`math.ceil`, `math.prod`) or read settings from (`argparse`).
+
+import { argumentParser } from '../../argparse.js';
+import { int, unknown, type Value } from '../../values.js';
+import { apiFunction, type ApiFunction } from '../api-context.js';
+
+/** One-number functions of `math`; those rounding to an integer return a Python int. */
+const mathFunctions: ReadonlyArray<readonly [string, (x: number) => number, 'int' | 'float']> = [
+  ['ceil', Math.ceil, 'int'],
+  ['floor', Math.floor, 'int'],
+  ['sqrt', Math.sqrt, 'float'],
+  ['log2', Math.log2, 'float'],
+  ['log', Math.log, 'float'],
+  ['exp', Math.exp, 'float'],
+];
+
+const oneNumber = mathFunctions.map(([name, fn, kind]) =>
+  apiFunction(`math.${name}`, (_context, args): Value => {
+    const v = args.positional[0];
+    if (v?.kind !== 'int' && v?.kind !== 'float') return unknown(`math.${name}() of an unknown value`);
+    return kind === 'int' ? int(fn(v.value)) : { kind: 'float', value: fn(v.value) };
+  }),
+);
+
+export const pythonModuleFunctions: readonly ApiFunction[] = [
+  ...oneNumber,
+  apiFunction('math.prod', (context, args) => {
+    const items = args.positional[0] ? context.iterate(args.positional[0]) : undefined;
+    return items?.every((v) => v.kind === 'int')
+      ? int(items.reduce((a, v) => a * (v as { value: number }).value, 1))
+      : unknown('math.prod() of unknown values');
+  }),
+  { kind: 'value', path: 'math.pi', value: { kind: 'float', value: Math.PI } },
+  apiFunction('argparse.ArgumentParser', () => argumentParser()),
+];

@@ -1,0 +1,5 @@
+// Adaptive pooling and audio front ends: AdaptiveAverage/MaxPooling1D-3D, STFTSpectrogram, MelSpectrogram.
+
+import type { LayerRule } from '../rule.js';
+
+export const signalRules: Record<string, LayerRule> = {};

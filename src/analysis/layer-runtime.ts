@@ -1,0 +1,492 @@
+// Keras layers for the interpreter: making a layer from its registry entry and
+// the file's arguments, calling it on tensors through its rule, and the tensor
+// operations written in Python (`x + y`, `x[:, 0]`), as Keras 3 does it.
+
+import type { ArraySource, JsonValue, SourceRange } from '../graph/ir.js';
+import { formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from '../graph/shape.js';
+import type { GraphBuilder } from './graph-builder.js';
+import { rangeOf } from './python/source-range.js';
+import { baseLayerKeywords, layerEntry, type LayerEntry } from './keras/registry.js';
+import { type CallArguments, LayerError, type InputSpec, type LayerConfig, type LayerOutput, type RuleContext } from './keras/rule.js';
+import { pythonRepr } from './keras/rules/util.js';
+import type { Node } from './python/parser.js';
+import { shapeArgument } from './shape-argument.js';
+import { broadcastShapes, indexToJson, sliceShape } from './tensor-ops.js';
+import {
+  type Arguments,
+  type CallSite,
+  int,
+  isSequence,
+  none,
+  type PythonClass,
+  type PythonFunction,
+  type PythonObject,
+  unknown,
+  type Value,
+} from './values.js';
+
+export interface LayerState {
+  readonly entry?: LayerEntry;
+  /** Arguments whose values the analysis does not know, with the reason. */
+  readonly unknownArgs: Map<string, string>;
+  /** From `input_shape=`/`input_dim=`/`batch_input_shape=`: where a Sequential starts. */
+  readonly inputShape?: Shape;
+  built?: InputSpec;
+  object?: PythonObject;
+}
+
+export type TensorValue = Extract<Value, { kind: 'tensor' }>;
+
+/** What the Keras runtime needs of the interpreter: the graph it records into, and running the file's own functions. */
+export interface RuntimeHost {
+  readonly graph: GraphBuilder;
+  invoke(fn: PythonFunction, args: Arguments, self: Value | undefined): Value;
+  classAttribute(cls: PythonClass, name: string): Value | undefined;
+  iterate(value: Value): Value[] | undefined;
+}
+
+export abstract class LayerRuntime {
+  protected readonly states = new Map<number, LayerState>();
+  protected readonly parents: (number | undefined)[] = [undefined];
+
+  constructor(protected readonly interpreter: RuntimeHost) {}
+
+  protected get graph() {
+    return this.interpreter.graph;
+  }
+
+  protected get parent(): number | undefined {
+    return this.parents.at(-1);
+  }
+
+  // ---- layers --------------------------------------------------------------
+
+  createLayer(className: string, args: Arguments, site: CallSite): Value {
+    const spec = layerEntry(className)!;
+    const range = rangeOf(site.node);
+    const config: Record<string, JsonValue> = {};
+    const unknownArgs = new Map<string, string>();
+    const set = (key: string, value: Value): void => {
+      const json = this.toJson(value);
+      if (json === undefined) unknownArgs.set(key, value.kind === 'unknown' ? value.reason : `a ${value.kind} cannot be analysed here`);
+      config[key] = json ?? null;
+    };
+    const positional = spec.parameters.filter((p) => p.kind === 'positional');
+    args.positional.forEach((value, i) => {
+      const parameter = positional[i];
+      if (parameter) set(parameter.name, value);
+    });
+    if (args.positional.length > positional.length) {
+      this.graph.report(
+        'error',
+        range,
+        `${className}.__init__() takes ${positional.length + 1} positional arguments but ${args.positional.length + 1} were given`,
+        'wrong-arguments',
+      );
+    }
+    const unrecognized: string[] = [];
+    let inputShape: Shape | undefined;
+    let name: string | undefined;
+    for (const [key, value] of args.keywords) {
+      if (spec.parameters.some((p) => p.name === key && (p.kind === 'positional' || p.kind === 'keyword'))) {
+        if (key === 'name' && value.kind === 'str') name = value.value;
+        set(key, value);
+      } else if (baseLayerKeywords.has(key)) {
+        if (key === 'name' && value.kind === 'str') name = value.value;
+        else if (key === 'input_shape') inputShape = [null, ...(shapeArgument(value) ?? [])];
+        else if (key === 'input_dim' && value.kind === 'int') inputShape = [null, value.value];
+        else if (key === 'batch_input_shape') inputShape = shapeArgument(value);
+        else set(key, value);
+      } else {
+        unrecognized.push(`'${key}': ${pythonRepr(this.toJson(value) ?? null)}`);
+        const keywordNode = args.keywordNodes.get(key);
+        this.graph.report(
+          'warning',
+          keywordNode ? rangeOf(keywordNode) : range,
+          `Unrecognized keyword arguments passed to ${className}: {${unrecognized.at(-1)}}`,
+          'unknown-keyword',
+        );
+      }
+    }
+    const missing = positional.filter((p) => p.required && !(p.name in config)).map((p) => `'${p.name}'`);
+    if (missing.length > 0) {
+      const list = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}`;
+      this.graph.report(
+        'error',
+        range,
+        `${className}.__init__() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${list}`,
+        'missing-argument',
+      );
+      for (const p of missing) unknownArgs.set(p.slice(1, -1), 'the argument is missing');
+    }
+    for (const parameter of spec.parameters) {
+      if (parameter.kind !== '*' && parameter.kind !== '**' && !(parameter.name in config) && 'default' in parameter) {
+        config[parameter.name] = parameter.default ?? null;
+      }
+    }
+    let normalized: LayerConfig = config;
+    try {
+      normalized = spec.rule?.normalize?.(config) ?? config;
+    } catch (error) {
+      if (!(error instanceof LayerError)) throw error;
+      if (unknownArgs.size === 0) this.graph.report('error', range, error.message, 'invalid-argument');
+    }
+    const layerName = name ?? this.graph.names.autoName(className);
+    const full = { name: layerName, trainable: true, dtype: config['dtype'] ?? null, ...normalized };
+    if (className === 'Bidirectional') this.nameWrappedLayers(full);
+    const id = this.graph.addLayer(className, layerName, full, range);
+    if (spec.rule?.unsupported) {
+      this.graph.report(
+        'information',
+        range,
+        `${className}: ${spec.rule.unsupported} Tensors after it are not analysed.`,
+        'unsupported-layer',
+      );
+    }
+    const evaluation = spec.rule?.evaluation?.(full);
+    if (evaluation) this.graph.layers[id]!.evaluation = evaluation;
+    this.states.set(id, { entry: spec, unknownArgs, ...(inputShape ? { inputShape } : {}) });
+    return { kind: 'layer', layer: id };
+  }
+
+  /** Keras names the two copies inside Bidirectional `forward_<name>` and `backward_<name>`. */
+  protected nameWrappedLayers(config: Record<string, JsonValue>): void {
+    const inner = config['layer'];
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+      const innerConfig = inner['config'];
+      if (innerConfig && typeof innerConfig === 'object' && !Array.isArray(innerConfig) && typeof innerConfig['name'] === 'string') {
+        config['forward_layer_name'] = `forward_${innerConfig['name']}`;
+        config['backward_layer_name'] = `backward_${innerConfig['name']}`;
+      }
+    }
+  }
+
+  /** A value as it appears in a Keras config; undefined when it is not known. */
+  protected toJson(value: Value): JsonValue | undefined {
+    switch (value.kind) {
+      case 'none':
+        return null;
+      case 'bool':
+      case 'int':
+      case 'float':
+      case 'str':
+        return value.value;
+      case 'tuple':
+      case 'list': {
+        const items = value.items.map((v) => this.toJson(v));
+        return items.every((v) => v !== undefined) ? (items as JsonValue[]) : undefined;
+      }
+      case 'dict': {
+        const out: { [key: string]: JsonValue } = {};
+        for (const { key, value: v } of value.entries.values()) {
+          const json = this.toJson(v);
+          if (key.kind !== 'str' || json === undefined) return undefined;
+          out[key.value] = json;
+        }
+        return out;
+      }
+      case 'layer': {
+        const layer = this.graph.layers[value.layer]!;
+        return { class_name: layer.className, config: layer.config };
+      }
+      case 'module':
+      case 'builtin':
+        // keras.activations.relu, tf.nn.relu, keras.initializers.HeNormal: Keras stores the name.
+        return (value.kind === 'module' ? value.path : value.name).split('.').at(-1)!;
+      case 'symint':
+        return value.symbol;
+      default:
+        return undefined;
+    }
+  }
+
+  callLayer(layerId: number, args: Arguments, site: CallSite): Value {
+    const state = this.states.get(layerId);
+    const layer = this.graph.layers[layerId]!;
+    if (layer.model) return this.callModel(layerId, args, site);
+    if (state?.object) return this.callSubclassed(state.object, args, site);
+    const named = state?.entry?.rule?.callTensors;
+    if (named) return this.callWithNamedTensors(layerId, named, args, site);
+    const inputs = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
+    if (!('tensors' in inputs)) return inputs.problem;
+    return this.applyLayer(layerId, inputs.tensors, inputs.isList, rangeOf(site.node));
+  }
+
+  /** A call like `attention(query, value, key=k, return_attention_scores=True)`: each tensor by its parameter. */
+  protected callWithNamedTensors(layerId: number, parameters: readonly string[], args: Arguments, site: CallSite): Value {
+    const layer = this.graph.layers[layerId]!;
+    const tensors: number[] = [];
+    const names: string[] = [];
+    for (const [i, parameter] of parameters.entries()) {
+      const given = args.keywords.get(parameter) ?? args.positional[i];
+      if (!given || given.kind === 'none') continue;
+      const input = this.tensorInputs(given, layer.name, site);
+      if (!('tensors' in input)) return input.problem;
+      if (input.isList) return unknown(`a list given for \`${parameter}\` of ${layer.className} is not analysed`);
+      tensors.push(input.tensors[0]!);
+      names.push(parameter);
+    }
+    const options: Record<string, JsonValue> = {};
+    for (const option of this.states.get(layerId)!.entry!.rule!.callOptions ?? []) {
+      const value = args.keywords.get(option);
+      if (value === undefined) continue;
+      const json = this.toJson(value);
+      if (json === undefined) return unknown(`\`${option}\` of this ${layer.className} call is not known`);
+      options[option] = json;
+    }
+    return this.applyLayer(layerId, tensors, false, rangeOf(site.node), { names, options });
+  }
+
+  /** Runs one layer's shape rule on tensors and records the call. */
+  protected applyLayer(
+    layerId: number,
+    inputs: number[],
+    inputIsList: boolean,
+    range: SourceRange,
+    callArguments: CallArguments = { names: [], options: {} },
+  ): Value {
+    const layer = this.graph.layers[layerId]!;
+    const state = this.states.get(layerId)!;
+    const rule = state.entry?.rule;
+    if (rule?.unsupported) return { kind: 'unknown', reason: `${layer.className}: ${rule.unsupported}`, reported: true };
+    if (!rule) {
+      const message = `Layer ${layer.className} is not supported by Tensor Lens yet: tensors after it are not analysed.`;
+      if (state.entry) this.graph.report('information', range, message, 'unknown-layer');
+      return { kind: 'unknown', reason: message, reported: state.entry !== undefined };
+    }
+    if (inputs.length === 0) return unknown(`layer '${layer.name}' was called on an empty list`);
+    const shapes = inputs.map((t) => this.graph.tensors[t]!.shape);
+    let output: LayerOutput;
+    try {
+      if (rule.listInput && !inputIsList) {
+        throw new LayerError(
+          `A merge layer should be called on a list of inputs. Received: inputs=${formatShape(shapes[0]!)} (not a list of tensors)`,
+        );
+      }
+      const spec = rule.inputSpec?.(layer.config);
+      shapes.forEach((shape, i) => {
+        if (spec) checkInputSpec(spec, shape, i, layer.name);
+        if (state.built) checkInputSpec(state.built, shape, i, layer.name);
+      });
+      output = rule.compute(layer.config, shapes, this.ruleContext, callArguments);
+    } catch (error) {
+      if (!(error instanceof LayerError)) throw error;
+      if (state.unknownArgs.size > 0) {
+        const [argument, reason] = [...state.unknownArgs][0]!;
+        return unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`);
+      }
+      this.graph.report('error', range, error.message, 'shape-error');
+      return { kind: 'unknown', reason: error.message, reported: true };
+    }
+    for (const warning of output.warnings ?? []) this.graph.report('warning', range, warning, 'shape-warning');
+    if (layer.calls.length === 0) {
+      layer.params = output.params;
+      if (output.built) state.built = output.built;
+    }
+    const dtype = output.dtype ?? (typeof layer.config['dtype'] === 'string' ? layer.config['dtype'] : 'float32');
+    const eager = inputs.some((t) => this.graph.tensors[t]!.eager);
+    const call = this.graph.addCall(
+      layerId,
+      inputs,
+      inputIsList,
+      output.outputs.map((shape) => ({ shape, dtype })),
+      eager,
+      range,
+      this.parent,
+      rule.callTensors ? callArguments : undefined,
+    );
+    return this.outputValue(call.outputs, output.outputIsList === true || call.outputs.length > 1);
+  }
+
+  protected readonly ruleContext: RuleContext = {
+    inner: (layer, inputs) => {
+      const spec = layerEntry(layer.class_name);
+      if (!spec?.rule) throw new LayerError(`Layer ${layer.class_name} cannot be wrapped here`);
+      const config: Record<string, JsonValue> = {};
+      for (const p of spec.parameters) if ('default' in p) config[p.name] = p.default ?? null;
+      Object.assign(config, layer.config);
+      return spec.rule.compute(config, inputs, this.ruleContext, { names: [], options: {} });
+    },
+  };
+
+  protected outputValue(tensors: readonly number[], asList: boolean): Value {
+    if (!asList && tensors.length === 1) return { kind: 'tensor', tensor: tensors[0]! };
+    return { kind: 'list', items: tensors.map((t) => ({ kind: 'tensor', tensor: t })) };
+  }
+
+  /** The tensors a layer is called on: one, or a list; arrays become constant (eager) tensors. */
+  protected tensorInputs(
+    value: Value | undefined,
+    layerName: string,
+    site: CallSite,
+  ): { tensors: number[]; isList: boolean } | { problem: Value } {
+    const one = (v: Value): number | Value => {
+      if (v.kind === 'tensor') return v.tensor;
+      if (v.kind === 'array') {
+        const t = this.constantTensor(v.shape, v.dtype === 'float64' ? 'float32' : v.dtype, v.source);
+        return (t as TensorValue).tensor;
+      }
+      return v;
+    };
+    if (!value) return { problem: unknown(`layer '${layerName}' was called without inputs`) };
+    const items = isSequence(value) ? value.items : [value];
+    const tensors: number[] = [];
+    for (const item of items) {
+      const t = one(item);
+      if (typeof t !== 'number') {
+        const reason = t.kind === 'unknown' ? t.reason : `a ${t.kind} is not a tensor`;
+        if (!(t.kind === 'unknown' && t.reported)) {
+          this.graph.report(
+            'information',
+            rangeOf(site.node),
+            `Shapes after '${layerName}' are not analysed: its input is unknown (${reason}).`,
+            'unknown-input',
+          );
+        }
+        return { problem: { kind: 'unknown', reason, reported: true } };
+      }
+      tensors.push(t);
+    }
+    return { tensors, isList: isSequence(value) };
+  }
+
+  constantTensor(shape: Shape, dtype: string, source: ArraySource): Value {
+    return { kind: 'tensor', tensor: this.graph.addTensor(shape, dtype, true, undefined, source) };
+  }
+
+  functionalHelper(className: string, args: Arguments, site: CallSite): Value {
+    const inputs = args.positional[0] ?? args.keywords.get('inputs') ?? none;
+    const layerArgs: Arguments = {
+      positional: args.positional.slice(1),
+      keywords: new Map([...args.keywords].filter(([k]) => k !== 'inputs')),
+      keywordNodes: args.keywordNodes,
+    };
+    const layer = this.createLayer(className, layerArgs, site);
+    return layer.kind === 'layer'
+      ? this.callLayer(layer.layer, { positional: [inputs], keywords: new Map(), keywordNodes: new Map() }, site)
+      : layer;
+  }
+
+  unmodelledCall(path: string, site: CallSite): Value {
+    const name = path.split('.').at(-1)!;
+    if (path.startsWith('keras.layers.') && /^[A-Z]/.test(name)) {
+      const message = `Unknown layer ${name}: keras.layers has no such class, and tensors after it are not analysed.`;
+      this.graph.report('information', rangeOf(site.node), message, 'unknown-layer');
+      return { kind: 'unknown', reason: message, reported: true };
+    }
+    return unknown(`\`${path}\` is not modelled by Tensor Lens`);
+  }
+
+  // ---- tensor arithmetic and slicing ----------------------------------------------
+
+  tensorOperator(operator: string, left: Value, right: Value, node: Node): Value {
+    const opName = (
+      { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '@': 'matmul', '**': 'power' } as Record<string, string>
+    )[operator];
+    if (!opName || opName === 'matmul') return unknown(`tensor operator \`${operator}\` is not modelled`);
+    const operands: number[] = [];
+    const shapes: Shape[] = [];
+    for (const v of [left, right]) {
+      if (v.kind === 'tensor') {
+        operands.push(v.tensor);
+        shapes.push(this.graph.tensors[v.tensor]!.shape);
+      } else if (v.kind === 'int' || v.kind === 'float') shapes.push([]);
+      else return unknown(`\`${operator}\` between a tensor and a ${v.kind}`);
+    }
+    const range = rangeOf(node);
+    let shape: Shape;
+    try {
+      shape = broadcastShapes(shapes[0]!, shapes[1]!);
+    } catch (error) {
+      if (!(error instanceof LayerError)) throw error;
+      this.graph.report('error', range, error.message, 'shape-error');
+      return { kind: 'unknown', reason: error.message, reported: true };
+    }
+    const config: Record<string, JsonValue> = {};
+    if (left.kind !== 'tensor') config['left_constant'] = (left as { value: number }).value;
+    if (right.kind !== 'tensor') config['right_constant'] = (right as { value: number }).value;
+    const dtype = this.graph.tensors[operands[0]!]!.dtype;
+    return this.addOperation(opName, config, operands, shape, dtype, range);
+  }
+
+  /** A tensor operation written in Python: a graph node Keras names like a layer, in no model's layer list. */
+  protected addOperation(
+    operator: string,
+    extra: Record<string, JsonValue>,
+    operands: number[],
+    shape: Shape,
+    dtype: string,
+    range: SourceRange,
+  ): Value {
+    const name = this.graph.names.uniquify(operator);
+    const id = this.graph.addLayer('Operation', name, { name, operator, ...extra }, range);
+    const layer = this.graph.layers[id]!;
+    layer.params = 0;
+    layer.operation = operator;
+    layer.evaluation = { className: 'TensorLensOperation' };
+    this.states.set(id, { unknownArgs: new Map() });
+    const eager = operands.some((t) => this.graph.tensors[t]!.eager);
+    const call = this.graph.addCall(id, operands, false, [{ shape, dtype }], eager, range, this.parent);
+    return { kind: 'tensor', tensor: call.outputs[0]! };
+  }
+
+  subscript(container: Value, indices: Value[], node: Node): Value {
+    if (container.kind !== 'tensor' && container.kind !== 'array') return unknown(`indexing a ${container.kind} is not analysed`);
+    const shape = container.kind === 'tensor' ? this.graph.tensors[container.tensor]!.shape : container.shape;
+    const index = indices.length === 1 && indices[0]!.kind === 'tuple' ? [...indices[0]!.items] : indices;
+    let result: Shape;
+    try {
+      result = sliceShape(shape, index);
+    } catch (error) {
+      if (!(error instanceof LayerError)) throw error;
+      this.graph.report('error', rangeOf(node), error.message, 'shape-error');
+      return { kind: 'unknown', reason: error.message, reported: true };
+    }
+    if (container.kind === 'array') return { ...container, shape: result, source: { kind: 'unknown', reason: 'a slice of an array' } };
+    const t = this.graph.tensors[container.tensor]!;
+    return this.addOperation('get_item', { index: indexToJson(index) }, [container.tensor], result, t.dtype, rangeOf(node));
+  }
+
+  clearSession(): Value {
+    this.graph.names.reset();
+    return none;
+  }
+
+  protected abstract callModel(modelId: number, args: Arguments, site: CallSite): Value;
+  abstract callSubclassed(object: PythonObject, args: Arguments, site: CallSite): Value;
+}
+
+export function compatibleShapes(expected: Shape, found: Shape): boolean {
+  if (expected.length !== found.length) return false;
+  return expected.every((d, i) => d === null || found[i] === null || sameDim(d, found[i]!) || isSymbolic(d) || isSymbolic(found[i]!));
+}
+
+/** Keras `assert_input_compatibility`, with its wording. */
+function checkInputSpec(spec: InputSpec, shape: Shape, index: number, layerName: string): void {
+  const prefix = `Input ${index} of layer '${layerName}' is incompatible with the layer`;
+  const ndim = shape.length;
+  if (spec.ndim !== undefined && ndim !== spec.ndim) {
+    throw new LayerError(`${prefix}: expected ndim=${spec.ndim}, found ndim=${ndim}. Full shape received: ${formatShape(shape)}`);
+  }
+  if (spec.maxNdim !== undefined && ndim > spec.maxNdim) {
+    throw new LayerError(`${prefix}: expected max_ndim=${spec.maxNdim}, found ndim=${ndim}`);
+  }
+  if (spec.minNdim !== undefined && ndim < spec.minNdim) {
+    throw new LayerError(`${prefix}: expected min_ndim=${spec.minNdim}, found ndim=${ndim}. Full shape received: ${formatShape(shape)}`);
+  }
+  for (const [axisText, size] of Object.entries(spec.axes ?? {})) {
+    const axis = Number(axisText);
+    const dim = shape[axis < 0 ? ndim + axis : axis];
+    if (dim !== undefined && isKnown(dim) && dim !== size) {
+      throw new LayerError(
+        `${prefix}: expected axis ${axis} of input shape to have value ${size}, but received input with shape ${formatShape(shape)}`,
+      );
+    }
+  }
+}
+
+export function dimValue(dim: Dim): Value {
+  if (dim === null) return none;
+  if (isSymbolic(dim)) return { kind: 'symint', symbol: dim.symbol };
+  return int(dim);
+}

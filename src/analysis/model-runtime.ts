@@ -1,0 +1,406 @@
+// Keras models for the interpreter: inputs, functional models, Sequential
+// (built as items are added), models called as layers, and subclassed layers
+// and models whose `call` the interpreter runs on symbolic inputs.
+
+import type { JsonValue, LayerCall, SourceRange } from '../graph/ir.js';
+import { formatShape, isKnown, isSymbolic, type Shape } from '../graph/shape.js';
+import { rangeOf } from './python/source-range.js';
+import type { Node } from './python/parser.js';
+import { shapeArgument } from './shape-argument.js';
+import { type Arguments, type CallSite, isSequence, none, type PythonObject, tuple, unknown, type Value } from './values.js';
+import { compatibleShapes, dimValue, LayerRuntime, type TensorValue } from './layer-runtime.js';
+
+export abstract class ModelRuntime extends LayerRuntime {
+  // ---- inputs and models ------------------------------------------------------
+
+  input(args: Arguments, site: CallSite): Value {
+    const arg = (name: string, position: number): Value | undefined => args.keywords.get(name) ?? args.positional[position];
+    const shapeValue = arg('shape', 0);
+    const batchShapeValue = arg('batch_shape', 5);
+    const batchSize = arg('batch_size', 1);
+    const dtypeValue = arg('dtype', 2);
+    const nameValue = arg('name', 6);
+    let shape: Shape | undefined;
+    if (batchShapeValue && batchShapeValue.kind !== 'none') shape = shapeArgument(batchShapeValue);
+    else if (shapeValue) {
+      const dims = shapeArgument(shapeValue);
+      if (dims) shape = [batchSize?.kind === 'int' ? batchSize.value : null, ...dims];
+    }
+    if (!shape) {
+      const unknownPart =
+        shapeValue?.kind === 'unknown'
+          ? shapeValue
+          : shapeValue && isSequence(shapeValue)
+            ? shapeValue.items.find((v) => v.kind === 'unknown')
+            : undefined;
+      return unknown(unknownPart?.kind === 'unknown' ? unknownPart.reason : 'keras.Input needs a known `shape`');
+    }
+    const dtype = dtypeValue?.kind === 'str' ? dtypeValue.value : 'float32';
+    const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('InputLayer');
+    return this.makeInputLayer(name, shape, dtype, rangeOf(site.node));
+  }
+
+  /** `keras.layers.InputLayer(shape=…)`, also with the legacy `input_shape=`/`batch_input_shape=`: the layer, its tensor made. */
+  inputLayer(args: Arguments, site: CallSite): Value {
+    const arg = (name: string, position: number): Value | undefined => args.keywords.get(name) ?? args.positional[position];
+    const keywords = new Map<string, Value>();
+    const shape = arg('shape', 0) ?? args.keywords.get('input_shape');
+    const batchShape = arg('batch_shape', 4) ?? args.keywords.get('batch_input_shape');
+    const named: [string, Value | undefined][] = [
+      ['shape', shape],
+      ['batch_size', arg('batch_size', 1)],
+      ['dtype', arg('dtype', 2)],
+      ['batch_shape', batchShape],
+      ['name', arg('name', 7)],
+    ];
+    for (const [key, value] of named) if (value) keywords.set(key, value);
+    const made = this.input({ positional: [], keywords, keywordNodes: args.keywordNodes }, site);
+    if (made.kind !== 'tensor') return made;
+    return { kind: 'layer', layer: this.graph.calls[this.graph.tensors[made.tensor]!.producer!.call]!.layer };
+  }
+
+  protected makeInputLayer(name: string, shape: Shape, dtype: string, range: SourceRange): TensorValue {
+    const config: Record<string, JsonValue> = {
+      batch_shape: shape.map((d) => (isSymbolic(d) ? d.symbol : d)),
+      dtype,
+      sparse: false,
+      ragged: false,
+      name,
+    };
+    const id = this.graph.addLayer('InputLayer', name, config, range);
+    this.graph.layers[id]!.params = 0;
+    this.states.set(id, { unknownArgs: new Map() });
+    const call = this.graph.addCall(id, [], false, [{ shape, dtype }], false, range, this.parent);
+    return { kind: 'tensor', tensor: call.outputs[0]! };
+  }
+
+  functionalModel(args: Arguments, site: CallSite): Value {
+    const inputs = this.flattenTensors(args.keywords.get('inputs') ?? args.positional[0]);
+    const outputs = this.flattenTensors(args.keywords.get('outputs') ?? args.positional[1]);
+    if (!inputs || !outputs) return unknown('the inputs or outputs of this model are not known tensors');
+    const nameValue = args.keywords.get('name');
+    const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('Functional');
+    const id = this.graph.addLayer('Functional', name, { name, trainable: true }, rangeOf(site.node));
+    const layers = this.graph.kerasLayerOrder(inputs, outputs);
+    const layer = this.graph.layers[id]!;
+    layer.model = { kind: 'functional', inputs, outputs, layers, built: true };
+    layer.children.push(...layers);
+    layer.params = this.graph.sumParams(layers);
+    this.states.set(id, { unknownArgs: new Map() });
+    this.graph.models.push(id);
+    return { kind: 'layer', layer: id };
+  }
+
+  protected flattenTensors(value: Value | undefined): number[] | undefined {
+    if (!value) return undefined;
+    if (value.kind === 'tensor') return [value.tensor];
+    const items = isSequence(value) ? value.items : value.kind === 'dict' ? [...value.entries.values()].map((e) => e.value) : undefined;
+    if (!items) return undefined;
+    const tensors = items.map((v) => (v.kind === 'tensor' ? v.tensor : undefined));
+    return tensors.every((t) => t !== undefined) ? (tensors as number[]) : undefined;
+  }
+
+  sequential(args: Arguments, site: CallSite): Value {
+    const nameValue = args.keywords.get('name') ?? args.positional[1];
+    const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('Sequential');
+    const id = this.graph.addLayer('Sequential', name, { name, trainable: true }, rangeOf(site.node));
+    const layer = this.graph.layers[id]!;
+    layer.model = { kind: 'sequential', inputs: [], outputs: [], layers: [], built: false };
+    this.states.set(id, { unknownArgs: new Map() });
+    this.graph.models.push(id);
+    const initial = args.keywords.get('layers') ?? args.positional[0];
+    const items = initial ? this.interpreter.iterate(initial) : [];
+    for (const item of items ?? []) this.sequentialAdd(id, item, site, false);
+    this.rebuildSequential(id, site);
+    return { kind: 'layer', layer: id };
+  }
+
+  protected sequentialAdd(modelId: number, item: Value, site: CallSite, rebuild: boolean): void {
+    const model = this.graph.layers[modelId]!.model!;
+    if (item.kind === 'tensor' && model.inputs.length === 0 && model.layers.length === 0) {
+      model.inputs = [item.tensor];
+      model.outputs = [item.tensor];
+      return;
+    }
+    const layerId = item.kind === 'layer' ? item.layer : item.kind === 'object' ? item.object.layer : undefined;
+    if (layerId === undefined) {
+      if (model.unknown) return;
+      const reason = item.kind === 'unknown' ? item.reason : `a ${item.kind} is not a layer`;
+      if (!(item.kind === 'unknown' && item.reported)) {
+        this.graph.report('information', rangeOf(site.node), `Sequential layers from here on are not analysed: ${reason}`, 'unknown-layer');
+      }
+      // Keras would still build the layers after it, on shapes we cannot know: they are listed, with unknown shapes.
+      model.unknown = { at: model.layers.length, reason };
+      this.markSequentialUnknown(modelId);
+      return;
+    }
+    const layer = this.graph.layers[layerId]!;
+    const firstCall = layer.calls[0] === undefined ? undefined : this.graph.calls[layer.calls[0]];
+    if (layer.className === 'InputLayer' && model.layers.length === 0 && firstCall) {
+      model.inputs = [...firstCall.outputs];
+      model.outputs = [...firstCall.outputs];
+      return;
+    }
+    const state = this.states.get(layerId);
+    if (model.layers.length === 0 && model.inputs.length === 0 && state?.inputShape) {
+      const input = this.makeInputLayer(this.graph.names.autoName('InputLayer'), state.inputShape, 'float32', layer.range);
+      model.inputs = [input.tensor];
+      model.outputs = [input.tensor];
+    }
+    model.layers.push(layerId);
+    this.graph.layers[modelId]!.children.push(layerId);
+    if (model.unknown) this.markSequentialUnknown(modelId);
+    else if (rebuild) this.rebuildSequential(modelId, site);
+  }
+
+  protected markSequentialUnknown(modelId: number): void {
+    const layer = this.graph.layers[modelId]!;
+    layer.model!.built = false;
+    layer.params = null;
+  }
+
+  /** Keras rebuilds a Sequential after each change once it knows its input; each build names a Functional. */
+  protected rebuildSequential(modelId: number, site: CallSite): void {
+    const layer = this.graph.layers[modelId]!;
+    const model = layer.model!;
+    if (model.inputs.length === 0 || model.layers.length === 0) return;
+    this.graph.names.uniquify('functional');
+    let current: Value = this.outputValue(model.outputs, model.outputs.length > 1);
+    const applied = new Set(model.outputs.flatMap((t) => this.layersUpTo(t)));
+    for (const id of model.layers.slice(0, model.unknown?.at)) {
+      if (applied.has(id) && model.built) continue;
+      current = this.callLayer(id, { positional: [current], keywords: new Map(), keywordNodes: new Map() }, { node: site.node });
+      if (current.kind === 'unknown') break;
+    }
+    const outputs = this.flattenTensors(current);
+    model.built = outputs !== undefined;
+    if (outputs) model.outputs = outputs;
+    layer.params = model.built ? this.graph.sumParams(model.layers) : null;
+    if (model.unknown) this.markSequentialUnknown(modelId);
+  }
+
+  /** The layers whose calls lead to a tensor of a Sequential built so far. */
+  protected layersUpTo(tensor: number): number[] {
+    const layers: number[] = [];
+    let call = this.graph.producerAt(tensor);
+    while (call) {
+      layers.push(call.layer);
+      call = call.inputs[0] === undefined ? undefined : this.graph.producerAt(call.inputs[0]);
+    }
+    return layers;
+  }
+
+  protected buildSequential(modelId: number, shape: Shape, site: CallSite): void {
+    const model = this.graph.layers[modelId]!.model!;
+    const input = this.makeInputLayer(this.graph.names.autoName('InputLayer'), shape, 'float32', rangeOf(site.node));
+    model.inputs = [input.tensor];
+    model.outputs = [input.tensor];
+    model.built = false;
+    this.rebuildSequential(modelId, site);
+  }
+
+  /** A model called on tensors: its graph replayed on them, inside one call of the model. */
+  protected callModel(modelId: number, args: Arguments, site: CallSite): Value {
+    const layer = this.graph.layers[modelId]!;
+    const model = layer.model!;
+    if (model.kind === 'subclassed') return this.callSubclassed(this.states.get(modelId)!.object!, args, site);
+    const given = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
+    if (!('tensors' in given)) return given.problem;
+    if (model.kind === 'sequential' && model.inputs.length === 0 && given.tensors.length === 1) {
+      this.buildSequential(modelId, [null, ...this.graph.tensors[given.tensors[0]!]!.shape.slice(1)], site);
+    }
+    if (!model.built) return unknown(`model '${layer.name}' is not built`);
+    const range = rangeOf(site.node);
+    if (given.tensors.length !== model.inputs.length) {
+      const message = `Layer "${layer.name}" expects ${model.inputs.length} input(s), but it received ${given.tensors.length} input tensors.`;
+      this.graph.report('error', range, message, 'shape-error');
+      return { kind: 'unknown', reason: message, reported: true };
+    }
+    for (let i = 0; i < given.tensors.length; i++) {
+      const expected = this.graph.tensors[model.inputs[i]!]!.shape;
+      const found = this.graph.tensors[given.tensors[i]!]!.shape;
+      if (!compatibleShapes(expected, found)) {
+        const message = `Input ${i} of layer '${layer.name}' is incompatible with the layer: expected shape=${formatShape(expected)}, found shape=${formatShape(found)}`;
+        this.graph.report('error', range, message, 'shape-error');
+        return { kind: 'unknown', reason: message, reported: true };
+      }
+    }
+    const composite = this.graph.reserveCall(modelId, range, this.parent);
+    const mapped = new Map<number, number>(model.inputs.map((t, i) => [t, given.tensors[i]!]));
+    this.parents.push(composite);
+    try {
+      for (const call of this.callsBetween(model.inputs, model.outputs)) {
+        const inputs = call.inputs.map((t) => mapped.get(t));
+        if (inputs.some((t) => t === undefined)) continue;
+        const nested = this.graph.layers[call.layer]!.model !== undefined || this.states.get(call.layer)?.object !== undefined;
+        const result = nested
+          ? this.callLayer(
+              call.layer,
+              { positional: [this.outputValue(inputs as number[], call.inputIsList)], keywords: new Map(), keywordNodes: new Map() },
+              site,
+            )
+          : this.applyLayer(call.layer, inputs as number[], call.inputIsList, range);
+        const outputs = this.flattenTensors(result);
+        if (!outputs) return result;
+        call.outputs.forEach((t, i) => mapped.set(t, outputs[i]!));
+      }
+    } finally {
+      this.parents.pop();
+    }
+    const outputs = model.outputs.map((t) => mapped.get(t)!);
+    this.graph.completeCall(composite, given.tensors, given.isList, outputs);
+    return this.outputValue(outputs, model.outputs.length > 1);
+  }
+
+  /** The calls of a model's own graph, inputs to outputs, in the order they were made. */
+  protected callsBetween(inputs: readonly number[], outputs: readonly number[]): LayerCall[] {
+    const inputSet = new Set(inputs);
+    const found = new Map<number, LayerCall>();
+    const visit = (tensor: number): void => {
+      if (inputSet.has(tensor)) return;
+      const call = this.graph.producerAt(tensor);
+      if (!call || found.has(call.id)) return;
+      found.set(call.id, call);
+      for (const input of call.inputs) visit(input);
+    };
+    for (const output of outputs) visit(output);
+    return [...found.values()].sort((a, b) => a.id - b.id);
+  }
+
+  // ---- subclassed layers and models -----------------------------------------
+
+  /** Where each subclassed layer or model was instantiated, its range in the graph. */
+  protected readonly objectSites = new WeakMap<PythonObject, SourceRange>();
+
+  registerSubclassed(object: PythonObject, site: CallSite): void {
+    this.objectSites.set(object, rangeOf(site.node));
+  }
+
+  /** `super().__init__(name=…)` of a Keras subclass: the layer gets its name now. */
+  applyBaseInit(object: PythonObject, args: Arguments): Value {
+    if (object.layer !== undefined) return none;
+    const nameValue = args.keywords.get('name');
+    const className = object.cls.name;
+    const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName(className);
+    const range = this.objectSites.get(object) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const id = this.graph.addLayer(className, name, { name, trainable: true }, range);
+    this.states.set(id, { unknownArgs: new Map(), object });
+    object.layer = id;
+    if (object.cls.keras === 'Model') {
+      this.graph.layers[id]!.model = { kind: 'subclassed', inputs: [], outputs: [], layers: [], built: false };
+      this.graph.models.push(id);
+    }
+    return none;
+  }
+
+  trackAttribute(object: PythonObject, value: Value): void {
+    if (!object.cls.keras) return;
+    if (object.layer === undefined) this.applyBaseInit(object, { positional: [], keywords: new Map(), keywordNodes: new Map() });
+    const layer = this.graph.layers[object.layer!]!;
+    const track = (v: Value): void => {
+      const id = v.kind === 'layer' ? v.layer : v.kind === 'object' ? v.object.layer : undefined;
+      if (id !== undefined && id !== layer.id && !layer.children.includes(id)) {
+        layer.children.push(id);
+        if (layer.model) layer.model.layers.push(id);
+      }
+      if (isSequence(v)) v.items.forEach(track);
+    };
+    track(value);
+  }
+
+  callSubclassed(object: PythonObject, args: Arguments, site: CallSite): Value {
+    if (object.layer === undefined) this.applyBaseInit(object, { positional: [], keywords: new Map(), keywordNodes: new Map() });
+    const layerId = object.layer!;
+    const layer = this.graph.layers[layerId]!;
+    const given = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
+    if (!('tensors' in given)) return given.problem;
+    const self: Value = { kind: 'object', object };
+    const first = this.graph.tensors[given.tensors[0]!]!;
+    if (!object.built) {
+      object.built = true;
+      const build = this.interpreter.classAttribute(object.cls, 'build');
+      if (build?.kind === 'function') {
+        const shapeValue = tuple(first.shape.map(dimValue));
+        this.interpreter.invoke(build.fn, { positional: [shapeValue], keywords: new Map(), keywordNodes: new Map() }, self);
+      }
+    }
+    const callMethod = this.interpreter.classAttribute(object.cls, 'call');
+    if (callMethod?.kind !== 'function') return unknown(`${object.cls.name} has no call() method`);
+    const range = rangeOf(site.node);
+    const composite = this.graph.reserveCall(layerId, range, this.parent);
+    const inputValue: Value = given.isList
+      ? { kind: 'list', items: given.tensors.map((t) => ({ kind: 'tensor', tensor: t })) }
+      : { kind: 'tensor', tensor: given.tensors[0]! };
+    this.parents.push(composite);
+    let result: Value;
+    try {
+      result = this.interpreter.invoke(
+        callMethod.fn,
+        {
+          positional: [inputValue, ...args.positional.slice(1)],
+          keywords: new Map([...args.keywords].filter(([k]) => k !== 'inputs')),
+          keywordNodes: args.keywordNodes,
+        },
+        self,
+      );
+    } finally {
+      this.parents.pop();
+    }
+    const outputs = this.flattenTensors(result) ?? [];
+    this.graph.completeCall(composite, given.tensors, given.isList, outputs);
+    const childParams = this.graph.sumParams(layer.children);
+    layer.params = childParams === null || object.ownParams === null ? null : childParams + object.ownParams;
+    if (layer.model && !layer.model.built) {
+      layer.model.inputs = given.tensors;
+      layer.model.outputs = outputs;
+      layer.model.built = true;
+    }
+    return result;
+  }
+
+  subclassedAttribute(object: PythonObject, name: string, node: Node): Value {
+    const self: Value = { kind: 'object', object };
+    if (name === 'add_weight') {
+      return {
+        kind: 'builtin',
+        name: 'add_weight',
+        call: (args) => {
+          const shape = shapeArgument(args.keywords.get('shape') ?? args.positional[0] ?? tuple([]));
+          const size = shape?.every(isKnown) ? (shape as number[]).reduce((a, b) => a * b, 1) : null;
+          object.ownParams = object.ownParams === null || size === null ? null : object.ownParams + size;
+          return unknown('a weight variable');
+        },
+      };
+    }
+    if (name === 'build') {
+      return {
+        kind: 'builtin',
+        name: 'build',
+        call: (args, site) => {
+          const shape = shapeArgument(args.positional[0] ?? args.keywords.get('input_shape'));
+          if (!shape) return none;
+          const input = this.graph.addTensor(shape, 'float32', false);
+          this.callSubclassed(
+            object,
+            { positional: [{ kind: 'tensor', tensor: input }], keywords: new Map(), keywordNodes: new Map() },
+            site,
+          );
+          return none;
+        },
+      };
+    }
+    if (object.layer === undefined) this.applyBaseInit(object, { positional: [], keywords: new Map(), keywordNodes: new Map() });
+    return (
+      this.attribute({ kind: 'layer', layer: object.layer! }, name, node, self) ??
+      unknown(`${object.cls.name} has no attribute \`${name}\``)
+    );
+  }
+
+  superAttribute(object: PythonObject, name: string): Value {
+    if (name === '__init__') return { kind: 'builtin', name: '__init__', call: (args) => this.applyBaseInit(object, args) };
+    if (name === 'build') return { kind: 'builtin', name: 'build', call: () => none };
+    return unknown(`super().${name} is not modelled`);
+  }
+
+  abstract attribute(value: Value, name: string, node: Node, self?: Value): Value | undefined;
+}

@@ -1,0 +1,74 @@
+// Facts read off the syntax tree without evaluating anything: the names a case
+// pattern captures, the fields a dataclass declares, a clause's block, and
+// every name a file assigns.
+
+import { clockInterval } from '../limits.js';
+import type { Node } from './parser.js';
+
+/** The names a case pattern binds: captures (`case [a, *rest]`, `case Point(y=yy)`, `case str() as s`), not class names. */
+export function capturedNames(pattern: Node): Node[] {
+  const names: Node[] = [];
+  const visit = (node: Node): void => {
+    if (node.type === 'dotted_name') {
+      if (node.namedChildCount === 1 && node.parent?.type !== 'class_pattern') names.push(node.namedChildren[0]!);
+      return;
+    }
+    for (const child of node.namedChildren) {
+      if (!child) continue;
+      const binds =
+        child.type === 'identifier' && (node.type === 'as_pattern' || node.type === 'splat_pattern' || node.type === 'double_star_pattern');
+      if (binds) names.push(child);
+      else visit(child);
+    }
+  };
+  visit(pattern);
+  return names.filter((n) => n.text !== '_');
+}
+
+/** The fields of a `@dataclass`: its annotated class attributes, in order. */
+export function dataclassFields(definition: Node): string[] {
+  const fields: string[] = [];
+  for (const statement of definition.childForFieldName('body')?.namedChildren ?? []) {
+    const assignment = statement?.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+    const left = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+    if (left?.type === 'identifier' && assignment!.childForFieldName('type')) fields.push(left.text);
+  }
+  return fields;
+}
+
+/** The statements of a clause (`except`, `else`, `finally`), whether the grammar names its block `body` or not. */
+export function blockOf(node: Node): (Node | null)[] {
+  return node.childForFieldName('body')?.namedChildren ?? node.namedChildren.find((n) => n?.type === 'block')?.namedChildren ?? [];
+}
+
+/** Every name the file assigns somewhere, to tell "used before assignment" from "not defined"; undefined past the deadline. */
+export function collectAssignedNames(root: Node, deadline: number): Set<string> | undefined {
+  const names = new Set<string>();
+  const cursor = root.walk();
+  let descending = true;
+  for (let visited = 0; ; visited++) {
+    if (visited % clockInterval === 0 && performance.now() > deadline) {
+      cursor.delete();
+      return undefined;
+    }
+    if (descending) {
+      const current = cursor.currentNode;
+      if (current.type === 'assignment' || current.type === 'augmented_assignment' || current.type === 'for_statement') {
+        const left = current.childForFieldName('left');
+        if (left) for (const id of left.descendantsOfType('identifier')) if (id && id.parent?.type !== 'attribute') names.add(id.text);
+      } else if (current.type === 'function_definition' || current.type === 'class_definition') {
+        const name = current.childForFieldName('name');
+        if (name) names.add(name.text);
+      }
+      if (cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) {
+      descending = true;
+      continue;
+    }
+    if (!cursor.gotoParent()) break;
+    descending = false;
+  }
+  cursor.delete();
+  return names;
+}

@@ -1,0 +1,5 @@
+// TensorFlow.js implementations of the Keras layers of src/analysis/keras/rules/normalization-extra.ts that tfjs-layers lacks, registered under their Keras class names.
+
+import type { KerasLayerClass } from './common.js';
+
+export const normalizationExtraLayers: readonly KerasLayerClass[] = [];
