@@ -57,7 +57,8 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   protected evaluateCall(node: Node, scope: Scope): Value {
     const callee = this.evaluate(node.childForFieldName('function')!, scope);
     const argumentNode = node.childForFieldName('arguments');
-    const args: Arguments = { positional: [], keywords: new Map(), keywordNodes: new Map() };
+    const positionalNodes: (Node | undefined)[] = [];
+    const args: Arguments = { positional: [], keywords: new Map(), keywordNodes: new Map(), positionalNodes };
     // `f(x for x in xs)`: the generator is the whole argument list, not a list of arguments.
     const argumentList = argumentNode?.type === 'argument_list' ? argumentNode.namedChildren : [];
     for (const child of argumentList) {
@@ -68,16 +69,19 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
         args.keywordNodes.set(name, child);
       } else if (child.type === 'list_splat') {
         const spread = this.iterate(this.evaluate(child.namedChildren[0]!, scope));
-        if (spread) args.positional.push(...spread);
-        else return unknown(`\`${child.text}\` has unknown length`);
+        if (spread) {
+          args.positional.push(...spread);
+          positionalNodes.push(...spread.map(() => undefined));
+        } else return unknown(`\`${child.text}\` has unknown length`);
       } else if (child.type === 'dictionary_splat') {
         const spread = this.evaluate(child.namedChildren[0]!, scope);
         if (spread.kind === 'dict') {
           for (const { key, value } of spread.entries.values()) if (key.kind === 'str') args.keywords.set(key.value, value);
         } else return unknown(`\`${child.text}\` has unknown keys`);
-      } else if (child.type === 'generator_expression') {
+      } else {
         args.positional.push(this.evaluate(child, scope));
-      } else args.positional.push(this.evaluate(child, scope));
+        positionalNodes.push(child);
+      }
     }
     if (argumentNode?.type === 'generator_expression') args.positional.push(this.evaluate(argumentNode, scope));
     return this.call(callee, args, { node });

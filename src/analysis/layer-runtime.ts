@@ -72,6 +72,12 @@ export abstract class LayerRuntime {
       config[key] = json ?? null;
     };
     const positional = spec.parameters.filter((p) => p.kind === 'positional');
+    /** Where the file gives a constructor argument, by parameter name. */
+    const argumentRange = (parameter: string | undefined): SourceRange | undefined => {
+      if (parameter === undefined) return undefined;
+      const node = args.keywordNodes.get(parameter) ?? args.positionalNodes?.[positional.findIndex((p) => p.name === parameter)];
+      return node ? rangeOf(node) : undefined;
+    };
     args.positional.forEach((value, i) => {
       const parameter = positional[i];
       if (parameter) set(parameter.name, value);
@@ -129,7 +135,7 @@ export abstract class LayerRuntime {
       normalized = spec.rule?.normalize?.(config) ?? config;
     } catch (error) {
       if (!(error instanceof LayerError)) throw error;
-      if (unknownArgs.size === 0) this.graph.report('error', range, error.message, 'invalid-argument');
+      if (unknownArgs.size === 0) this.graph.report('error', argumentRange(error.argument) ?? range, error.message, 'invalid-argument');
     }
     const layerName = name ?? this.graph.names.autoName(className);
     const full = { name: layerName, trainable: true, dtype: config['dtype'] ?? null, ...normalized };

@@ -43,6 +43,8 @@ export interface Arguments {
   readonly keywords: Map<string, Value>;
   /** The argument nodes, for diagnostics on one argument. */
   readonly keywordNodes: Map<string, Node>;
+  /** The node of each positional argument written out (not of those spread from `*args`). */
+  readonly positionalNodes?: (Node | undefined)[];
 }
 
 export interface CallSite {

@@ -99,6 +99,21 @@ y = layers.Dense(3, activaton="relu")(x)`);
     assert.equal(where(d), '4:21-4:37');
   });
 
+  // Keras 3.15.1: `keras.layers.Conv2D(8, (3, 3, 3))` raises
+  // ValueError: The `kernel_size` argument must be a tuple of 2 integers. Received kernel_size=(3, 3, 3)
+  for (const [spelling, range] of [
+    ['layers.Conv2D(8, (3, 3, 3))', '3:22-3:31'],
+    ['layers.Conv2D(8, kernel_size=(3, 3, 3))', '3:22-3:43'],
+  ] as const) {
+    it(`an argument Keras rejects, at the argument: ${spelling}`, async () => {
+      const d = await only(`c = ${spelling}`);
+      assert.equal(d.severity, 'error');
+      assert.equal(d.message, 'The `kernel_size` argument must be a tuple of 2 integers. Received kernel_size=(3, 3, 3)');
+      assert.equal(where(d), range);
+      assert.equal(d.code, 'invalid-argument');
+    });
+  }
+
   it('a missing required argument', async () => {
     const d = await only(`y = layers.Conv2D(16)`);
     assert.equal(d.message, "Conv2D.__init__() missing 1 required positional argument: 'kernel_size'");

@@ -102,7 +102,11 @@ export const commonHoverKeys: readonly string[] = [
 
 /** A shape error in Keras's own words, reported as a diagnostic at the layer call. */
 export class LayerError extends Error {
-  constructor(message: string) {
+  /** The constructor argument Keras rejects, when the error is about one: the diagnostic goes on it. */
+  constructor(
+    message: string,
+    readonly argument?: string,
+  ) {
     super(message);
     this.name = 'LayerError';
   }

@@ -8,7 +8,7 @@ import { LayerError, type LayerConfig } from '../rule.js';
 export function int(config: LayerConfig, key: string): number {
   const value = config[key];
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new LayerError(`Expected \`${key}\` to be an integer. Received: ${key}=${pythonRepr(value)}`);
+    throw new LayerError(`Expected \`${key}\` to be an integer. Received: ${key}=${pythonRepr(value)}`, key);
   }
   return value;
 }
@@ -26,7 +26,7 @@ export function sizeArgument(config: LayerConfig, key: string): Dim {
 export function str(config: LayerConfig, key: string): string {
   const value = config[key];
   if (typeof value !== 'string') {
-    throw new LayerError(`Expected \`${key}\` to be a string. Received: ${key}=${pythonRepr(value)}`);
+    throw new LayerError(`Expected \`${key}\` to be a string. Received: ${key}=${pythonRepr(value)}`, key);
   }
   return value;
 }
@@ -42,7 +42,7 @@ export function intTuple(config: LayerConfig, key: string, n: number): number[] 
   if (Array.isArray(value) && value.length === n && value.every((v) => typeof v === 'number' && Number.isInteger(v))) {
     return value as number[];
   }
-  throw new LayerError(`The \`${key}\` argument must be a tuple of ${n} integers. Received ${key}=${pythonRepr(value)}`);
+  throw new LayerError(`The \`${key}\` argument must be a tuple of ${n} integers. Received ${key}=${pythonRepr(value)}`, key);
 }
 
 /** `data_format` resolved to whether channels come last (Keras default "channels_last"). */
