@@ -52,12 +52,9 @@ for name in sorted(dir(keras.layers)):
 
 classes = {}
 for cls, names in names_by_class.items():
-    # The name Keras serializes (`to_json`'s class_name) is the class's own; the other names are aliases.
-    canonical = cls.__name__ if cls.__name__ in names else names[0]
-    classes[canonical] = {
-        "aliases": [n for n in names if n != canonical],
-        "parameters": describe(cls),
-    }
+    # Keras serializes (`to_json`'s class_name) and auto-names by the class's own name, which
+    # keras.layers may not export (GroupQueryAttention is the class GroupedQueryAttention).
+    classes[cls.__name__] = {"names": names, "parameters": describe(cls)}
 
 table = {"keras": keras.__version__, "baseKeywords": BASE_KWARGS, "classes": dict(sorted(classes.items()))}
 out = os.path.join(os.path.dirname(__file__), "..", "src", "analysis", "keras", "signatures.json")

@@ -215,7 +215,23 @@ export abstract class LayerRuntime {
     if (named) return this.callWithNamedTensors(layerId, named, args, site);
     const inputs = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
     if (!('tensors' in inputs)) return inputs.problem;
-    return this.applyLayer(layerId, inputs.tensors, inputs.isList, rangeOf(site.node));
+    const options = this.callOptions(layerId, args);
+    if ('problem' in options) return options.problem;
+    return this.applyLayer(layerId, inputs.tensors, inputs.isList, rangeOf(site.node), { names: [], options: options.options });
+  }
+
+  /** The call keywords the layer's rule names in `callOptions` (`return_attention_scores=True`), as JSON. */
+  private callOptions(layerId: number, args: Arguments): { options: Record<string, JsonValue> } | { problem: Value } {
+    const layer = this.graph.layers[layerId]!;
+    const options: Record<string, JsonValue> = {};
+    for (const option of this.states.get(layerId)?.entry?.rule?.callOptions ?? []) {
+      const value = args.keywords.get(option);
+      if (value === undefined) continue;
+      const json = this.toJson(value);
+      if (json === undefined) return { problem: unknown(`\`${option}\` of this ${layer.className} call is not known`) };
+      options[option] = json;
+    }
+    return { options };
   }
 
   /** A call like `attention(query, value, key=k, return_attention_scores=True)`: each tensor by its parameter. */
@@ -232,15 +248,9 @@ export abstract class LayerRuntime {
       tensors.push(input.tensors[0]!);
       names.push(parameter);
     }
-    const options: Record<string, JsonValue> = {};
-    for (const option of this.states.get(layerId)!.entry!.rule!.callOptions ?? []) {
-      const value = args.keywords.get(option);
-      if (value === undefined) continue;
-      const json = this.toJson(value);
-      if (json === undefined) return unknown(`\`${option}\` of this ${layer.className} call is not known`);
-      options[option] = json;
-    }
-    return this.applyLayer(layerId, tensors, false, rangeOf(site.node), { names, options });
+    const options = this.callOptions(layerId, args);
+    if ('problem' in options) return options.problem;
+    return this.applyLayer(layerId, tensors, false, rangeOf(site.node), { names, options: options.options });
   }
 
   /** Runs one layer's shape rule on tensors and records the call. */
@@ -299,7 +309,7 @@ export abstract class LayerRuntime {
       eager,
       range,
       this.parent,
-      rule.callTensors ? callArguments : undefined,
+      rule.callTensors || rule.callOptions ? callArguments : undefined,
     );
     return this.outputValue(call.outputs, output.outputIsList === true || call.outputs.length > 1);
   }

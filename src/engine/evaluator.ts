@@ -76,10 +76,7 @@ export class Evaluator {
     try {
       if (request.weights.kind === 'file') await this.loadWeights(model, names, request.weights.path);
       // The graph run directly, not predict: predict turns a rank-1 input (Input(shape=()), one id per example) into a column.
-      outputs = tf.tidy(() => {
-        const result = model.call(feeds, { training: false });
-        return Array.isArray(result) ? result : [result];
-      });
+      outputs = tf.tidy(() => runGraph(model, feeds));
       const summaries = [];
       for (const output of outputs) {
         const raw = (await output.data()) as Float32Array | Int32Array | Uint8Array;
@@ -291,4 +288,16 @@ function describeInputs(request: EvaluateRequest, feeds: readonly tf.Tensor[], n
     return `(${feed.shape.join(', ')}) ${describeSource(source, request.inputDtypes[i] ?? 'float32', range, request.seed)}`;
   });
   return `${parts.join('; ')}${noneSize === undefined ? '' : `, None → ${noneSize}`}`;
+}
+
+/**
+ * Runs the model node by node with each node's own call keywords (`return_attention_scores`, `reverse`) and the masks
+ * of its own inputs. `LayersModel.call` hands every layer the same keywords, and lets a mask made by one layer reach
+ * later layers whose inputs have none. The graph records a node's mask in its keywords when it runs: cleared first, so
+ * that no run sees the mask of an earlier one.
+ */
+function runGraph(model: tf.LayersModel, feeds: tf.Tensor[]): tf.Tensor[] {
+  for (const layer of model.layers) for (const node of layer.inboundNodes) if (node.callArgs) delete node.callArgs['mask'];
+  const graph = model as unknown as { runInternalGraph(inputs: tf.Tensor[]): [tf.Tensor[], unknown, unknown] };
+  return graph.runInternalGraph(feeds)[0];
 }

@@ -42,7 +42,7 @@ export interface LayerEntry {
   readonly kind: 'layer';
   /** `keras.layers.MaxPooling2D`. */
   readonly path: string;
-  /** The name Keras serializes (`to_json`'s `class_name`) and auto-names from. */
+  /** The class's own name, which Keras serializes (`to_json`'s `class_name`) and auto-names from (GroupedQueryAttention). */
   readonly className: string;
   /** The other paths of the same class object (`keras.layers.MaxPool2D`). */
   readonly aliases: readonly string[];
@@ -76,21 +76,22 @@ const layerRules: Readonly<Record<string, LayerRule>> = {
 };
 
 interface SignatureTable {
-  readonly classes: Readonly<Record<string, { readonly aliases: readonly string[]; readonly parameters: readonly Parameter[] }>>;
+  readonly classes: Readonly<Record<string, { readonly names: readonly string[]; readonly parameters: readonly Parameter[] }>>;
 }
 
 const layersByClass = new Map<string, LayerEntry>(
-  Object.entries((signatures as SignatureTable).classes).map(([className, { aliases, parameters }]) => [
-    className,
-    {
+  Object.entries((signatures as SignatureTable).classes).map(([className, { names, parameters }]) => {
+    const [primary, ...others] = names.includes(className) ? [className, ...names.filter((n) => n !== className)] : names;
+    const entry: LayerEntry = {
       kind: 'layer',
-      path: `keras.layers.${className}`,
+      path: `keras.layers.${primary!}`,
       className,
-      aliases: aliases.map((alias) => `keras.layers.${alias}`),
+      aliases: others.map((alias) => `keras.layers.${alias}`),
       parameters,
       rule: layerRules[className],
-    },
-  ]),
+    };
+    return [className, entry];
+  }),
 );
 
 const entriesByPath = new Map<string, ApiEntry>();

@@ -145,10 +145,12 @@ function findNested(layers: ReadonlyMap<string, readonly StoredWeight[]>, layer:
 function gatherSublayers(
   layers: ReadonlyMap<string, readonly StoredWeight[]>,
   layer: string,
-  specs: readonly { shape: number[] }[],
+  specs: readonly { name: string; shape: number[] }[],
 ): readonly StoredWeight[] | undefined {
   const parts = [...layers].filter(([key]) => key.startsWith(`${layer}/`)).map(([, weights]) => weights);
   if (parts.length === 0) return undefined;
+  const byName = sublayersByName(layers, layer, specs);
+  if (byName) return byName;
   const ordered: StoredWeight[] = [];
   const remaining = [...parts];
   while (remaining.length > 0) {
@@ -163,6 +165,28 @@ function gatherSublayers(
     ordered.push(...(remaining.splice(index, 1)[0] ?? []));
   }
   return remaining.length === 0 ? ordered : parts.flat();
+}
+
+/**
+ * When the model names its weights after Keras's sublayers (`mha/query/kernel`, `mha/key/kernel`), the entries of the
+ * file are taken by those names: shapes alone cannot tell apart sublayers of one shape (query, key and value kernels).
+ */
+function sublayersByName(
+  layers: ReadonlyMap<string, readonly StoredWeight[]>,
+  layer: string,
+  specs: readonly { name: string }[],
+): readonly StoredWeight[] | undefined {
+  const keys: string[] = [];
+  for (const spec of specs) {
+    // The weight's name starts with the layer's TensorFlow.js name, which may differ from its Keras name.
+    const parts = spec.name.split('/');
+    if (parts.length < 3) return undefined;
+    const key = [layer, ...parts.slice(1, -1)].join('/');
+    if (keys.at(-1) !== key) keys.push(key);
+  }
+  if (keys.length === 0 || new Set(keys).size !== keys.length || !keys.every((key) => layers.has(key))) return undefined;
+  const weights = keys.flatMap((key) => layers.get(key)!);
+  return weights.length === specs.length ? weights : undefined;
 }
 
 /** Python tuple notation, as Keras prints shapes: (3, 3, 3, 32), (3,), (). */

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { KERAS_LAYER_CLASSES, registerKerasLayers } from '../../../src/engine/layers/index.js';
+import { layerEntries } from '../../../src/analysis/keras/registry.js';
 
 // ---------- plain n-d arrays and references (no tfjs ops) ----------
 
@@ -255,26 +256,23 @@ before(async () => {
 describe('custom Keras layers', () => {
   it('registers every class under its Keras name, idempotently', () => {
     registerKerasLayers();
+    registerKerasLayers();
     const map = tf.serialization.SerializationMap.getMap().classNameMap;
-    const names = KERAS_LAYER_CLASSES.map((c) => c.className);
-    assert.deepEqual(names, [
-      'Conv1DTranspose',
-      'DepthwiseConv1D',
-      'SeparableConv1D',
-      'GlobalAveragePooling3D',
-      'GlobalMaxPooling3D',
-      'SpatialDropout2D',
-      'SpatialDropout3D',
-      'ActivityRegularization',
-      'Subtract',
-      'ZeroPadding1D',
-      'ZeroPadding3D',
-      'Cropping1D',
-      'Cropping3D',
-      'UpSampling1D',
-      'UpSampling3D',
-    ]);
-    for (const cls of KERAS_LAYER_CLASSES) assert.equal(map[cls.className]?.[0], cls);
+    for (const cls of KERAS_LAYER_CLASSES) assert.equal(map[cls.className]?.[0], cls, cls.className);
+    assert.equal(new Set(KERAS_LAYER_CLASSES.map((c) => c.className)).size, KERAS_LAYER_CLASSES.length, 'a class registered twice');
+  });
+
+  it('every layer class the registry models is evaluated by a TensorFlow.js class, or refused with a reason', () => {
+    registerKerasLayers();
+    const map = tf.serialization.SerializationMap.getMap().classNameMap;
+    const missing = layerEntries()
+      .filter((entry) => entry.rule && !entry.rule.unsupported)
+      .flatMap((entry) => {
+        const defaults = Object.fromEntries(entry.parameters.filter((p) => 'default' in p).map((p) => [p.name, p.default ?? null]));
+        const evaluation = entry.rule!.evaluation?.(defaults) ?? { className: entry.className };
+        return 'refused' in evaluation || evaluation.className in map ? [] : [`${entry.className} → ${evaluation.className}`];
+      });
+    assert.deepEqual(missing, []);
   });
 
   describe('Conv1DTranspose', () => {
