@@ -222,3 +222,22 @@ export class Flatten extends TfjsFlatten {
     this.inputSpec = [{ minNDim: 2 }];
   }
 }
+
+const TfjsMaxPooling3D = base(() => tf.layers.maxPooling3d({ poolSize: 2 }));
+
+/**
+ * The wasm backend's 3-D max pooling starts its maximum at the smallest positive float instead of −∞, so a window of
+ * negative values gives 1.2e-38: pooled on the input shifted to be ≥ 0, then shifted back.
+ */
+export class MaxPooling3D extends TfjsMaxPooling3D {
+  static className = 'MaxPooling3D';
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Args): tf.Tensor | tf.Tensor[] {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      const low = tf.min(x);
+      const pooled = super.call(tf.sub(x, low), kwargs) as tf.Tensor;
+      return tf.add(pooled, low);
+    });
+  }
+}

@@ -4,7 +4,7 @@
 import type { LayerEvaluation } from '../../../graph/ir.js';
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
-import { bool, channelsLast, convLength, deconvLength, int, intTuple, str } from './util.js';
+import { bool, channelsLast, convLength, deconvLength, int, intTuple, pythonRepr, str } from './util.js';
 
 type Kind = 'conv' | 'transpose' | 'depthwise' | 'separable';
 
@@ -42,7 +42,7 @@ function convolution(rank: number, kind: Kind): LayerRule {
       if (typeof config['padding'] === 'string') out['padding'] = config['padding'].toLowerCase();
       return out;
     },
-    ...(kind === 'conv' && { evaluation: groupedConvolution }),
+    evaluation: (config) => engineLimit(rank, kind, config),
     compute(config, [input]) {
       const kernel = intTuple(config, 'kernel_size', rank);
       const strides = intTuple(config, 'strides', rank);
@@ -110,12 +110,27 @@ function convolution(rank: number, kind: Kind): LayerRule {
   };
 }
 
-/** TensorFlow.js has no grouped convolution. */
-function groupedConvolution(config: LayerConfig): LayerEvaluation | undefined {
+/**
+ * What TensorFlow.js 4.22 cannot evaluate as Keras does, measured against Keras's outputs
+ * (test/conformance/layer-cases.test.ts): refused rather than shown wrong.
+ */
+function engineLimit(rank: number, kind: Kind, config: LayerConfig): LayerEvaluation | undefined {
   const groups = config['groups'];
-  return typeof groups === 'number' && groups > 1
-    ? { refused: `with groups=${groups} cannot be evaluated yet (TensorFlow.js has no grouped convolution)` }
-    : undefined;
+  if (kind === 'conv' && typeof groups === 'number' && groups > 1) {
+    return { refused: `with groups=${groups} cannot be evaluated yet (TensorFlow.js has no grouped convolution)` };
+  }
+  const dilation = config['dilation_rate'];
+  const dilated = Array.isArray(dilation) ? dilation.some((d) => d !== 1) : typeof dilation === 'number' && dilation !== 1;
+  if (dilated && rank >= 2 && (kind === 'transpose' || kind === 'depthwise')) {
+    return { refused: `with dilation_rate=${pythonRepr(dilation ?? null)} cannot be evaluated yet (TensorFlow.js ignores it here)` };
+  }
+  if (kind === 'transpose' && rank === 3) {
+    return { refused: 'cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)' };
+  }
+  if (kind === 'conv' && rank === 1 && !channelsLast(config)) {
+    return { refused: 'with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)' };
+  }
+  return undefined;
 }
 
 export const convRules: Record<string, LayerRule> = {

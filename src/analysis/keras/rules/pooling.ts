@@ -2,11 +2,24 @@
 // forms, channels last or first.
 
 import { formatShape, isKnown, type Shape } from '../../../graph/shape.js';
+import type { LayerEvaluation } from '../../../graph/ir.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
 import { bool, channelsLast, convLength, intTuple, str } from './util.js';
 
+/**
+ * What TensorFlow.js 4.22 cannot evaluate as Keras does, measured against Keras's outputs
+ * (test/conformance/layer-cases.test.ts): refused rather than shown wrong.
+ */
+function poolingLimit(rank: number, config: LayerConfig): LayerEvaluation | undefined {
+  if (rank === 1 && !channelsLast(config)) {
+    return { refused: 'with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)' };
+  }
+  return undefined;
+}
+
 function pooling(rank: number): LayerRule {
   return {
+    evaluation: (config) => poolingLimit(rank, config),
     inputSpec: () => ({ ndim: rank + 2 }),
     normalize(config) {
       const pool = intTuple(config, 'pool_size', rank);

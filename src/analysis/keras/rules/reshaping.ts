@@ -92,7 +92,7 @@ function pairs(value: JsonValue | undefined, rank: number, key: string): [number
 }
 
 function spatialAxes(config: LayerConfig, rank: number): number[] {
-  const first = rank === 1 || channelsLast(config) ? 1 : 2;
+  const first = channelsLast(config) ? 1 : 2;
   return Array.from({ length: rank }, (_, i) => first + i);
 }
 
