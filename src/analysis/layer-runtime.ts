@@ -215,6 +215,10 @@ export abstract class LayerRuntime {
     if (named) return this.callWithNamedTensors(layerId, named, args, site);
     const inputs = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
     if (!('tensors' in inputs)) return inputs.problem;
+    // The engine runs a recurrent layer from zero states: given states would give other numbers.
+    if (args.keywords.has('initial_state') && !layer.evaluation) {
+      layer.evaluation = { refused: 'called with initial_state= cannot be evaluated yet (the states are not passed to TensorFlow.js)' };
+    }
     const options = this.callOptions(layerId, args);
     if ('problem' in options) return options.problem;
     return this.applyLayer(layerId, inputs.tensors, inputs.isList, rangeOf(site.node), { names: [], options: options.options });

@@ -439,6 +439,17 @@ describe('evaluated numbers against plain-loop references', () => {
     });
   });
 
+  it('a recurrent layer given initial_state= is refused with the reason, not evaluated from zero states', async () => {
+    const a = await analyze(
+      'import keras\nx = keras.Input((5, 3))\nh = keras.Input((4,))\nc = keras.Input((4,))\ny = keras.layers.LSTM(4)(x, initial_state=[h, c])',
+    );
+    const y = bindingsOf(a, 'y')[0]!.value;
+    assert.deepEqual(y.kind === 'tensor' ? a.tensors[y.tensor]!.shape : undefined, [null, 4]);
+    assert.throws(() => exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]), {
+      message: "LSTM 'lstm' called with initial_state= cannot be evaluated yet (the states are not passed to TensorFlow.js)",
+    });
+  });
+
   it('softmax rows sum to 1 and relu outputs are never negative', async () => {
     const x = values(3 * 5, 34);
     const softmax = await evaluate('import keras\nx = keras.Input((5,))\ny = keras.layers.Softmax()(x)', { shape: [3, 5], data: x }, {});
