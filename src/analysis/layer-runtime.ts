@@ -215,9 +215,9 @@ export abstract class LayerRuntime {
     if (named) return this.callWithNamedTensors(layerId, named, args, site);
     const inputs = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
     if (!('tensors' in inputs)) return inputs.problem;
-    // The engine runs a recurrent layer from zero states: given states would give other numbers.
-    if (args.keywords.has('initial_state') && !layer.evaluation) {
-      layer.evaluation = { refused: 'called with initial_state= cannot be evaluated yet (the states are not passed to TensorFlow.js)' };
+    const unevaluated = Object.entries(state?.entry?.rule?.unevaluatedCallKeywords ?? {}).find(([keyword]) => args.keywords.has(keyword));
+    if (unevaluated && !(layer.evaluation && 'refused' in layer.evaluation)) {
+      layer.evaluation = { refused: `called with ${unevaluated[0]}= cannot be evaluated yet (${unevaluated[1]})` };
     }
     const options = this.callOptions(layerId, args);
     if ('problem' in options) return options.problem;

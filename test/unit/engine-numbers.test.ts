@@ -448,6 +448,13 @@ describe('evaluated numbers against plain-loop references', () => {
     assert.throws(() => exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]), {
       message: "LSTM 'lstm' called with initial_state= cannot be evaluated yet (the states are not passed to TensorFlow.js)",
     });
+    const b = await analyze(
+      'import keras\nx = keras.Input((3, 6, 6, 2))\nh = keras.Input((6, 6, 4))\nc = keras.Input((6, 6, 4))\ny = keras.layers.ConvLSTM2D(4, 3, padding="same")(x, initial_state=[h, c])',
+    );
+    const z = bindingsOf(b, 'y')[0]!.value;
+    assert.throws(() => exportSubgraph(b, [z.kind === 'tensor' ? z.tensor : -1]), {
+      message: "ConvLSTM2D 'conv_lstm2d' called with initial_state= cannot be evaluated yet (the states are not passed to TensorFlow.js)",
+    });
   });
 
   it('softmax rows sum to 1 and relu outputs are never negative', async () => {

@@ -61,6 +61,8 @@ export interface LayerRule {
   readonly callTensors?: readonly string[];
   /** Call keywords that change what the layer returns (`return_attention_scores`, `use_causal_mask`). */
   readonly callOptions?: readonly string[];
+  /** Call keywords the engine is not given, each with why: a layer called with one is not evaluated. */
+  readonly unevaluatedCallKeywords?: Readonly<Record<string, string>>;
   /**
    * Set for a class Tensor Lens cannot model (it wraps another framework, or is an abstract base): why, in one
    * sentence. It is reported where the layer is made; its outputs are unknown with this reason and `compute` is never run.

@@ -16,6 +16,7 @@ import type { JsonValue, LayerEvaluation } from '../../../graph/ir.js';
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import { exportConfig } from '../../../graph/keras-json.js';
 import { LayerError, type CallArguments, type LayerConfig, type LayerOutput, type LayerRule, type RuleContext } from '../rule.js';
+import { givenStates } from './rnn.js';
 import { bool, pythonRepr, sizeArgument } from './util.js';
 
 type SerializedLayer = { readonly class_name: string; readonly config: LayerConfig };
@@ -378,6 +379,7 @@ function convLstmArguments(config: LayerConfig, rank: number): ConvLstmArguments
 function convLstm(rank: number): LayerRule {
   return {
     inputSpec: () => ({ ndim: rank + 3 }),
+    unevaluatedCallKeywords: givenStates,
     hoverKeys: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'return_sequences', 'return_state'],
     ...(rank === 2 && { evaluation: () => ({ className: 'TensorLensConvLSTM2D' }) }),
     normalize(config) {

@@ -12,9 +12,13 @@ interface Cell {
   readonly biases: (config: LayerConfig) => number;
 }
 
+/** The engine runs recurrent layers from zero states. */
+export const givenStates: Readonly<Record<string, string>> = { initial_state: 'the states are not passed to TensorFlow.js' };
+
 function recurrent(cell: Cell): LayerRule {
   return {
     inputSpec: () => ({ ndim: 3 }),
+    unevaluatedCallKeywords: givenStates,
     compute(config, [input]) {
       const units = int(config, 'units');
       const features = input![2]!;
@@ -35,6 +39,7 @@ function recurrent(cell: Cell): LayerRule {
 
 const bidirectional: LayerRule = {
   inputSpec: () => ({ ndim: 3 }),
+  unevaluatedCallKeywords: givenStates,
   compute(config, [input], context) {
     const layer = config['layer'] as { class_name: string; config: LayerConfig } | null;
     if (!layer || typeof layer !== 'object') throw new LayerError('Bidirectional needs a recurrent layer to wrap. Received: layer=None');
