@@ -483,6 +483,25 @@ abstract class ProjectedAttention extends NamedCallLayer {
     return given === null ? auto : tf.logicalAnd(given, auto);
   }
 
+  /** What both projected attentions start from: the call's tensors by parameter, its options, and the attention mask. */
+  protected attentionInputs(inputs: Tensors, given: Kwargs, castGiven: 'always' | 'when-combined') {
+    const kwargs = this.callKwargs(given);
+    const { tensors, masks } = this.named(inputs, kwargs);
+    const returnScores = option(kwargs, 'return_attention_scores');
+    this.returnedScores = returnScores;
+    const useCausalMask = option(kwargs, 'use_causal_mask');
+    const value = tensors.get('value')!;
+    const causalOnly = this.causalOnly(tensors, masks, useCausalMask);
+    return {
+      query: tensors.get('query')!,
+      value,
+      key: tensors.get('key') ?? value,
+      returnScores,
+      causalOnly,
+      mask: causalOnly ? null : this.attentionMask(tensors, masks, useCausalMask, castGiven),
+    };
+  }
+
   /** The call's tensors and their Keras masks, by parameter. */
   protected named(inputs: Tensors, kwargs: Kwargs): { tensors: Map<string, tf.Tensor>; masks: Map<string, tf.Tensor | null> } {
     const list = Array.isArray(inputs) ? inputs : [inputs];
@@ -596,16 +615,8 @@ export class MultiHeadAttention extends ProjectedAttention {
 
   override call(inputs: Tensors, given: Kwargs): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
-      const kwargs = this.callKwargs(given);
-      const { tensors, masks } = this.named(inputs, kwargs);
-      const returnScores = option(kwargs, 'return_attention_scores');
-      this.returnedScores = returnScores;
-      const useCausalMask = option(kwargs, 'use_causal_mask');
-      const query = tensors.get('query')!;
-      const value = tensors.get('value')!;
-      const key = tensors.get('key') ?? value;
-      const causalOnly = this.causalOnly(tensors, masks, useCausalMask);
-      let mask = causalOnly ? null : this.attentionMask(tensors, masks, useCausalMask, 'always');
+      const { query, value, key, returnScores, causalOnly, mask: attentionMask } = this.attentionInputs(inputs, given, 'always');
+      let mask = attentionMask;
       const w = this.weightsOf!;
       const gate = w.gate?.apply(query) ?? null;
       const q = w.query.apply(query);
@@ -709,16 +720,8 @@ export class GroupedQueryAttention extends ProjectedAttention {
 
   override call(inputs: Tensors, given: Kwargs): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
-      const kwargs = this.callKwargs(given);
-      const { tensors, masks } = this.named(inputs, kwargs);
-      const returnScores = option(kwargs, 'return_attention_scores');
-      this.returnedScores = returnScores;
-      const useCausalMask = option(kwargs, 'use_causal_mask');
-      const query = tensors.get('query')!;
-      const value = tensors.get('value')!;
-      const key = tensors.get('key') ?? value;
-      const causalOnly = this.causalOnly(tensors, masks, useCausalMask);
-      let mask = causalOnly ? null : this.attentionMask(tensors, masks, useCausalMask, 'when-combined');
+      const { query, value, key, returnScores, causalOnly, mask: attentionMask } = this.attentionInputs(inputs, given, 'when-combined');
+      let mask = attentionMask;
       const w = this.weightsOf!;
       const gate = w.gate?.apply(query) ?? null;
       const repeats = this.numQueryHeads / this.numKeyValueHeads;
