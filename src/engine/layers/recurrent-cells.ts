@@ -89,6 +89,31 @@ function units(config: Config): number {
 
 const read = (v: tf.LayerVariable | null): tf.Tensor | null => (v === null ? null : v.read());
 
+interface GateWeights {
+  readonly kernel: tf.LayerVariable;
+  readonly recurrent: tf.LayerVariable;
+  readonly bias: tf.LayerVariable | null;
+}
+
+/** A cell's kernel, recurrent kernel and bias for its gates side by side, in Keras's order, names and default initializers. */
+function gateWeights(
+  owner: WeightOwner,
+  config: Config,
+  name: string,
+  shapes: { readonly inputDim: number; readonly units: number; readonly gates: number },
+  bias: { readonly shape: number[]; readonly initializer: Initializer } | null,
+): GateWeights {
+  const { inputDim, units, gates } = shapes;
+  const kernelInit = initializer(config, 'kernelInitializer', () => tf.initializers.glorotUniform({}));
+  return {
+    kernel: owner.addWeight(`${name}/kernel`, [inputDim, gates * units], 'float32', kernelInit),
+    recurrent: owner.addWeight(`${name}/recurrent_kernel`, [units, gates * units], 'float32', orthogonal(config, 'recurrentInitializer')),
+    bias: bias && owner.addWeight(`${name}/bias`, bias.shape, 'float32', bias.initializer),
+  };
+}
+
+const zerosBias = (config: Config): Initializer => initializer(config, 'biasInitializer', () => tf.initializers.zeros());
+
 function simpleRnnCell(config: Config): Cell {
   const n = units(config);
   const act = activation(config, 'activation', 'tanh');
@@ -100,20 +125,8 @@ function simpleRnnCell(config: Config): Cell {
     stateSizes: [n],
     outputSize: n,
     build(owner, inputDim) {
-      kernel = owner.addWeight(
-        `${name}/kernel`,
-        [inputDim, n],
-        'float32',
-        initializer(config, 'kernelInitializer', () => tf.initializers.glorotUniform({})),
-      );
-      recurrent = owner.addWeight(`${name}/recurrent_kernel`, [n, n], 'float32', orthogonal(config, 'recurrentInitializer'));
-      if (useBias)
-        bias = owner.addWeight(
-          `${name}/bias`,
-          [n],
-          'float32',
-          initializer(config, 'biasInitializer', () => tf.initializers.zeros()),
-        );
+      const biasSpec = useBias ? { shape: [n], initializer: zerosBias(config) } : null;
+      ({ kernel, recurrent, bias } = gateWeights(owner, config, name, { inputDim, units: n, gates: 1 }, biasSpec));
     },
     step(x, [previous]) {
       let h = tf.matMul(x, kernel.read());
@@ -138,22 +151,8 @@ function gruCell(config: Config): Cell {
     stateSizes: [n],
     outputSize: n,
     build(owner, inputDim) {
-      kernel = owner.addWeight(
-        `${name}/kernel`,
-        [inputDim, 3 * n],
-        'float32',
-        initializer(config, 'kernelInitializer', () => tf.initializers.glorotUniform({})),
-      );
-      recurrent = owner.addWeight(`${name}/recurrent_kernel`, [n, 3 * n], 'float32', orthogonal(config, 'recurrentInitializer'));
-      if (useBias) {
-        const shape = resetAfter ? [2, 3 * n] : [3 * n];
-        bias = owner.addWeight(
-          `${name}/bias`,
-          shape,
-          'float32',
-          initializer(config, 'biasInitializer', () => tf.initializers.zeros()),
-        );
-      }
+      const biasSpec = useBias ? { shape: resetAfter ? [2, 3 * n] : [3 * n], initializer: zerosBias(config) } : null;
+      ({ kernel, recurrent, bias } = gateWeights(owner, config, name, { inputDim, units: n, gates: 3 }, biasSpec));
     },
     step(x, [previous]) {
       const h0 = previous!;
@@ -197,14 +196,8 @@ function lstmCell(config: Config): Cell {
     stateSizes: [n, n],
     outputSize: n,
     build(owner, inputDim) {
-      kernel = owner.addWeight(
-        `${name}/kernel`,
-        [inputDim, 4 * n],
-        'float32',
-        initializer(config, 'kernelInitializer', () => tf.initializers.glorotUniform({})),
-      );
-      recurrent = owner.addWeight(`${name}/recurrent_kernel`, [n, 4 * n], 'float32', orthogonal(config, 'recurrentInitializer'));
-      if (useBias) bias = owner.addWeight(`${name}/bias`, [4 * n], 'float32', lstmBias(config, n));
+      const biasSpec = useBias ? { shape: [4 * n], initializer: lstmBias(config, n) } : null;
+      ({ kernel, recurrent, bias } = gateWeights(owner, config, name, { inputDim, units: n, gates: 4 }, biasSpec));
     },
     step(x, [h0, c0]) {
       let z = tf.add(tf.matMul(x, kernel.read()), tf.matMul(h0!, recurrent.read()));
