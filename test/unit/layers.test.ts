@@ -3,7 +3,7 @@
 // (the cases are in layer-table.ts, checked against real Keras by scripts/check-layer-table.py).
 
 import assert from 'node:assert/strict';
-import { layerEntry } from '../../src/analysis/keras/registry.js';
+import { layerEntry, rulesWithoutClass } from '../../src/analysis/keras/registry.js';
 import { analyze, shapeOf } from './helpers/analysis.js';
 import { layerCases } from './layer-table.js';
 
@@ -54,6 +54,10 @@ describe('layers', () => {
       required.filter((c) => !layerEntry(c)?.rule),
       [],
     );
+  });
+
+  it('every rule of the family files is keyed by a class of keras.layers (a misspelt key would be a rule nobody reads)', () => {
+    assert.deepEqual(rulesWithoutClass(), []);
   });
 
   it('the functional helpers make the same layers: add, concatenate, dot, …', async () => {
