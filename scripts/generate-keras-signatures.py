@@ -3,7 +3,11 @@
 For every layer class in `keras.layers`: its constructor's parameters in
 positional order with their defaults, exactly as Keras declares them, and the
 other names `keras.layers` gives the same class object (its aliases, found by
-identity: `MaxPool2D is MaxPooling2D`). Run with the pinned Keras:
+identity: `MaxPool2D is MaxPooling2D`), and the keywords its `**kwargs` accept:
+those its `__init__` pops from them, and the parameters of each ancestor's
+`__init__` they are passed on to, down to `Layer`'s (keras_kwargs.py); and
+the default of `training` in its `call`, which an eager call runs with.
+Run with the pinned Keras:
     KERAS_BACKEND=jax .venv-conformance/bin/python scripts/generate-keras-signatures.py
 """
 import inspect
@@ -14,9 +18,8 @@ import sys
 os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 
-BASE_KWARGS = ["name", "dtype", "trainable", "autocast", "activity_regularizer",
-               "input_shape", "input_dim", "batch_input_shape", "batch_size"]
-
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keras_kwargs import parameters_through_kwargs  # noqa: E402
 
 def literal(value):
     if value is inspect.Parameter.empty:
@@ -54,9 +57,14 @@ classes = {}
 for cls, names in names_by_class.items():
     # Keras serializes (`to_json`'s class_name) and auto-names by the class's own name, which
     # keras.layers may not export (GroupQueryAttention is the class GroupedQueryAttention).
-    classes[cls.__name__] = {"names": names, "parameters": describe(cls)}
+    entry = {"names": names, "parameters": describe(cls), "kwargs": [p.name for p in parameters_through_kwargs(cls)]}
+    training = inspect.signature(cls.call).parameters.get("training")
+    if training is not None and training.default is not inspect.Parameter.empty:
+        # What `training` is in a call that does not give it, outside a model (an eager call): the signature's default.
+        entry["callTraining"] = training.default
+    classes[cls.__name__] = entry
 
-table = {"keras": keras.__version__, "baseKeywords": BASE_KWARGS, "classes": dict(sorted(classes.items()))}
+table = {"keras": keras.__version__, "classes": dict(sorted(classes.items()))}
 out = os.path.join(os.path.dirname(__file__), "..", "src", "analysis", "keras", "signatures.json")
 with open(out, "w") as f:
     json.dump(table, f, indent=1)

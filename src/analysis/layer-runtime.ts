@@ -6,9 +6,19 @@ import type { ArraySource, JsonValue, SourceRange } from '../graph/ir.js';
 import { formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from '../graph/shape.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { rangeOf } from './python/source-range.js';
-import { baseLayerKeywords, layerEntry, type LayerEntry } from './keras/registry.js';
-import { type CallArguments, LayerError, type InputSpec, type LayerConfig, type LayerOutput, type RuleContext } from './keras/rule.js';
-import { pythonRepr } from './keras/rules/util.js';
+import { arrayLiteralJson } from './keras/functions/array-literals.js';
+import { layerEntry, type LayerEntry } from './keras/registry.js';
+import {
+  type CallArguments,
+  LayerError,
+  type InnerEvaluation,
+  type InputSpec,
+  type LayerConfig,
+  type LayerOutput,
+  type RuleContext,
+  shapeNeutralArgument,
+} from './keras/rule.js';
+import { computeDtype, isQuantizedPolicy, pythonRepr } from './keras/rules/util.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
 import { broadcastShapes, indexToJson, sliceShape } from './tensor-ops.js';
@@ -29,6 +39,8 @@ export interface LayerState {
   readonly entry?: LayerEntry;
   /** Arguments whose values the analysis does not know, with the reason. */
   readonly unknownArgs: Map<string, string>;
+  /** Keras's error where the constructor raises, reported there: the layer is never made, so its calls give nothing. */
+  readonly constructionError?: string;
   /** From `input_shape=`/`input_dim=`/`batch_input_shape=`: where a Sequential starts. */
   readonly inputShape?: Shape;
   built?: InputSpec;
@@ -97,7 +109,7 @@ export abstract class LayerRuntime {
       if (spec.parameters.some((p) => p.name === key && (p.kind === 'positional' || p.kind === 'keyword'))) {
         if (key === 'name' && value.kind === 'str') name = value.value;
         set(key, value);
-      } else if (baseLayerKeywords.has(key)) {
+      } else if (spec.kwargsKeywords.has(key)) {
         if (key === 'name' && value.kind === 'str') name = value.value;
         else if (key === 'input_shape') inputShape = [null, ...(shapeArgument(value) ?? [])];
         else if (key === 'input_dim' && value.kind === 'int') inputShape = [null, value.value];
@@ -106,10 +118,13 @@ export abstract class LayerRuntime {
       } else {
         unrecognized.push(`'${key}': ${pythonRepr(this.toJson(value) ?? null)}`);
         const keywordNode = args.keywordNodes.get(key);
+        const takesKwargs = spec.parameters.some((p) => p.kind === '**');
         this.graph.report(
-          'warning',
+          'error',
           keywordNode ? rangeOf(keywordNode) : range,
-          `Unrecognized keyword arguments passed to ${className}: {${unrecognized.at(-1)}}`,
+          takesKwargs
+            ? `Unrecognized keyword arguments passed to ${className}: {${unrecognized.at(-1)}}`
+            : `${className}.__init__() got an unexpected keyword argument '${key}'`,
           'unknown-keyword',
         );
       }
@@ -131,11 +146,15 @@ export abstract class LayerRuntime {
       }
     }
     let normalized: LayerConfig = config;
+    let constructionError: string | undefined;
     try {
       normalized = spec.rule?.normalize?.(config) ?? config;
     } catch (error) {
       if (!(error instanceof LayerError)) throw error;
-      if (unknownArgs.size === 0) this.graph.report('error', argumentRange(error.argument) ?? range, error.message, 'invalid-argument');
+      if (unknownArgs.size === 0) {
+        this.graph.report('error', argumentRange(error.argument) ?? range, error.message, 'invalid-argument');
+        constructionError = error.message;
+      }
     }
     const layerName = name ?? this.graph.names.autoName(className);
     const full = { name: layerName, trainable: true, dtype: config['dtype'] ?? null, ...normalized };
@@ -149,9 +168,14 @@ export abstract class LayerRuntime {
         'unsupported-layer',
       );
     }
-    const evaluation = spec.rule?.evaluation?.(full);
+    const evaluation = spec.rule?.evaluation?.(full, innerEvaluation);
     if (evaluation) this.graph.layers[id]!.evaluation = evaluation;
-    this.states.set(id, { entry: spec, unknownArgs, ...(inputShape ? { inputShape } : {}) });
+    this.states.set(id, {
+      entry: spec,
+      unknownArgs,
+      ...(inputShape ? { inputShape } : {}),
+      ...(constructionError ? { constructionError } : {}),
+    });
     return { kind: 'layer', layer: id };
   }
 
@@ -195,6 +219,8 @@ export abstract class LayerRuntime {
         const layer = this.graph.layers[value.layer]!;
         return { class_name: layer.className, config: layer.config };
       }
+      case 'array':
+        return arrayLiteralJson(value);
       case 'module':
       case 'builtin':
         // keras.activations.relu, tf.nn.relu, keras.initializers.HeNormal: Keras stores the name.
@@ -216,9 +242,8 @@ export abstract class LayerRuntime {
     const inputs = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
     if (!('tensors' in inputs)) return inputs.problem;
     const unevaluated = Object.entries(state?.entry?.rule?.unevaluatedCallKeywords ?? {}).find(([keyword]) => args.keywords.has(keyword));
-    if (unevaluated && !(layer.evaluation && 'refused' in layer.evaluation)) {
-      layer.evaluation = { refused: `called with ${unevaluated[0]}= cannot be evaluated yet (${unevaluated[1]})` };
-    }
+    if (unevaluated) this.refuseEvaluation(layerId, `called with ${unevaluated[0]}= cannot be evaluated yet (${unevaluated[1]})`);
+    this.refuseTraining(layerId, args, inputs.tensors);
     const options = this.callOptions(layerId, args);
     if ('problem' in options) return options.problem;
     return this.applyLayer(layerId, inputs.tensors, inputs.isList, rangeOf(site.node), { names: [], options: options.options });
@@ -252,9 +277,41 @@ export abstract class LayerRuntime {
       tensors.push(input.tensors[0]!);
       names.push(parameter);
     }
+    this.refuseTraining(layerId, args, tensors);
     const options = this.callOptions(layerId, args);
     if ('problem' in options) return options.problem;
     return this.applyLayer(layerId, tensors, false, rangeOf(site.node), { names, options: options.options });
+  }
+
+  /** The engine evaluates inference; a layer is left unevaluated with the first reason it is given. */
+  private refuseEvaluation(layerId: number, reason: string): void {
+    const layer = this.graph.layers[layerId]!;
+    if (!(layer.evaluation && 'refused' in layer.evaluation)) layer.evaluation = { refused: reason };
+  }
+
+  /**
+   * A call that runs the layer in training, where it computes something else than at inference: `training=True` (or
+   * a value not known), or an eager call without it of a class whose `call` defaults to training. In a model, a call
+   * without `training` runs at inference (predict).
+   */
+  private refuseTraining(layerId: number, args: Arguments, inputs: readonly number[]): void {
+    const state = this.states.get(layerId);
+    const difference = state?.entry?.rule?.training?.(this.graph.layers[layerId]!.config);
+    if (difference === undefined) return;
+    const given = args.keywords.get('training');
+    const eager = inputs.some((t) => this.graph.tensors[t]!.eager);
+    if (given === undefined) {
+      if (eager && state?.entry?.callTraining === true) {
+        this.refuseEvaluation(
+          layerId,
+          `is not evaluated: called eagerly, it runs in training (its call defaults to training=True), where ${difference}`,
+        );
+      }
+    } else if (given.kind !== 'bool') {
+      this.refuseEvaluation(layerId, `is not evaluated: called with a training= whose value is not known, and in training ${difference}`);
+    } else if (given.value) {
+      this.refuseEvaluation(layerId, `is not evaluated: called with training=True, where ${difference}`);
+    }
   }
 
   /** Runs one layer's shape rule on tensors and records the call. */
@@ -274,7 +331,17 @@ export abstract class LayerRuntime {
       if (state.entry) this.graph.report('information', range, message, 'unknown-layer');
       return { kind: 'unknown', reason: message, reported: state.entry !== undefined };
     }
+    if (state.constructionError) return { kind: 'unknown', reason: state.constructionError, reported: true };
     if (inputs.length === 0) return unknown(`layer '${layer.name}' was called on an empty list`);
+    // An argument not known stands as None in the config. A required one the rule reads as not known (a size it cannot
+    // use); an optional one it would read as its default or as not given (a mean given as an array it cannot read
+    // would look absent), so the layer's outputs depend on it, unless it cannot change a size.
+    const unknownArguments = [...state.unknownArgs].filter(([argument]) => !shapeNeutralArgument(argument));
+    const optional = unknownArguments.find(([argument]) => !state.entry?.parameters.some((p) => p.name === argument && p.required));
+    if (optional) {
+      const [argument, reason] = optional;
+      return unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`);
+    }
     const shapes = inputs.map((t) => this.graph.tensors[t]!.shape);
     let output: LayerOutput;
     try {
@@ -300,10 +367,15 @@ export abstract class LayerRuntime {
     }
     for (const warning of output.warnings ?? []) this.graph.report('warning', range, warning, 'shape-warning');
     if (layer.calls.length === 0) {
-      layer.params = output.params;
+      // A quantized dtype policy (`int8_from_float32`) stores packed kernels and scales: their sizes are not modelled.
+      const quantized = isQuantizedPolicy(layer.config['dtype']);
+      layer.params = quantized || unknownArguments.length > 0 ? null : output.params;
+      if (quantized) {
+        this.refuseEvaluation(layerId, `with the quantized dtype policy ${pythonRepr(layer.config['dtype'])} cannot be evaluated yet`);
+      }
       if (output.built) state.built = output.built;
     }
-    const dtype = output.dtype ?? (typeof layer.config['dtype'] === 'string' ? layer.config['dtype'] : 'float32');
+    const dtype = output.dtype ?? computeDtype(layer.config);
     const eager = inputs.some((t) => this.graph.tensors[t]!.eager);
     const call = this.graph.addCall(
       layerId,
@@ -510,3 +582,7 @@ export function dimValue(dim: Dim): Value {
   if (isSymbolic(dim)) return { kind: 'symint', symbol: dim.symbol };
   return int(dim);
 }
+
+/** A serialized layer's evaluation, by its class's rule; its own TensorFlow.js class by default. */
+const innerEvaluation: InnerEvaluation = (layer) =>
+  layerEntry(layer.class_name)?.rule?.evaluation?.(layer.config, innerEvaluation) ?? { className: layer.class_name };

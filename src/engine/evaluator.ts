@@ -219,7 +219,7 @@ function release(free: () => void): void {
 function hasFreeDimension(request: EvaluateRequest): boolean {
   return request.inputShapes.some((shape, i) => {
     const source = request.inputSources?.[i] ?? request.input.source;
-    return source.kind !== 'npy' && source.kind !== 'image' && shape.slice(1).includes(null);
+    return source.kind !== 'npy' && source.kind !== 'image' && source.kind !== 'values' && shape.slice(1).includes(null);
   });
 }
 
@@ -278,6 +278,8 @@ function describeSource(source: InputSource, kerasDtype: string, range: number, 
     case 'npy':
     case 'image':
       return `${source.path}${evaluatedAs}`;
+    case 'values':
+      return `the numbers written in the file${evaluatedAs}`;
   }
 }
 

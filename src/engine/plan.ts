@@ -2,7 +2,7 @@
 // feeds its inputs (the file's own `np.random.rand(1, 32, 32, 3)` where it has
 // one), and one request for every group of bindings that share inputs and feeds.
 
-import type { ArrayFeed, ArraySource, Binding, ModelGraph } from '../graph/ir.js';
+import type { ArrayFeed, ArraySource, Binding, JsonValue, ModelGraph } from '../graph/ir.js';
 import { ExportError, exportSubgraph } from '../graph/keras-json.js';
 import { estimateMemory } from '../graph/memory.js';
 import { formatShape, isSymbolic, type Shape } from '../graph/shape.js';
@@ -159,6 +159,16 @@ function inputName(graph: ModelGraph, tensor: number): string {
   return producer ? graph.layers[graph.calls[producer.call]!.layer]!.name : `input_tensor_${tensor}`;
 }
 
+/** An `np.array` literal's numbers (booleans as 0/1), row-major; its shape as NumPy gives it. */
+function literalSource(nested: JsonValue): InputSource | null {
+  const shape: number[] = [];
+  for (let level: JsonValue = nested; Array.isArray(level); level = level[0] ?? null) shape.push(level.length);
+  const values: number[] = [];
+  const flatten = (v: JsonValue): boolean =>
+    Array.isArray(v) ? v.every(flatten) : (typeof v === 'number' || typeof v === 'boolean') && values.push(Number(v)) > 0;
+  return flatten(nested) ? { kind: 'values', shape, values } : null;
+}
+
 /** Sample-data constructors of the file whose distribution the engine reproduces exactly. */
 const constructorSources: Readonly<Record<string, InputSource['kind']>> = {
   'np.random.rand': 'uniform',
@@ -180,6 +190,7 @@ const constructorSources: Readonly<Record<string, InputSource['kind']>> = {
 /** The engine's version of the file's sample data, or null (use the configured input) where it has none. */
 function inputSourceOf(source: ArraySource): InputSource | null {
   if (source.kind !== 'constructor') return null;
+  if (source.fn === 'np.array') return literalSource(source.args['object'] ?? null);
   const kind = constructorSources[source.fn];
   return kind === 'uniform' || kind === 'normal' || kind === 'zeros' || kind === 'ones' ? { kind } : null;
 }

@@ -65,7 +65,24 @@ export function makeInput(
       return fromNpy(source.path, shape, sizes.batchSize, dtype);
     case 'image':
       return fromImage(source.path, shape, sizes.batchSize);
+    case 'values':
+      return fromValues(source.shape, source.values, shape, dtype);
   }
+}
+
+/** The file's own numbers, where their shape fits the input's (None: any size). */
+function fromValues(
+  given: readonly number[],
+  values: readonly number[],
+  shape: readonly (number | null)[],
+  dtype: 'float32' | 'int32' | 'bool',
+): tf.Tensor {
+  if (given.length !== shape.length || shape.some((d, i) => d !== null && d !== given[i])) {
+    throw new InputError(
+      `the array written in the file has shape (${given.join(', ')}), which does not fit the input (${shape.map((d) => d ?? 'None').join(', ')})`,
+    );
+  }
+  return tf.tensor(values as number[], [...given], dtype);
 }
 
 function read(path: string): Uint8Array {

@@ -14,7 +14,9 @@ export interface BackendInfo {
 export type InputSource =
   | { readonly kind: 'uniform' | 'normal' | 'zeros' | 'ones' }
   | { readonly kind: 'npy'; readonly path: string }
-  | { readonly kind: 'image'; readonly path: string };
+  | { readonly kind: 'image'; readonly path: string }
+  /** Numbers written in the file (`np.array([[1, 2], [3, 4]])`), row-major, with their shape. */
+  | { readonly kind: 'values'; readonly shape: readonly number[]; readonly values: readonly number[] };
 
 export interface InputSpec {
   readonly source: InputSource;

@@ -13,7 +13,8 @@ Nothing here is chosen per class by hand, except where a comment says so
 (OVERRIDES, NOT_HERE): required constructor arguments come from a table keyed
 by parameter name (REQUIRED), the input from a pool of candidates tried in
 order (the first Keras accepts wins), and the variants from the types of the
-constructor's defaults (`inspect.signature`). Every case is run as the Python
+constructor's defaults (`inspect.signature`, and for the keywords its
+`**kwargs` pass on to a parent class, scripts/keras_kwargs.py). Every case is run as the Python
 source a user would write (`source` in case.json), exec'd here, so the
 reference is of exactly that source.
 
@@ -46,6 +47,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 REFERENCE_DIR = os.path.join(HERE, "reference-layers")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from keras_kwargs import layer_keywords, parameters_through_kwargs  # noqa: E402
 
 BATCH = 2
 MAX_REJECTED = 3
@@ -175,6 +178,7 @@ REQUIRED = {
     "activation": "relu",
     "equation": "ab,bc->ac",
     "output_shape": 4,
+    "lora_rank": 2,
     "max_number": 2,
     "vocabulary": Alt([1, 2, 3], ["a", "b", "c"]),
     "bin_boundaries": [-0.5, 0.5],
@@ -493,11 +497,18 @@ def attempt(cls, cls_name, kwargs, candidates):
 
 
 def signature_parameters(cls):
+    """The constructor's parameters, then those its **kwargs pass on to a parent class (`lora_rank` of Conv2D,
+    `data_format` of the augmentation layers), less Layer's own (name, dtype, trainable, input_shape, …)."""
+    import keras
+
     try:
         parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     except (TypeError, ValueError):
         return {}
-    return {p.name: p for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    own = {p.name: p for p in parameters if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    base = layer_keywords(keras.layers.Layer)
+    through = [p for p in parameters_through_kwargs(cls) if p.name not in base] if "__init__" in cls.__dict__ else []
+    return {**own, **{p.name: p for p in through}}
 
 
 def base_argument_sets(cls_name, parameters):

@@ -28,18 +28,7 @@ import {
  * Cases that fail today, each with its concrete difference, so that the suite is green while the rules are fixed.
  * An entry that passes again fails the suite: remove it then. Keyed by `file::test#call`.
  */
-const knownDifferences: Readonly<Record<string, string>> = {
-  'keras/src/layers/convolutional/conv_test.py::ConvBasicTest::test_lora_rank_argument#0':
-    'Conv2D(..., lora_rank=2): warning unknown-keyword "Unrecognized keyword arguments passed to Conv2D: {\'lora_rank\': 2}"; Keras 3.15.1 accepts lora_rank (the output shape (2, 3, 3, 5) is right)',
-  'keras/src/layers/normalization/layer_normalization_test.py::LayerNormalizationTest::test_ln_basics#3':
-    'LayerNormalization(rms_scaling=True): warning unknown-keyword "Unrecognized keyword arguments passed to LayerNormalization: {\'rms_scaling\': True}"; Keras accepts rms_scaling (the output shape (3, 3) is right)',
-  'keras/src/layers/preprocessing/image_preprocessing/random_contrast_test.py::RandomContrastTest::test_layer#1':
-    'RandomContrast(..., data_format="channels_first"): warning unknown-keyword "Unrecognized keyword arguments passed to RandomContrast: {\'data_format\': \'channels_first\'}"; Keras accepts data_format (the output is unknown: the class is not modelled)',
-  'keras/src/layers/preprocessing/pipeline_test.py::PipelineTest::test_from_config@assert0':
-    'Pipeline(layers=[keras.layers.AutoContrast(..., data_format="channels_last"), ...]) (layers made by from_config): warning unknown-keyword "Unrecognized keyword arguments passed to AutoContrast: {\'data_format\': \'channels_last\'}"; Keras accepts data_format (the output shape (2, 8, 9, 3) is right)',
-  'keras/src/layers/reshaping/flatten_test.py::FlattenTest::test_flatten_symbolic_with_dynamic_dimension@assert0':
-    'Flatten() on batch_shape=(5, 2, None): warning shape-warning "Flatten of a tensor with an unknown dimension (5, 2, None): the flattened size is unknown, so a Dense layer after it cannot be built."; Keras runs it and the test asserts (5, None), which is our shape: a lint-like warning on a call Keras runs',
-};
+const knownDifferences: Readonly<Record<string, string>> = {};
 
 const document = minedReference();
 const key = (c: MinedCase): string => `${c.file}::${caseId(c)}`;

@@ -8,9 +8,11 @@
 //   exact, for the classes Tensor Lens models (a shape rule in the registry):
 //     the exact shapes and parameter count, and the values (rtol 1e-5, atol 1e-6)
 //     computed with Keras's weights and input on the wasm and cpu backends.
-// Cases Keras rejects are not asserted here (see layer-report.ts).
+// Cases Keras rejects, for the modelled classes: an error diagnostic with Keras's
+// message (the first line, as layer-report.ts prints it), except the pinned ones.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { Analyzer } from '../../src/analysis/analyze.js';
 import { Evaluator } from '../../src/engine/evaluator.js';
 import type { BackendName } from '../../src/protocol/engine.js';
@@ -27,131 +29,62 @@ import {
   type LayerCase,
   type OurCase,
 } from './layer-cases.js';
+import { kerasMessageCore, layerConformance, readmePath, withClassTable } from './layer-report.js';
 
 /**
  * Differences of the exact tier that are known today, each with its concrete text (ours against Keras's), keyed by
  * `<case id> <check>`; check: `shapes` (shapes and parameter count) or `values:<backend>`. An entry must match the
  * difference exactly: a changed difference, or a fixed one (then delete the entry), fails the test. The list as of
- * now: `node --import tsx test/conformance/layer-report.ts --known-differences` (keep the wasmConv3DTransposeMismatch
- * entries as they are). The never-wrong tier's violations
+ * now: `node --import tsx test/conformance/layer-report.ts --known-differences`. The never-wrong tier's violations
  * (`<case id> never-wrong`) are listed the same way: they are bugs to fix first, not tolerances.
  */
 const knownDifferences: Readonly<Record<string, readonly (string | RegExp)[]>> = {
-  'AveragePooling1D/4 values:wasm': [
-    'evaluation failed: AveragePooling1D \'average_pooling1d\' with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)',
-  ],
-  'AveragePooling1D/4 values:cpu': [
-    'evaluation failed: AveragePooling1D \'average_pooling1d\' with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)',
-  ],
-  'BatchNormalization/4 never-wrong': ['24 params where Keras has 42'],
-  'BatchNormalization/4 shapes': ['24 params where Keras has 42'],
-  'BatchNormalization/4 values:wasm': [
-    'evaluation failed: Weights in model.weights.h5 do not match the model: batch_normalization: expected 4 weights (batch_normalization/gamma, batch_normalization/beta, batch_normalization/moving_mean, batch_normalization/moving_variance), found 7',
-  ],
-  'BatchNormalization/4 values:cpu': [
-    'evaluation failed: Weights in model.weights.h5 do not match the model: batch_normalization: expected 4 weights (batch_normalization/gamma, batch_normalization/beta, batch_normalization/moving_mean, batch_normalization/moving_variance), found 7',
-  ],
-  'Conv1D/5 values:wasm': [
-    'evaluation failed: Conv1D \'conv1d\' with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)',
-  ],
-  'Conv1D/5 values:cpu': [
-    'evaluation failed: Conv1D \'conv1d\' with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)',
-  ],
-  'Conv1D/8 values:wasm': [
-    "evaluation failed: Conv1D 'conv1d' with groups=2 cannot be evaluated yet (TensorFlow.js has no grouped convolution)",
-  ],
-  'Conv1D/8 values:cpu': [
-    "evaluation failed: Conv1D 'conv1d' with groups=2 cannot be evaluated yet (TensorFlow.js has no grouped convolution)",
-  ],
-  'Conv2DTranspose/6 values:wasm': [
-    "evaluation failed: Conv2DTranspose 'conv2d_transpose' with dilation_rate=(2, 2) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv2DTranspose/6 values:cpu': [
-    "evaluation failed: Conv2DTranspose 'conv2d_transpose' with dilation_rate=(2, 2) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv2DTranspose/7 values:wasm': [
-    "evaluation failed: Conv2DTranspose 'conv2d_transpose' with dilation_rate=(2, 1) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv2DTranspose/7 values:cpu': [
-    "evaluation failed: Conv2DTranspose 'conv2d_transpose' with dilation_rate=(2, 1) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv3DTranspose/0 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/0 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/1 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/1 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/2 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/2 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/3 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/3 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/5 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/5 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/6 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' with dilation_rate=(2, 2, 2) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv3DTranspose/6 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' with dilation_rate=(2, 2, 2) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv3DTranspose/7 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' with dilation_rate=(2, 1, 1) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv3DTranspose/7 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' with dilation_rate=(2, 1, 1) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'Conv3DTranspose/8 values:wasm': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'Conv3DTranspose/8 values:cpu': [
-    "evaluation failed: Conv3DTranspose 'conv3d_transpose' cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)",
-  ],
-  'DepthwiseConv2D/8 values:wasm': [
-    "evaluation failed: DepthwiseConv2D 'depthwise_conv2d' with dilation_rate=(2, 2) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'DepthwiseConv2D/8 values:cpu': [
-    "evaluation failed: DepthwiseConv2D 'depthwise_conv2d' with dilation_rate=(2, 2) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'DepthwiseConv2D/9 values:wasm': [
-    "evaluation failed: DepthwiseConv2D 'depthwise_conv2d' with dilation_rate=(2, 1) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'DepthwiseConv2D/9 values:cpu': [
-    "evaluation failed: DepthwiseConv2D 'depthwise_conv2d' with dilation_rate=(2, 1) cannot be evaluated yet (TensorFlow.js ignores it here)",
-  ],
-  'MaxPooling1D/6 values:wasm': [
-    'evaluation failed: MaxPooling1D \'max_pooling1d\' with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)',
-  ],
-  'MaxPooling1D/6 values:cpu': [
-    'evaluation failed: MaxPooling1D \'max_pooling1d\' with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)',
-  ],
   'MelSpectrogram/2 values:wasm': ['output 0, element 210: 0.06427422165870667 where Keras has 0.06427983194589615'],
   'MelSpectrogram/2 values:cpu': ['output 0, element 210: 0.06427370756864548 where Keras has 0.06427983194589615'],
-  'Resizing/1 values:wasm': ['evaluation failed: Resizing with data_format="channels_first" cannot be evaluated yet'],
-  'Resizing/1 values:cpu': ['evaluation failed: Resizing with data_format="channels_first" cannot be evaluated yet'],
-  'SpectralNormalization/0 values:wasm': [
-    'evaluation failed: Weights in model.weights.h5 do not match the model: spectral_normalization: expected 3 weights (spectral_normalization/kernel, spectral_normalization/vector_u, spectral_normalization/bias), found 2',
-  ],
-  'SpectralNormalization/0 values:cpu': [
-    'evaluation failed: Weights in model.weights.h5 do not match the model: spectral_normalization: expected 3 weights (spectral_normalization/kernel, spectral_normalization/vector_u, spectral_normalization/bias), found 2',
-  ],
 };
+
+/**
+ * Cases Keras rejects where Tensor Lens deliberately gives no diagnostic, keyed by case id, each with why. The
+ * references are recorded on the JAX backend; a diagnostic is given only where Keras raises on every backend. A pinned
+ * case that gets a diagnostic fails the test: then delete its entry.
+ */
+const rejectedWithoutDiagnostic: Readonly<Record<string, string>> = {
+  'BatchNormalization/5': 'synchronized=True is refused only off the TensorFlow backend (a JAX-backend error)',
+  'GRU/6': "dtype='float16': the JAX backend refuses numpy's float16 (KeyError); the TensorFlow backend runs it",
+  'LSTM/5': "dtype='float16': the JAX backend refuses numpy's float16 (KeyError); the TensorFlow backend runs it",
+  'SimpleRNN/5': "dtype='float16': the JAX backend refuses numpy's float16 (KeyError); the TensorFlow backend runs it",
+  'MultiHeadAttention/1':
+    "value_dim != key_dim fails only in the JAX backend's eager dot_product_attention; the symbolic call and the TensorFlow backend accept it",
+  'TextVectorization/1':
+    "output_mode='one_hot' fails only on the JAX backend run eagerly (a RaggedTensor is no JAX array); the TensorFlow backend runs it",
+};
+
+/**
+ * Cases Keras rejects where what we say is deliberately not an error with Keras's message, keyed by case id: our
+ * diagnostic (severity, then message) and why. A changed diagnostic fails the test.
+ */
+const rejectedOtherwise: Readonly<Record<string, { readonly ours: string; readonly reason: string }>> = {
+  'IntegerLookup/5': {
+    ours: "error `sparse` may only be true if `output_mode` is `'one_hot'`, `'multi_hot'`, `'count'` or `'tf_idf'`. Received: sparse=True and output_mode=int",
+    reason: "the JAX backend's own error comes first; the TensorFlow backend raises this one",
+  },
+  'StringLookup/6': {
+    ours: "error `sparse` may only be true if `output_mode` is `'one_hot'`, `'multi_hot'`, `'count'` or `'tf_idf'`. Received: sparse=True and output_mode=int",
+    reason: "the JAX backend's own error comes first; the TensorFlow backend raises this one",
+  },
+};
+
+/** What is not as expected of a rejected case: Keras's error (or the pinned diagnostic) as all we say of it. */
+function rejectionProblems(c: LayerCase, ours: OurCase): string[] {
+  const said = ours.problems.map((d) => `${d.severity} ${kerasMessageCore(d.message)}`);
+  const variant = c.variant ? ` ${c.variant.parameter}=${JSON.stringify(c.variant.value)}` : '';
+  if (c.id in rejectedWithoutDiagnostic) {
+    return said.length === 0 ? [] : [`${c.id}${variant}: ${said.join(' | ')}; delete its entry in rejectedWithoutDiagnostic`];
+  }
+  const expected = rejectedOtherwise[c.id]?.ours ?? `error ${kerasMessageCore(c.error!.message)}`;
+  if (said.length > 0 && said.every((s) => s === expected)) return [];
+  return [`${c.id}${variant}: ${said.length === 0 ? 'no diagnostic' : said.join(' | ')}, expected: ${expected}`];
+}
 
 const backends: BackendName[] = ['wasm', 'cpu'];
 const classes = allLayerCases();
@@ -195,6 +128,11 @@ describe('layer classes against real Keras (reference-layers/, generate-layers.p
     );
   });
 
+  it("README.md's table of every class is the report's (node --import tsx test/conformance/layer-report.ts --readme)", async () => {
+    const readme = readFileSync(readmePath, 'utf8');
+    assert.equal(withClassTable(readme, await layerConformance()), readme);
+  });
+
   it('each case renders as the source Keras ran', () => {
     const differing = classes.flatMap(({ cases, rejected }) => [...cases, ...rejected].filter((c) => caseSource(c) !== c.source));
     assert.deepEqual(
@@ -213,6 +151,27 @@ describe('layer classes against real Keras (reference-layers/, generate-layers.p
   });
 
   const modelled = classes.filter((c) => c.cases.length > 0 && isModelled(c.entry.class));
+
+  describe("rejected: an error diagnostic with Keras's message where Keras rejects the arguments", () => {
+    const rejecting = classes.filter((c) => c.rejected.length > 0 && isModelled(c.entry.class));
+    for (const { entry, rejected } of rejecting) {
+      it(`${entry.class} (${rejected.length} cases)`, () => {
+        assert.deepEqual(
+          rejected.flatMap((c) => rejectionProblems(c, ours(c))),
+          [],
+        );
+      });
+    }
+
+    it('every pinned case is a rejected case of a modelled class', () => {
+      const ids = new Set(rejecting.flatMap(({ rejected }) => rejected.map((c) => c.id)));
+      const pinned = [...Object.keys(rejectedWithoutDiagnostic), ...Object.keys(rejectedOtherwise)];
+      assert.deepEqual(
+        pinned.filter((id) => !ids.has(id)),
+        [],
+      );
+    });
+  });
 
   describe('exact for the modelled classes: output shapes and parameter counts', () => {
     for (const { entry, cases } of modelled) {

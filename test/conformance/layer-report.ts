@@ -7,8 +7,12 @@
 //   node --import tsx test/conformance/layer-report.ts                      # Markdown table and details
 //   node --import tsx test/conformance/layer-report.ts --json               # the same as JSON
 //   node --import tsx test/conformance/layer-report.ts --known-differences  # layer-cases.test.ts's knownDifferences, as of now
+//   node --import tsx test/conformance/layer-report.ts --readme             # rewrites README.md's table of every class
 
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Analyzer } from '../../src/analysis/analyze.js';
+import { layerEntry } from '../../src/analysis/keras/registry.js';
 import { Evaluator } from '../../src/engine/evaluator.js';
 import type { BackendName } from '../../src/protocol/engine.js';
 import {
@@ -166,31 +170,50 @@ export function kerasMessageCore(message: string): string {
   return firstLine(framed ? framed[1]! : message);
 }
 
-/** A Markdown table per class, then the lists behind its counts. */
-export function formatLayerConformance(report: LayerConformance): string {
+/** What a class is to a user, in a few words: verified against Keras, with differences, or refused and why. */
+function verdict(c: ClassConformance): string {
+  const refusal = layerEntry(c.class)?.rule?.unsupported;
+  if (refusal) return `refused: ${refusal}`;
+  if (c.status !== 'ok') return `${c.modelled ? 'modelled, no Keras case' : 'not modelled'}: ${firstLine(c.reason ?? '')}`;
+  if (!c.modelled) return 'not modelled';
+  const differing = new Set([...c.wrong, ...c.inexact].map((d) => d.id)).size;
+  return differing === 0 ? 'verified' : `differs on ${differing} of ${c.cases} cases`;
+}
+
+/** The summary lines and the table of every class (README's "Every layer class" carries them). */
+export function formatClassTable(report: LayerConformance): string {
   const b = report.backends;
   const rows = report.classes.map((c) => {
     const name = c.aliases.length > 1 ? `${c.class} (${c.aliases.filter((a) => a !== c.class).join(', ')})` : c.class;
-    if (c.status !== 'ok') return `| ${name} | ${c.status}: ${firstLine(c.reason ?? '').replaceAll('|', '\\|')} | | | | | | |`;
+    const what = verdict(c).replaceAll('|', '\\|');
+    if (c.status !== 'ok') return `| ${name} | ${what} | | | | | | |`;
     const values = b.map((backend) => `${c.values[backend]}/${c.valueCases}`).join(', ');
-    return `| ${name} | ${c.modelled ? 'modelled' : 'not modelled'} | ${c.cases} | ${c.shapes} | ${c.params} | ${c.modelled ? values : '–'} | ${c.wrong.length} | ${c.rejected.length} |`;
+    return `| ${name} | ${what} | ${c.cases} | ${c.shapes} | ${c.params} | ${c.modelled ? values : '–'} | ${c.wrong.length} | ${c.rejected.length} |`;
   });
-  const all = (f: (c: ClassConformance) => readonly CaseDifference[]) => report.classes.flatMap(f);
-  const line = (d: CaseDifference) =>
-    `- ${d.id} ${d.class} ${JSON.stringify(d.kwargs)} on ${d.input} [${d.check}]: ${d.differences.join('; ')}`;
-  const rejected = report.classes.flatMap((c) => c.rejected.map((r) => ({ ...r, class: c.class })));
+  const rejected = report.classes.reduce((n, c) => n + c.rejected.length, 0);
   const total = (f: (c: ClassConformance) => number) => report.classes.reduce((n, c) => n + f(c), 0);
   return [
     `Layer classes of Keras ${report.keras}: ${report.classes.length} classes (${report.names} names), ` +
-      `${total((c) => (c.status === 'ok' ? 1 : 0))} with cases, ${total((c) => c.cases)} cases, ${rejected.length} rejected by Keras; ` +
-      `${total((c) => (c.modelled && c.status === 'ok' ? 1 : 0))} classes modelled.`,
+      `${total((c) => (c.status === 'ok' ? 1 : 0))} with cases, ${total((c) => c.cases)} cases, ${rejected} rejected by Keras; ` +
+      `${total((c) => (c.modelled && c.status === 'ok' ? 1 : 0))} classes modelled, ${total((c) => (verdict(c) === 'verified' ? 1 : 0))} verified on every case.`,
     `Exact shapes ${total((c) => c.shapes)}, exact parameter counts ${total((c) => c.params)}, ` +
       `values ${b.map((backend) => `${backend} ${total((c) => c.values[backend] ?? 0)}`).join(', ')} of ${total((c) => (c.modelled ? c.valueCases : 0))} ` +
       `(rtol 1e-5, atol 1e-6); never-wrong violations ${total((c) => c.wrong.length)}; exact-tier differences ${total((c) => c.inexact.length)}.`,
     '',
-    `| layer class | modelled | cases | exact shapes | exact params | values (${b.join(', ')}) | never-wrong violations | rejected by Keras |`,
+    `| layer class | verdict | cases | exact shapes | exact params | values (${b.join(', ')}) | never-wrong violations | rejected by Keras |`,
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
+  ].join('\n');
+}
+
+/** The class table, then the lists behind its counts. */
+export function formatLayerConformance(report: LayerConformance): string {
+  const all = (f: (c: ClassConformance) => readonly CaseDifference[]) => report.classes.flatMap(f);
+  const line = (d: CaseDifference) =>
+    `- ${d.id} ${d.class} ${JSON.stringify(d.kwargs)} on ${d.input} [${d.check}]: ${d.differences.join('; ')}`;
+  const rejected = report.classes.flatMap((c) => c.rejected.map((r) => ({ ...r, class: c.class })));
+  return [
+    formatClassTable(report),
     '',
     '### Never-wrong violations',
     ...all((c) => c.wrong).map(line),
@@ -219,9 +242,23 @@ export function formatKnownDifferences(report: LayerConformance): string {
   return `{\n${entries.join('\n')}\n}\n`;
 }
 
+const readmeStart = '<!-- layer-conformance: written by `node --import tsx test/conformance/layer-report.ts --readme` -->';
+const readmeEnd = '<!-- /layer-conformance -->';
+
+/** README.md with its class table replaced by this report's. */
+export function withClassTable(readme: string, report: LayerConformance): string {
+  const start = readme.indexOf(readmeStart);
+  const end = readme.indexOf(readmeEnd);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${readmeStart} … ${readmeEnd} section`);
+  return `${readme.slice(0, start + readmeStart.length)}\n${formatClassTable(report)}\n${readme.slice(end)}`;
+}
+
+export const readmePath = join(import.meta.dirname, '..', '..', 'README.md');
+
 if (process.argv[1] && import.meta.filename === process.argv[1]) {
   const report = await layerConformance();
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(report, null, 1)}\n`);
   else if (process.argv.includes('--known-differences')) process.stdout.write(formatKnownDifferences(report));
+  else if (process.argv.includes('--readme')) writeFileSync(readmePath, withClassTable(readFileSync(readmePath, 'utf8'), report));
   else process.stdout.write(formatLayerConformance(report));
 }

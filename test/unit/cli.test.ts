@@ -137,6 +137,41 @@ describe('tensor-lens CLI', () => {
     assert.equal(byName.get('input_data')!.valuesError, 'sample data made by np.random.rand() in the file');
   });
 
+  it('inspect --values feeds an np.array written in the file with its own numbers; Keras stores it in a config', function () {
+    this.timeout(60_000);
+    const file = join(mkdtempSync(join(tmpdir(), 'tensor-lens-cli-')), 'literal.py');
+    writeFileSync(
+      file,
+      `import numpy as np
+import keras
+data = np.array([[-1.5, 2.0, 0.0], [3.0, -4.0, 0.5]], dtype="float32")
+rectified = keras.layers.ReLU()(data)
+x = keras.Input((3,))
+normalized = keras.layers.Normalization(mean=np.array([1.0, 2.0, 3.0]), variance=np.array([1.0, 4.0, 9.0]))(x)
+model = keras.Model(x, normalized)
+`,
+    );
+    const { code, stdout, stderr } = run('inspect', file, '--values', '--json', '--backend', 'cpu');
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout) as Report;
+    const byName = new Map(report.tensors.map((t) => [t.name, t]));
+    const rectified = byName.get('rectified')!.values!;
+    assert.deepEqual(rectified.shape, [2, 3]);
+    // relu of the file's numbers: 0, 2, 0, 3, 0, 0.5.
+    assert.deepEqual([rectified.min, rectified.max, rectified.mean, rectified.zeros], [0, 3, 5.5 / 6, 3]);
+    const summary = run('summary', file, '--json');
+    assert.equal(summary.code, 0, summary.stderr);
+    const layers = (JSON.parse(summary.stdout) as { models: { layers: { class: string; params: number | null }[] }[] }).models[0]!.layers;
+    // Given its mean and variance, Normalization makes no weights (adapt()'s would be 2 · 3 + 1).
+    assert.deepEqual(
+      layers.map((l) => [l.class, l.params]),
+      [
+        ['InputLayer', 0],
+        ['Normalization', 0],
+      ],
+    );
+  });
+
   it('inspect --values: a layer that cannot be evaluated costs only the tensors that need it', function () {
     this.timeout(60_000);
     const file = join(mkdtempSync(join(tmpdir(), 'tensor-lens-cli-')), 'partial.py');

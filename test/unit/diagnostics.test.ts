@@ -71,11 +71,16 @@ y = layers.Reshape((100, 10))(x)`);
     assert.equal(d.message, 'The total size of the tensor must be unchanged. Received: input_shape=(30, 30, 32), target_shape=(100, 10)');
   });
 
-  it('Flatten of an unknown dimension', async () => {
+  it('Flatten of an unknown dimension is silent, as in Keras; the Dense after it raises', async () => {
     const d = await only(`x = keras.Input((None, 8))
-y = layers.Flatten()(x)`);
-    assert.equal(d.severity, 'warning');
-    assert.match(d.message, /^Flatten of a tensor with an unknown dimension \(None, None, 8\)/);
+y = layers.Flatten()(x)
+z = layers.Dense(3)(y)`);
+    assert.equal(d.severity, 'error');
+    assert.equal(
+      d.message,
+      'The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: (None, None)',
+    );
+    assert.equal(where(d), '5:5-5:23');
   });
 
   it('an unknown layer, and a real Keras layer Tensor Lens does not model yet', async () => {
@@ -94,7 +99,7 @@ z = layers.Lambda(lambda t: t * 2)(x)`);
   it('an unknown keyword argument, at the keyword', async () => {
     const d = await only(`x = keras.Input((4,))
 y = layers.Dense(3, activaton="relu")(x)`);
-    assert.equal(d.severity, 'warning');
+    assert.equal(d.severity, 'error');
     assert.equal(d.message, "Unrecognized keyword arguments passed to Dense: {'activaton': 'relu'}");
     assert.equal(where(d), '4:21-4:37');
   });

@@ -431,14 +431,6 @@ describe('evaluated numbers against plain-loop references', () => {
     assertClose(run.output, expected);
   });
 
-  it('a grouped convolution is refused with the reason, not evaluated wrongly', async () => {
-    const a = await analyze('import keras\nx = keras.Input((6, 6, 4))\ny = keras.layers.Conv2D(8, 3, groups=2)(x)');
-    const y = bindingsOf(a, 'y')[0]!.value;
-    assert.throws(() => exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]), {
-      message: "Conv2D 'conv2d' with groups=2 cannot be evaluated yet (TensorFlow.js has no grouped convolution)",
-    });
-  });
-
   it('a recurrent layer given initial_state= is refused with the reason, not evaluated from zero states', async () => {
     const a = await analyze(
       'import keras\nx = keras.Input((5, 3))\nh = keras.Input((4,))\nc = keras.Input((4,))\ny = keras.layers.LSTM(4)(x, initial_state=[h, c])',
@@ -455,6 +447,53 @@ describe('evaluated numbers against plain-loop references', () => {
     assert.throws(() => exportSubgraph(b, [z.kind === 'tensor' ? z.tensor : -1]), {
       message: "ConvLSTM2D 'conv_lstm2d' called with initial_state= cannot be evaluated yet (the states are not passed to TensorFlow.js)",
     });
+  });
+
+  describe('a call that runs in training, where the layer differs from inference, is refused with the reason', () => {
+    const refusal = async (source: string, binding = 'y'): Promise<string | undefined> => {
+      const a = await analyze(`import numpy as np\nimport keras\n${source}`);
+      const y = bindingsOf(a, binding)[0]!.value;
+      assert.equal(y.kind, 'tensor', `${binding} is not a tensor`);
+      try {
+        exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]);
+        return undefined;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    const cases: [string, string | undefined][] = [
+      // Keras's augmentation layers default to training=True in their call: an eager call augments.
+      [
+        'x = np.ones((2, 4, 4, 3))\ny = keras.layers.RandomFlip()(x)',
+        "RandomFlip 'random_flip' is not evaluated: called eagerly, it runs in training (its call defaults to training=True), where it augments its input at random",
+      ],
+      // In a model, predict runs it at inference: the identity.
+      ['x = keras.Input((4, 4, 3))\ny = keras.layers.RandomFlip()(x)', undefined],
+      [
+        'x = keras.Input((4, 4, 3))\ny = keras.layers.RandomFlip()(x, training=True)',
+        "RandomFlip 'random_flip' is not evaluated: called with training=True, where it augments its input at random",
+      ],
+      ['x = keras.Input((4, 4, 3))\ny = keras.layers.RandomFlip()(x, training=False)', undefined],
+      // Dropout's call defaults to training=False: eager calls are the identity.
+      ['x = np.ones((2, 4))\ny = keras.layers.Dropout(0.5)(x)', undefined],
+      [
+        'x = keras.Input((4,))\ny = keras.layers.Dropout(0.5)(x, training=True)',
+        "Dropout 'dropout' is not evaluated: called with training=True, where it drops values at random",
+      ],
+      [
+        'x = keras.Input((4,))\nflag = np.random.rand() > 0.5\ny = keras.layers.BatchNormalization()(x, training=flag)',
+        "BatchNormalization 'batch_normalization' is not evaluated: called with a training= whose value is not known, and in training it normalizes with the batch's own mean and variance, not the moving ones",
+      ],
+      // AutoContrast does the same in training.
+      ['x = np.ones((2, 4, 4, 3))\ny = keras.layers.AutoContrast(value_range=(0, 1))(x)', undefined],
+      [
+        'x = keras.Input((4,))\ny = keras.layers.Dense(3, dtype="int8_from_float32")(x)',
+        "Dense 'dense' with the quantized dtype policy 'int8_from_float32' cannot be evaluated yet",
+      ],
+    ];
+    for (const [source, expected] of cases) {
+      it(source.split('\n').at(-1)!, async () => assert.equal(await refusal(source), expected));
+    }
   });
 
   it('softmax rows sum to 1 and relu outputs are never negative', async () => {

@@ -24,6 +24,11 @@ export const layerCases: readonly LayerCase[] = [
   { layer: 'Dense(16)', inputs: [[8]], output: [null, 16], params: 8 * 16 + 16 },
   { layer: 'Dense(4, use_bias=False)', inputs: [[5, 8]], output: [null, 5, 4], params: 8 * 4 },
   { layer: 'Embedding(1000, 64)', inputs: [[20]], output: [null, 20, 64], params: 1000 * 64, dtype: 'int32' },
+  // LoRA: A (kernel's shape, last axis rank) and B (rank, last axis) on top of the kernel.
+  { layer: 'Dense(16, lora_rank=2)', inputs: [[8]], output: [null, 16], params: 8 * 16 + 16 + 8 * 2 + 2 * 16 },
+  { layer: 'Embedding(100, 8, lora_rank=4)', inputs: [[5]], output: [null, 5, 8], params: 100 * 8 + 100 * 4 + 4 * 8, dtype: 'int32' },
+  // Conv2D takes lora_rank through **kwargs (BaseConv's parameter).
+  { layer: 'Conv2D(4, 3, lora_rank=2)', inputs: [[6, 6, 3]], output: [null, 4, 4, 4], params: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 3 * 2 + 2 * 4 },
   { layer: 'Activation("relu")', inputs: [[7, 3]], output: [null, 7, 3], params: 0 },
   { layer: 'Identity()', inputs: [[7]], output: [null, 7], params: 0 },
   // Convolutions
@@ -152,6 +157,9 @@ export const layerCases: readonly LayerCase[] = [
   { layer: 'BatchNormalization(axis=1, center=False)', inputs: [[6, 5]], output: [null, 6, 5], params: 3 * 6 },
   { layer: 'LayerNormalization()', inputs: [[10, 32]], output: [null, 10, 32], params: 2 * 32 },
   { layer: 'LayerNormalization(scale=False)', inputs: [[10, 32]], output: [null, 10, 32], params: 32 },
+  // renorm adds moving_stddev, renorm_mean and renorm_stddev; rms_scaling (through **kwargs) keeps gamma only.
+  { layer: 'BatchNormalization(renorm=True)', inputs: [[6]], output: [null, 6], params: 7 * 6 },
+  { layer: 'LayerNormalization(rms_scaling=True)', inputs: [[10, 32]], output: [null, 10, 32], params: 32 },
   // Activations
   { layer: 'ReLU(max_value=6.0)', inputs: [[4, 4, 3]], output: [null, 4, 4, 3], params: 0 },
   { layer: 'LeakyReLU(negative_slope=0.2)', inputs: [[10]], output: [null, 10], params: 0 },
@@ -254,4 +262,7 @@ export const layerCases: readonly LayerCase[] = [
   // Preprocessing
   { layer: 'Rescaling(1.0 / 255)', inputs: [[32, 32, 3]], output: [null, 32, 32, 3], params: 0 },
   { layer: 'Resizing(64, 48)', inputs: [[32, 32, 3]], output: [null, 64, 48, 3], params: 0 },
+  // Keras's compute_output_shape sets axes 0 and 1 of an input that is not rank 4: the batch axis too.
+  { layer: 'Resizing(7, 8)', inputs: [[3, 4, 5, 6]], output: [7, 8, 4, 5, 6], params: 0 },
+  { layer: 'RandomFlip(data_format="channels_first")', inputs: [[3, 8, 8]], output: [null, 3, 8, 8], params: 0 },
 ];

@@ -277,6 +277,11 @@ y = layers.Dense(2)(h)`);
       readonly input: { shape: number[]; data: number[]; dtype?: 'int32' };
       /** Each layer's weights in Keras's `layer.weights` order, in `model.layers` order: sample(shape, 2), sample(shape, 3), … */
       readonly weights: readonly [string, number[][]][];
+      /**
+       * The seed of each weight, where the engine holds one of Keras's weights twice: SpectralNormalization's own copy
+       * of the kernel, first in its weight file, gets the seed Keras's `layer.weights` gave the kernel.
+       */
+      readonly seeds?: readonly number[];
       readonly expected: number[];
     }
 
@@ -341,8 +346,23 @@ y = layers.Dense(2)(h)`);
         name: 'SpectralNormalization(Dense(2, activation="tanh")): kernel, vector_u, bias',
         body: 'x = keras.Input((3,))\ny = keras.layers.SpectralNormalization(keras.layers.Dense(2, activation="tanh"))(x)',
         input: { shape: [2, 3], data: sample([2, 3], 0) },
-        weights: [['spectral_normalization', [[3, 2], [1, 2], [2]]]],
+        // Keras's weights: kernel sample(…, 2), vector_u 3, bias 4; the file's order: its kernel, vector_u, the Dense's.
+        weights: [['spectral_normalization', [[3, 2], [1, 2], [3, 2], [2]]]],
+        seeds: [2, 3, 2, 4],
         expected: [0.871703, 0.1050045, 0.7452388, -0.7718682],
+      },
+      {
+        // The wrapped layer runs as the engine's own Conv2D, which has grouped convolutions.
+        name: 'SpectralNormalization(Conv2D(2, 3, groups=2)): a grouped convolution inside',
+        body: 'x = keras.Input((4, 4, 4))\ny = keras.layers.SpectralNormalization(keras.layers.Conv2D(2, 3, groups=2))(x)',
+        input: { shape: [2, 4, 4, 4], data: sample([2, 4, 4, 4], 0) },
+        weights: [['spectral_normalization', [[3, 3, 2, 2], [1, 2], [3, 3, 2, 2], [2]]]],
+        seeds: [2, 3, 2, 4],
+        expected: [
+          6.135711669921875, -3.521038770675659, 6.032111167907715, 1.1475660800933838, -4.605780601501465, 2.3951950073242188,
+          -4.185372829437256, -2.307996988296509, 6.513482093811035, -1.948253870010376, 5.161790370941162, 2.7231662273406982,
+          -4.872120380401611, 0.7765366435050964, -3.222745180130005, -3.836239814758301,
+        ],
       },
       {
         // Keras warns that RMSNormalization destroys the mask: the LSTM then runs every step.
@@ -361,9 +381,10 @@ y = layers.Dense(2)(h)`);
         body: 'x = keras.Input((4, 2))\ny = keras.layers.LSTM(2)(keras.layers.SpectralNormalization(keras.layers.Dense(2))(keras.layers.Masking()(x)))',
         input: { shape: [2, 4, 2], data: withMask([2, 4, 2]) },
         weights: [
-          ['spectral_normalization', [[2, 2], [1, 2], [2]]],
+          ['spectral_normalization', [[2, 2], [1, 2], [2, 2], [2]]],
           ['lstm', [[2, 8], [2, 8], [8]]],
         ],
+        seeds: [2, 3, 2, 4, 5, 6, 7],
         expected: [0.1060432, 0.1103645, 0.07795008, -0.09846877],
       },
       {
@@ -410,11 +431,12 @@ y = layers.Dense(2)(h)`);
       const model = await tf.models.modelFromJSON({ modelTopology: exported.topology } as unknown as tf.io.ModelJSON);
       try {
         let seed = 1;
+        let weightIndex = 0;
         const weightShapes: string[] = [];
         for (const [name, shapes] of c.weights) {
           const layer = model.getLayer(name);
           weightShapes.push(`${name} ${layer.weights.map((w) => `(${w.shape.join(', ')})`).join(' ')}`);
-          const tensors = shapes.map((shape) => tf.tensor(sample(shape, ++seed), shape));
+          const tensors = shapes.map((shape) => tf.tensor(sample(shape, c.seeds?.[weightIndex++] ?? ++seed), shape));
           layer.setWeights(tensors);
           tf.dispose(tensors);
         }

@@ -10,6 +10,7 @@
 import type { JsonValue } from '../../graph/ir.js';
 import type { ApiFunction } from './api-context.js';
 import type { LayerRule } from './rule.js';
+import { arrayLiteralFunctions } from './functions/array-literals.js';
 import { arrayFunctions } from './functions/arrays.js';
 import { modelFunctions } from './functions/models.js';
 import { pythonModuleFunctions } from './functions/python-modules.js';
@@ -47,14 +48,19 @@ export interface LayerEntry {
   /** The other paths of the same class object (`keras.layers.MaxPool2D`). */
   readonly aliases: readonly string[];
   readonly parameters: readonly Parameter[];
+  /**
+   * The keywords its `**kwargs` accept without Keras raising "Unrecognized keyword arguments": those an `__init__`
+   * of its chain pops, and the parameters of the ancestors' `__init__` they are passed on to (`lora_rank` of Conv2D,
+   * `data_format` of the image augmentation layers, `name`, `dtype`, `input_shape`, …). Empty without `**kwargs`.
+   */
+  readonly kwargsKeywords: ReadonlySet<string>;
+  /** The default of `training` in its `call`, which an eager call runs with (True for the augmentation layers). */
+  readonly callTraining: boolean | null | undefined;
   /** What Tensor Lens knows of it beyond the signature; undefined while the class is not modelled. */
   readonly rule: LayerRule | undefined;
 }
 
 export type ApiEntry = LayerEntry | ApiFunction;
-
-/** Keyword arguments every Keras layer accepts through `**kwargs`. */
-export const baseLayerKeywords: ReadonlySet<string> = new Set(signatures.baseKeywords);
 
 export const kerasVersionOfSignatures: string = signatures.keras;
 
@@ -76,11 +82,18 @@ const layerRules: Readonly<Record<string, LayerRule>> = {
 };
 
 interface SignatureTable {
-  readonly classes: Readonly<Record<string, { readonly names: readonly string[]; readonly parameters: readonly Parameter[] }>>;
+  readonly classes: Readonly<Record<string, LayerSignature>>;
+}
+
+interface LayerSignature {
+  readonly names: readonly string[];
+  readonly parameters: readonly Parameter[];
+  readonly kwargs: readonly string[];
+  readonly callTraining?: boolean | null;
 }
 
 const layersByClass = new Map<string, LayerEntry>(
-  Object.entries((signatures as SignatureTable).classes).map(([className, { names, parameters }]) => {
+  Object.entries((signatures as SignatureTable).classes).map(([className, { names, parameters, kwargs, callTraining }]) => {
     const [primary, ...others] = names.includes(className) ? [className, ...names.filter((n) => n !== className)] : names;
     const entry: LayerEntry = {
       kind: 'layer',
@@ -88,6 +101,8 @@ const layersByClass = new Map<string, LayerEntry>(
       className,
       aliases: others.map((alias) => `keras.layers.${alias}`),
       parameters,
+      kwargsKeywords: new Set(kwargs),
+      callTraining,
       rule: layerRules[className],
     };
     return [className, entry];
@@ -96,7 +111,8 @@ const layersByClass = new Map<string, LayerEntry>(
 
 const entriesByPath = new Map<string, ApiEntry>();
 for (const entry of layersByClass.values()) for (const path of [entry.path, ...entry.aliases]) entriesByPath.set(path, entry);
-for (const entry of [...modelFunctions, ...arrayFunctions, ...pythonModuleFunctions]) entriesByPath.set(entry.path, entry);
+for (const entry of [...modelFunctions, ...arrayFunctions, ...arrayLiteralFunctions, ...pythonModuleFunctions])
+  entriesByPath.set(entry.path, entry);
 
 /** The entry of a canonical API path (see api-paths.ts), aliases included. */
 export function apiEntry(path: string): ApiEntry | undefined {

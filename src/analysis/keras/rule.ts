@@ -46,6 +46,9 @@ export interface CallArguments {
   readonly options: LayerConfig;
 }
 
+/** How the engine runs a layer given in serialized form (Bidirectional's, TimeDistributed's, a Pipeline's). */
+export type InnerEvaluation = (layer: { readonly class_name: string; readonly config: LayerConfig }) => LayerEvaluation;
+
 export interface LayerRule {
   /** Checked on every input before `compute`, with Keras's wording on failure. */
   inputSpec?(config: LayerConfig): InputSpec | undefined;
@@ -61,6 +64,12 @@ export interface LayerRule {
   readonly callTensors?: readonly string[];
   /** Call keywords that change what the layer returns (`return_attention_scores`, `use_causal_mask`). */
   readonly callOptions?: readonly string[];
+  /**
+   * Why the layer computes something else in training than at inference (Dropout's random drops, BatchNormalization's
+   * batch statistics), or undefined when it does not: a call that runs in training (`training=True`, or an eager call
+   * of a layer whose `call` defaults to training, as the augmentation layers' does) is then not evaluated.
+   */
+  training?(config: LayerConfig): string | undefined;
   /** Call keywords the engine is not given, each with why: a layer called with one is not evaluated. */
   readonly unevaluatedCallKeywords?: Readonly<Record<string, string>>;
   /**
@@ -72,7 +81,7 @@ export interface LayerRule {
    * How the engine runs the layer; by default the TensorFlow.js layer (tfjs-layers' own, or ours in src/engine/layers/)
    * registered under the same Keras class name, with the same config.
    */
-  evaluation?(config: LayerConfig): LayerEvaluation | undefined;
+  evaluation?(config: LayerConfig, inner: InnerEvaluation): LayerEvaluation | undefined;
   /** The config keys a hover shows, in this order; by default the common ones (`units`, `filters`, `kernel_size`, …). */
   readonly hoverKeys?: readonly string[];
   /** The layer looks up integer inputs in a table whose size is this config key (Embedding's `input_dim`): sample ids stay below it. */
@@ -112,4 +121,11 @@ export class LayerError extends Error {
     super(message);
     this.name = 'LayerError';
   }
+}
+
+/** Constructor arguments that change no output shape, dtype or parameter count of any Keras layer. */
+const shapeNeutral = /(_initializer|_regularizer|_constraint)$|^(activation|recurrent_activation|name|seed|trainable)$/;
+
+export function shapeNeutralArgument(argument: string): boolean {
+  return shapeNeutral.test(argument);
 }

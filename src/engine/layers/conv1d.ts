@@ -146,7 +146,7 @@ export interface Conv1DTransposeArgs extends Conv1DCommonArgs {
  * Keras `_convert_conv_transpose_padding_args_from_keras_to_jax`: the padding (left, right) applied to the
  * stride-dilated input before a stride-1 convolution with the flipped kernel.
  */
-function transposePadding(
+export function transposePadding(
   kernel: number,
   stride: number,
   dilation: number,

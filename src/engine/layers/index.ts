@@ -2,12 +2,14 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from './conv1d.js';
+import { AveragePooling1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, DepthwiseConv2D, MaxPooling1D } from './conv-extra.js';
 import { Subtract } from './merge.js';
 import { Cropping1D, Cropping3D, ZeroPadding1D, ZeroPadding3D } from './padding.js';
 import { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
 import { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './regularization.js';
 import { UpSampling1D, UpSampling3D } from './upsampling.js';
 import { GRU } from './gru.js';
+import { BatchNormalization, LayerNormalization } from './normalization.js';
 import { attentionLayers } from './attention.js';
 import type { KerasLayerClass } from './common.js';
 import { normalizationExtraLayers } from './normalization-extra.js';
@@ -65,7 +67,16 @@ export const KERAS_LAYER_CLASSES: readonly KerasLayerClass[] = [
 /** Classes that replace tfjs-layers' own under the same Keras name, where tfjs differs from Keras. */
 export const KERAS_OVERRIDES = [
   GRU,
+  BatchNormalization,
+  LayerNormalization,
   Conv1D,
+  Conv2D,
+  Conv3D,
+  Conv2DTranspose,
+  Conv3DTranspose,
+  DepthwiseConv2D,
+  MaxPooling1D,
+  AveragePooling1D,
   GlobalAveragePooling1D,
   GlobalMaxPooling1D,
   GlobalAveragePooling2D,

@@ -1,9 +1,10 @@
 // Keras behaviour that TensorFlow.js 4.22's own layers get wrong, fixed in
 // subclasses registered under the same names: global pooling with keepdims,
-// Resizing (half-pixel centres, one input tensor), Conv1D with causal padding,
+// Resizing (half-pixel centres, one input tensor, both layouts), Conv1D (causal padding, groups, channels_first),
 // merge layers given a list of one tensor, Flatten of a rank-2 input.
 
 import * as tf from '@tensorflow/tfjs';
+import { convolution } from './conv-extra.js';
 
 type Args = Record<string, unknown>;
 type LayerClass = new (args: Args) => tf.layers.Layer;
@@ -67,12 +68,13 @@ export const GlobalMaxPooling2D = keepingDims(
   2,
 );
 
-/** Keras's Resizing: tf.image.resize semantics (half-pixel centres), channels last. */
+/** Keras's Resizing: tf.image.resize semantics (half-pixel centres); a rank-3 input is one image, as Keras takes it. */
 export class Resizing extends tf.layers.Layer {
   static className = 'Resizing';
   private readonly height: number;
   private readonly width: number;
   private readonly interpolation: string;
+  private readonly channelsFirst: boolean;
 
   constructor(args: Args) {
     super(args);
@@ -88,73 +90,54 @@ export class Resizing extends tf.layers.Layer {
           `Resizing with ${option === 'cropToAspectRatio' ? 'crop_to_aspect_ratio' : 'pad_to_aspect_ratio'}=True cannot be evaluated yet`,
         );
     }
-    if (args['dataFormat'] === 'channelsFirst' || args['dataFormat'] === 'channels_first') {
-      throw new Error('Resizing with data_format="channels_first" cannot be evaluated yet');
-    }
+    this.channelsFirst = args['dataFormat'] === 'channelsFirst' || args['dataFormat'] === 'channels_first';
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    return shape.length === 4 ? [shape[0]!, this.height, this.width, shape[3]!] : [this.height, this.width, shape[2]!];
+    const batch = shape.length === 4 ? [shape[0]!] : [];
+    const channels = shape[this.channelsFirst ? batch.length : shape.length - 1]!;
+    return this.channelsFirst ? [...batch, channels, this.height, this.width] : [...batch, this.height, this.width, channels];
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const images = one(inputs) as tf.Tensor4D;
+      const images = one(inputs);
+      if (images.rank !== 3 && images.rank !== 4) {
+        throw new Error(
+          `Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). Received: images.shape=(${images.shape.join(', ')})`,
+        );
+      }
+      // tf.image resizes channels-last images: a channels_first input is resized as its transpose.
+      const lead = images.rank === 4 ? [0] : [];
+      const c = lead.length;
+      const last = this.channelsFirst ? tf.transpose(images, [...lead, c + 1, c + 2, c]) : images;
       const size: [number, number] = [this.height, this.width];
-      return this.interpolation === 'bilinear'
-        ? tf.image.resizeBilinear(images, size, false, true)
-        : tf.image.resizeNearestNeighbor(images, size, false, true);
+      const resized =
+        this.interpolation === 'bilinear'
+          ? tf.image.resizeBilinear(last as tf.Tensor3D | tf.Tensor4D, size, false, true)
+          : tf.image.resizeNearestNeighbor(last as tf.Tensor3D | tf.Tensor4D, size, false, true);
+      return this.channelsFirst ? tf.transpose(resized, [...lead, c + 2, c, c + 1]) : resized;
     });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), height: this.height, width: this.width, interpolation: this.interpolation };
+    return {
+      ...super.getConfig(),
+      height: this.height,
+      width: this.width,
+      interpolation: this.interpolation,
+      dataFormat: this.channelsFirst ? 'channelsFirst' : 'channelsLast',
+    };
   }
 }
 
-const TfjsConv1D = base(() => tf.layers.conv1d({ filters: 1, kernelSize: 1 }));
-
-/** Conv1D whose causal padding runs: the input padded on the left by dilation·(kernel − 1), then a valid convolution. */
-export class Conv1D extends TfjsConv1D {
-  static className = 'Conv1D';
-  private readonly leftPad: number;
-
-  constructor(args: Args) {
-    const causal = args['padding'] === 'causal';
-    super(causal ? { ...args, padding: 'valid' } : args);
-    const kernel = Array.isArray(args['kernelSize']) ? (args['kernelSize'] as number[])[0]! : (args['kernelSize'] as number);
-    const dilation = Array.isArray(args['dilationRate'])
-      ? (args['dilationRate'] as number[])[0]!
-      : ((args['dilationRate'] as number | undefined) ?? 1);
-    this.leftPad = causal ? dilation * (kernel - 1) : 0;
-  }
-
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
-    const shape = [...((Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape)];
-    if (this.leftPad > 0 && shape[1] != null) shape[1] = shape[1] + this.leftPad;
-    return super.computeOutputShape(shape);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Args): tf.Tensor | tf.Tensor[] {
-    if (this.leftPad === 0) return super.call(inputs, kwargs);
-    return tf.tidy(
-      () =>
-        super.call(
-          tf.pad(one(inputs), [
-            [0, 0],
-            [this.leftPad, 0],
-            [0, 0],
-          ]),
-          kwargs,
-        ) as tf.Tensor,
-    );
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return this.leftPad > 0 ? { ...super.getConfig(), padding: 'causal' } : super.getConfig();
-  }
-}
+/** Keras's Conv1D (src/engine/layers/conv-extra.ts): causal padding, groups, channels_first, Keras's activations. */
+export const Conv1D = convolution(
+  base(() => tf.layers.conv1d({ filters: 1, kernelSize: 1 })),
+  'Conv1D',
+  1,
+);
 
 /** One input of a merge layer: tfjs passes a list of one as the shape or tensor itself. */
 const isOneShape = (shape: tf.Shape | tf.Shape[]): boolean => !Array.isArray(shape[0]) || shape.length === 1;

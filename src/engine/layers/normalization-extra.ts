@@ -240,14 +240,16 @@ function deserializeLayer(value: unknown): tf.layers.Layer {
 
 /**
  * Keras's SpectralNormalization at inference: the wrapped layer as it is (the kernel is only renormalized in
- * training), its output cast to the input's dtype. Its weights are Keras's `layer.weights`: the wrapped layer's
- * kernel (its first weight), the power-iteration vector `vector_u` (1, kernel columns), then the wrapped layer's others.
+ * training), its output cast to the input's dtype. Its weights are those of Keras's weight file: its own copy of the
+ * wrapped kernel and the power-iteration vector `vector_u` (1, kernel columns), then the wrapped layer's.
  */
 export class SpectralNormalization extends MaskClearingLayer {
   static className = 'SpectralNormalization';
   private readonly layer: tf.layers.Layer;
   private readonly powerIterations: number;
   private vectorU: tf.LayerVariable | null = null;
+  /** Keras's wrapper keeps the wrapped kernel as its own `kernel` too: saved, read back, never used at inference. */
+  private kernelCopy: tf.LayerVariable | null = null;
 
   constructor(args: Args) {
     super(args);
@@ -266,6 +268,7 @@ export class SpectralNormalization extends MaskClearingLayer {
     const kernel = this.layer.weights[0];
     if (!kernel) throw new Error(`SpectralNormalization: ${this.layer.getClassName()} has no kernel.`);
     const columns = kernel.shape.at(-1)!;
+    this.kernelCopy = this.addWeight('kernel', kernel.shape, 'float32', tf.initializers.zeros(), undefined, false);
     this.vectorU = this.addWeight('vector_u', [1, columns], 'float32', tf.initializers.truncatedNormal({ stddev: 0.02 }), undefined, false);
     this.built = true;
   }
@@ -274,13 +277,17 @@ export class SpectralNormalization extends MaskClearingLayer {
     return this.layer.trainableWeights;
   }
 
-  override get nonTrainableWeights(): tf.LayerVariable[] {
-    return [...(this.vectorU ? [this.vectorU] : []), ...this.layer.nonTrainableWeights];
+  private get ownWeights(): tf.LayerVariable[] {
+    return this.kernelCopy && this.vectorU ? [this.kernelCopy, this.vectorU] : [];
   }
 
+  override get nonTrainableWeights(): tf.LayerVariable[] {
+    return [...this.ownWeights, ...this.layer.nonTrainableWeights];
+  }
+
+  /** In the order of Keras's weight file: its own (kernel, vector_u), then the wrapped layer's. */
   override get weights(): tf.LayerVariable[] {
-    const [kernel, ...rest] = this.layer.weights;
-    return kernel ? [kernel, ...(this.vectorU ? [this.vectorU] : []), ...rest] : [];
+    return [...this.ownWeights, ...this.layer.weights];
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {

@@ -100,7 +100,8 @@ export function matchWeights(
   const problems: string[] = [];
   const matched = new Map<string, Float32Array[]>();
   for (const [layer, specs] of expected) {
-    const stored = file.layers.get(layer) ?? findNested(file.layers, layer) ?? gatherSublayers(file.layers, layer, specs);
+    const stored =
+      ownThenSublayers(file.layers, layer, specs.length) ?? findNested(file.layers, layer) ?? gatherSublayers(file.layers, layer, specs);
     if (!stored) {
       if (specs.length === 0) matched.set(layer, []);
       else problems.push(`${layer}: not found in the file`);
@@ -129,6 +130,22 @@ export function matchWeights(
     throw new WeightFileError(`Weights in ${file.path} do not match the model: ${problems.join('; ')}`);
   }
   return matched;
+}
+
+/**
+ * A layer's own entry; when it holds fewer weights than the model expects and the layer has sublayers in the file
+ * (SpectralNormalization: its own kernel and vector_u, then its wrapped layer's kernel and bias), its own entry
+ * followed by theirs, in file order.
+ */
+function ownThenSublayers(
+  layers: ReadonlyMap<string, readonly StoredWeight[]>,
+  layer: string,
+  expected: number,
+): readonly StoredWeight[] | undefined {
+  const own = layers.get(layer);
+  if (!own || own.length >= expected) return own;
+  const parts = [...layers].filter(([key]) => key.startsWith(`${layer}/`)).flatMap(([, weights]) => weights);
+  return parts.length > 0 && own.length + parts.length === expected ? [...own, ...parts] : own;
 }
 
 function findNested(layers: ReadonlyMap<string, readonly StoredWeight[]>, layer: string): readonly StoredWeight[] | undefined {

@@ -10,7 +10,8 @@
 import { formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from '../../../graph/shape.js';
 import type { JsonValue } from '../../../graph/ir.js';
 import { LayerError, type CallArguments, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
-import { bool, pythonRepr, sizeArgument, str } from './util.js';
+import { withLora } from './lora.js';
+import { bool, pythonRepr, sizeArgument, str, undefinedWeightShapeMessage } from './util.js';
 
 // ---- EinsumDense ------------------------------------------------------------------------------------------------
 
@@ -138,11 +139,7 @@ function truthy(value: JsonValue | undefined): boolean {
  * Returns the number of values, or null when a size is known only at run time.
  */
 function weightSize(shape: readonly Dim[], path: string): number | null {
-  if (shape.includes(null)) {
-    throw new LayerError(
-      `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${formatShape(shape)} for variable path='${path}'`,
-    );
-  }
+  if (shape.includes(null)) throw new LayerError(undefinedWeightShapeMessage(shape, path));
   let size = 1;
   for (const dim of shape) {
     if (!isKnown(dim)) return null;
@@ -205,19 +202,8 @@ const einsumDenseRule: LayerRule = {
       partialOutputShape(config),
       name,
     );
-    let lora: number | null = 0;
-    const rank = config['lora_rank'];
-    if (typeof rank === 'number' && rank !== 0) {
-      if (config['kernel_constraint'] !== null && config['kernel_constraint'] !== undefined) {
-        throw new LayerError(
-          'Lora is incompatible with kernel constraints. In order to enable lora on this layer, remove the `kernel_constraint` argument.',
-        );
-      }
-      const a = weightSize([...analysis.kernel.slice(0, -1), rank], `${name}/lora_kernel_a`);
-      const b = weightSize([rank, analysis.kernel.at(-1)!], `${name}/lora_kernel_b`);
-      lora = total([a, b]);
-    }
-    return { outputs: [analysis.output], params: total([params, lora]), built: { ndim: input!.length } };
+    const kernel = analysis.kernel.every(isKnown) ? (analysis.kernel as number[]) : null;
+    return { outputs: [analysis.output], params: withLora(params, config, kernel), built: { ndim: input!.length } };
   },
 };
 

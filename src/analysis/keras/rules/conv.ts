@@ -1,10 +1,10 @@
 // Convolutions: regular, transposed, depthwise and separable, in 1, 2 and 3
 // dimensions, channels last or first (keras/src/ops/operation_utils.py formulas).
 
-import type { LayerEvaluation } from '../../../graph/ir.js';
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
-import { bool, channelsLast, convLength, deconvLength, int, intTuple, pythonRepr, str } from './util.js';
+import { withLora } from './lora.js';
+import { bool, channelsLast, convLength, deconvLength, int, intTuple, numpyArray, standardizePadding, str } from './util.js';
 
 type Kind = 'conv' | 'transpose' | 'depthwise' | 'separable';
 
@@ -29,6 +29,41 @@ function product(values: number[]): number {
   return values.reduce((a, b) => a * b, 1);
 }
 
+/** The sizes each kind's constructor requires to be strictly positive, in its order. */
+const positiveArguments: Readonly<Record<Kind, readonly string[]>> = {
+  conv: ['filters'],
+  transpose: ['filters'],
+  depthwise: ['depth_multiplier'],
+  separable: ['depth_multiplier', 'filters'],
+};
+
+/**
+ * The constructor's checks after its tuples, in Keras's order (keras/src/layers/convolutional/base_*.py): the padding
+ * (`causal` only for Conv1D), the positive sizes, and for a regular convolution the groups.
+ */
+function checkArguments(config: LayerConfig, rank: number, kind: Kind): void {
+  if (typeof config['padding'] === 'string') standardizePadding(config['padding'], rank === 1 && kind === 'conv');
+  for (const key of positiveArguments[kind]) {
+    const value = config[key];
+    if (typeof value === 'number' && value <= 0) {
+      throw new LayerError(`Invalid value for argument \`${key}\`. Expected a strictly positive value. Received ${key}=${value}.`, key);
+    }
+  }
+  if (kind === 'conv') checkGroups(config);
+}
+
+function checkGroups(config: LayerConfig): void {
+  const { filters, groups } = config;
+  if (typeof groups !== 'number') return;
+  if (groups <= 0) throw new LayerError(`The number of groups must be a positive integer. Received: groups=${groups}.`, 'groups');
+  if (typeof filters === 'number' && filters % groups !== 0) {
+    throw new LayerError(
+      `The number of filters must be evenly divisible by the number of groups. Received: groups=${groups}, filters=${filters}.`,
+      'groups',
+    );
+  }
+}
+
 function convolution(rank: number, kind: Kind): LayerRule {
   const tupleKeys = ['kernel_size', 'strides', 'dilation_rate'];
   return {
@@ -40,14 +75,15 @@ function convolution(rank: number, kind: Kind): LayerRule {
         out['output_padding'] = intTuple(config, 'output_padding', rank);
       }
       if (typeof config['padding'] === 'string') out['padding'] = config['padding'].toLowerCase();
+      checkArguments(config, rank, kind);
       return out;
     },
-    evaluation: (config) => engineLimit(rank, kind, config),
     compute(config, [input]) {
       const kernel = intTuple(config, 'kernel_size', rank);
       const strides = intTuple(config, 'strides', rank);
       const dilation = intTuple(config, 'dilation_rate', rank);
       const padding = str(config, 'padding');
+      checkArguments(config, rank, kind);
       const { channelAxis, channels, spatial } = geometry(config, input!);
       if (channels === null) {
         throw new LayerError(
@@ -80,7 +116,14 @@ function convolution(rank: number, kind: Kind): LayerRule {
             );
           }
           outChannels = filters;
-          params = inChannels === null ? null : product(kernel) * (inChannels / groups) * filters + (bias ? filters : 0);
+          params =
+            inChannels === null
+              ? null
+              : withLora(product(kernel) * (inChannels / groups) * filters + (bias ? filters : 0), config, [
+                  ...kernel,
+                  inChannels / groups,
+                  filters,
+                ]);
         } else {
           const multiplier = int(config, 'depth_multiplier');
           const depthwise = inChannels === null ? null : product(kernel) * inChannels * multiplier;
@@ -97,7 +140,7 @@ function convolution(rank: number, kind: Kind): LayerRule {
       for (const length of outSpatial) {
         if (isKnown(length) && length <= 0) {
           throw new LayerError(
-            `Computed output size would be zero or negative. Received \`inputs shape=${formatShape(input!)}\`, \`kernel shape=${formatShape([...kernel, inChannels, outChannels])}\`, \`dilation_rate=${formatShape(dilation)}\`, \`strides=${formatShape(strides)}\`, \`padding=${padding}\`.`,
+            `Computed output size would be zero or negative. Received \`inputs shape=${formatShape(input!)}\`, \`kernel shape=${formatShape([...kernel, inChannels, outChannels])}\`, \`dilation_rate=${numpyArray(dilation)}\`, \`strides=${formatShape(strides)}\`, \`padding=${padding}\`.`,
           );
         }
       }
@@ -108,29 +151,6 @@ function convolution(rank: number, kind: Kind): LayerRule {
       };
     },
   };
-}
-
-/**
- * What TensorFlow.js 4.22 cannot evaluate as Keras does, measured against Keras's outputs
- * (test/conformance/layer-cases.test.ts): refused rather than shown wrong.
- */
-function engineLimit(rank: number, kind: Kind, config: LayerConfig): LayerEvaluation | undefined {
-  const groups = config['groups'];
-  if (kind === 'conv' && typeof groups === 'number' && groups > 1) {
-    return { refused: `with groups=${groups} cannot be evaluated yet (TensorFlow.js has no grouped convolution)` };
-  }
-  const dilation = config['dilation_rate'];
-  const dilated = Array.isArray(dilation) ? dilation.some((d) => d !== 1) : typeof dilation === 'number' && dilation !== 1;
-  if (dilated && rank >= 2 && (kind === 'transpose' || kind === 'depthwise')) {
-    return { refused: `with dilation_rate=${pythonRepr(dilation ?? null)} cannot be evaluated yet (TensorFlow.js ignores it here)` };
-  }
-  if (kind === 'transpose' && rank === 3) {
-    return { refused: 'cannot be evaluated yet (the wasm backend of TensorFlow.js computes it wrongly)' };
-  }
-  if (kind === 'conv' && rank === 1 && !channelsLast(config)) {
-    return { refused: 'with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)' };
-  }
-  return undefined;
 }
 
 export const convRules: Record<string, LayerRule> = {

@@ -2,7 +2,8 @@
 
 import { formatShape, isKnown } from '../../../graph/shape.js';
 import { LayerError, type LayerRule } from '../rule.js';
-import { bool, int, sizeArgument } from './util.js';
+import { withLora } from './lora.js';
+import { bool, computeDtype, int, sizeArgument } from './util.js';
 
 const dense: LayerRule = {
   inputSpec: () => ({ minNdim: 2 }),
@@ -14,7 +15,10 @@ const dense: LayerRule = {
         `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatShape(input!)}`,
       );
     }
-    const params = isKnown(inputDim) && isKnown(units) ? inputDim * units + (bool(config, 'use_bias') ? units : 0) : null;
+    const params =
+      isKnown(inputDim) && isKnown(units)
+        ? withLora(inputDim * units + (bool(config, 'use_bias') ? units : 0), config, [inputDim, units])
+        : null;
     return {
       outputs: [[...input!.slice(0, -1), units]],
       params,
@@ -28,7 +32,9 @@ const embedding: LayerRule = {
   compute(config, [input]) {
     const inputDim = int(config, 'input_dim');
     const outputDim = int(config, 'output_dim');
-    return { outputs: [[...input!, outputDim]], params: inputDim * outputDim, dtype: 'float32' };
+    const params = withLora(inputDim * outputDim, config, [inputDim, outputDim]);
+    // The layer's compute dtype, whatever the ids' dtype.
+    return { outputs: [[...input!, outputDim]], params, dtype: computeDtype(config) };
   },
 };
 
@@ -38,6 +44,11 @@ export function shapePreserving(ndim?: number): LayerRule {
     ...(ndim === undefined ? {} : { inputSpec: () => ({ ndim }) }),
     compute: (_config, [input]) => ({ outputs: [input!], params: 0 }),
   };
+}
+
+/** A layer that is random in training (and the identity at inference). */
+function random(rule: LayerRule, how: string): LayerRule {
+  return { ...rule, training: () => how };
 }
 
 /** An InputLayer makes its tensor when it is constructed, unlike every other layer class. */
@@ -53,13 +64,13 @@ export const coreRules: Record<string, LayerRule> = {
   Activation: shapePreserving(),
   // TensorFlow.js uses the name "Identity" for an initializer.
   Identity: { ...shapePreserving(), evaluation: () => ({ className: 'Activation', config: { activation: 'linear' } }) },
-  Dropout: shapePreserving(),
-  SpatialDropout1D: shapePreserving(3),
-  SpatialDropout2D: shapePreserving(4),
-  SpatialDropout3D: shapePreserving(5),
-  GaussianNoise: shapePreserving(),
-  GaussianDropout: shapePreserving(),
-  AlphaDropout: shapePreserving(),
+  Dropout: random(shapePreserving(), 'it drops values at random'),
+  SpatialDropout1D: random(shapePreserving(3), 'it drops channels at random'),
+  SpatialDropout2D: random(shapePreserving(4), 'it drops channels at random'),
+  SpatialDropout3D: random(shapePreserving(5), 'it drops channels at random'),
+  GaussianNoise: random(shapePreserving(), 'it adds random noise'),
+  GaussianDropout: random(shapePreserving(), 'it multiplies by random noise'),
+  AlphaDropout: random(shapePreserving(), 'it drops values at random'),
   ActivityRegularization: shapePreserving(),
   Rescaling: shapePreserving(),
 };

@@ -6,7 +6,8 @@ import type { JsonValue } from '../../../graph/ir.js';
 import { formatDim, formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import signatures from '../signatures.json' with { type: 'json' };
 import { LayerError, type LayerConfig, type LayerOutput, type LayerRule, type RuleContext } from '../rule.js';
-import { channelsLast, int, pythonRepr, sizeArgument } from './util.js';
+import { withLora } from './lora.js';
+import { channelsLast, checkWeightShape, int, pythonRepr, sizeArgument } from './util.js';
 
 /** Python's `str()` of a config value (f-string interpolation): strings bare, lists as lists. */
 function pythonStr(value: JsonValue | undefined): string {
@@ -42,16 +43,6 @@ function pythonIndex(shape: Shape, axis: JsonValue | undefined): Dim {
 /** The axis argument as a list (Keras's `axis if isinstance(axis, list) else [axis]`). */
 function axisList(value: JsonValue | undefined): JsonValue[] {
   return Array.isArray(value) ? value : [value ?? null];
-}
-
-/** Keras's `add_weight` refuses a shape with a None in it. */
-function checkWeightShape(config: LayerConfig, variable: string, shape: Shape): void {
-  if (shape.some((dim) => dim === null)) {
-    // The path is the layer's name for a layer of a functional model; Keras prefixes enclosing layers' names.
-    throw new LayerError(
-      `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${formatShape(shape)} for variable path='${String(config['name'])}/${variable}'`,
-    );
-  }
 }
 
 function product(shape: Shape): number | null {
@@ -264,17 +255,14 @@ const spectralNormalization: LayerRule = {
       ...(isKnown(last) ? { built: { minNdim: 1, axes: { [-1]: last } } } : {}),
     };
   },
-  evaluation(config) {
+  evaluation(config, inner) {
     const layer = serializedLayer(config['layer']);
     if (!layer || !evaluable.has(layer.class_name)) {
       return { refused: `SpectralNormalization of a ${layer?.class_name ?? 'layer'} is not evaluated` };
     }
-    // The wrapped layer runs as its own TensorFlow.js class, which has no grouped convolution.
-    const groups = layer.config['groups'];
-    if (typeof groups === 'number' && groups > 1) {
-      return { refused: `SpectralNormalization of a ${layer.class_name} with groups=${groups} cannot be evaluated yet` };
-    }
-    return undefined;
+    // The wrapped layer runs as its own TensorFlow.js class (ours where Keras's differs), and is refused with it.
+    const evaluation = inner(layer);
+    return 'refused' in evaluation ? { refused: `its ${layer.class_name}: ${evaluation.refused}` } : undefined;
   },
 };
 
@@ -322,7 +310,10 @@ const reversibleEmbedding: LayerRule = {
   compute(config, [input], _context, call) {
     const inputDim = embeddingSize(config, 'input_dim');
     const outputDim = embeddingSize(config, 'output_dim');
-    const params = isKnown(inputDim) && isKnown(outputDim) ? inputDim * outputDim * (truthy(config['tie_weights']) ? 1 : 2) : null;
+    const params =
+      isKnown(inputDim) && isKnown(outputDim)
+        ? withLora(inputDim * outputDim * (truthy(config['tie_weights']) ? 1 : 2), config, [inputDim, outputDim])
+        : null;
     if (!truthy(call.options['reverse'])) return { outputs: [[...input!, outputDim]], params };
     if (input!.length === 0) throw new LayerError('list assignment index out of range');
     const last = input!.at(-1)!;

@@ -3,7 +3,7 @@
 
 import { isKnown, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
-import { bool, pythonRepr } from './util.js';
+import { bool, checkWeightShape, pythonRepr } from './util.js';
 
 function axes(config: LayerConfig, input: Shape): number[] {
   const value = config['axis'];
@@ -28,10 +28,44 @@ function featureSize(config: LayerConfig, input: Shape): number | null {
   return size;
 }
 
+/** The weights a layer's `build` makes first, in its order, each when its condition holds. */
+type FirstWeights = readonly (readonly [string, (config: LayerConfig) => boolean])[];
+
+const batchNormalizationWeights: FirstWeights = [
+  ['gamma', (config) => bool(config, 'scale')],
+  ['beta', (config) => bool(config, 'center')],
+  ['moving_mean', () => true],
+];
+
+const layerNormalizationWeights: FirstWeights = [
+  ['gamma', (config) => bool(config, 'scale') || config['rms_scaling'] === true],
+  ['beta', (config) => bool(config, 'center') && config['rms_scaling'] !== true],
+];
+
+/**
+ * Keras's `build` shapes the weights `input_shape[axis]` (LayerNormalization: one size per axis of the sorted list),
+ * and `add_weight` refuses a None there, naming the first weight made.
+ */
+function checkAxesDefined(config: LayerConfig, input: Shape, weights: FirstWeights, sortAxes: boolean): void {
+  const first = weights.find(([, made]) => made(config));
+  if (!first) return;
+  const value = config['axis'];
+  const list = Array.isArray(value) ? [...(value as number[])] : [value as number];
+  if (sortAxes) list.sort((a, b) => a - b);
+  checkWeightShape(
+    config,
+    first[0],
+    list.map((axis) => input.at(axis) ?? null),
+  );
+}
+
 const batchNormalization: LayerRule = {
+  training: () => "it normalizes with the batch's own mean and variance, not the moving ones",
   compute(config, [input]) {
     const size = featureSize(config, input!);
-    const perFeature = (bool(config, 'scale') ? 1 : 0) + (bool(config, 'center') ? 1 : 0) + 2;
+    checkAxesDefined(config, input!, batchNormalizationWeights, false);
+    // gamma, beta, moving_mean, moving_variance, and with renorm moving_stddev, renorm_mean, renorm_stddev.
+    const perFeature = (bool(config, 'scale') ? 1 : 0) + (bool(config, 'center') ? 1 : 0) + 2 + (bool(config, 'renorm') ? 3 : 0);
     const axis = axes(config, input!)[0]!;
     return {
       outputs: [input!],
@@ -44,7 +78,10 @@ const batchNormalization: LayerRule = {
 const layerNormalization: LayerRule = {
   compute(config, [input]) {
     const size = featureSize(config, input!);
-    const perFeature = (bool(config, 'scale') ? 1 : 0) + (bool(config, 'center') ? 1 : 0);
+    checkAxesDefined(config, input!, layerNormalizationWeights, true);
+    // The deprecated rms_scaling (a kwargs keyword) keeps gamma and drops beta.
+    const rms = config['rms_scaling'] === true;
+    const perFeature = (bool(config, 'scale') || rms ? 1 : 0) + (bool(config, 'center') && !rms ? 1 : 0);
     return { outputs: [input!], params: size === null ? null : size * perFeature };
   },
 };

@@ -2,24 +2,20 @@
 // forms, channels last or first.
 
 import { formatShape, isKnown, type Shape } from '../../../graph/shape.js';
-import type { LayerEvaluation } from '../../../graph/ir.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
 import { bool, channelsLast, convLength, intTuple, str } from './util.js';
 
-/**
- * What TensorFlow.js 4.22 cannot evaluate as Keras does, measured against Keras's outputs
- * (test/conformance/layer-cases.test.ts): refused rather than shown wrong.
- */
-function poolingLimit(rank: number, config: LayerConfig): LayerEvaluation | undefined {
-  if (rank === 1 && !channelsLast(config)) {
-    return { refused: 'with data_format="channels_first" cannot be evaluated yet (TensorFlow.js computes it in the other layout)' };
+/** The pooling constructors keep any padding: Keras's `compute_pooling_output_shape` refuses one at the call. */
+function poolingPadding(config: LayerConfig): string {
+  const padding = str(config, 'padding');
+  if (padding !== 'valid' && padding !== 'same') {
+    throw new LayerError(`Argument \`padding\` must be either 'valid' or 'same'. Received: padding=${padding}`);
   }
-  return undefined;
+  return padding;
 }
 
 function pooling(rank: number): LayerRule {
   return {
-    evaluation: (config) => poolingLimit(rank, config),
     inputSpec: () => ({ ndim: rank + 2 }),
     normalize(config) {
       const pool = intTuple(config, 'pool_size', rank);
@@ -34,7 +30,7 @@ function pooling(rank: number): LayerRule {
     compute(config, [input]) {
       const pool = intTuple(config, 'pool_size', rank);
       const strides = intTuple(config, 'strides', rank);
-      const padding = str(config, 'padding');
+      const padding = poolingPadding(config);
       const last = channelsLast(config);
       const spatial = last ? input!.slice(1, -1) : input!.slice(2);
       const out = spatial.map((n, i) => convLength(n, pool[i]!, strides[i]!, padding));

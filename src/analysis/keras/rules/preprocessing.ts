@@ -9,7 +9,7 @@ import type { JsonValue, LayerEvaluation } from '../../../graph/ir.js';
 import { exportConfig } from '../../../graph/keras-json.js';
 import { formatShape, isKnown, isSymbolic, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
-import { pythonRepr, sizeArgument } from './util.js';
+import { computeDtype, pythonRepr, sizeArgument } from './util.js';
 
 // ---- Python's wording ---------------------------------------------------------------------------------------------
 
@@ -32,13 +32,6 @@ const isNumber = (value: JsonValue | undefined): value is number => typeof value
 
 function isPair(value: JsonValue | undefined): value is JsonValue[] {
   return Array.isArray(value);
-}
-
-/** The compute dtype of a layer's dtype policy: `dtype="mixed_float16"` computes in float16. */
-function computeDtype(config: LayerConfig, fallback = 'float32'): string {
-  const dtype = config['dtype'];
-  if (typeof dtype !== 'string') return fallback;
-  return dtype.startsWith('mixed_') ? dtype.slice('mixed_'.length) : dtype;
 }
 
 /** `argument_validation.validate_string_arg`. */
@@ -72,6 +65,44 @@ function checkBaseFactor(config: LayerConfig, bounds: readonly [number, number])
   const falsy =
     value === null || value === undefined || value === 0 || value === false || value === '' || (Array.isArray(value) && value.length === 0);
   if (!falsy) checkFactor(config, 'factor', bounds);
+}
+
+/**
+ * The classes with no `factor` of their own, whose `factor` keyword goes through `**kwargs` to
+ * BaseImagePreprocessingLayer: where its `_USE_BASE_FACTOR` is False the base refuses one, else it checks
+ * `factor or 0.0` within `_FACTOR_BOUNDS`.
+ */
+const factorThroughKwargs: Readonly<Record<string, readonly [number, number] | 'refused'>> = {
+  AutoContrast: 'refused',
+  CenterCrop: 'refused',
+  RandomFlip: 'refused',
+  RandomShear: 'refused',
+  RandomTranslation: 'refused',
+  RandomZoom: 'refused',
+  Resizing: 'refused',
+  Solarization: 'refused',
+  ContrastLimitedAdaptiveHistogramEqualization: [-1, 1],
+  Equalization: [-1, 1],
+  MaxNumBoundingBoxes: [-1, 1],
+  MixUp: [-1, 1],
+  RandomColorJitter: [-1, 1],
+  RandomCrop: [-1, 1],
+};
+
+/** The base constructor's `factor` check runs first, before the class's own. */
+function withFactorThroughKwargs(className: string, rule: LayerRule): LayerRule {
+  const bounds = factorThroughKwargs[className];
+  if (bounds === undefined) return rule;
+  return {
+    ...rule,
+    normalize(config) {
+      if (bounds !== 'refused') checkBaseFactor(config, bounds);
+      else if (config['factor'] !== null && config['factor'] !== undefined) {
+        throw new LayerError(`Layer ${className} does not take a \`factor\` argument. Received: factor=${pyStr(config['factor'])}`);
+      }
+      return rule.normalize ? rule.normalize(config) : config;
+    },
+  };
 }
 
 /**
@@ -159,7 +190,12 @@ const given = (config: LayerConfig, key: string): boolean => config[key] !== nul
 /** An image layer whose output spec is its input's shape, in the compute dtype; what it does at inference is `evaluation`. */
 function image(
   checks: readonly Check[],
-  options: { evaluation?: (config: LayerConfig) => LayerEvaluation; hoverKeys?: readonly string[] } = {},
+  options: {
+    evaluation?: (config: LayerConfig) => LayerEvaluation;
+    hoverKeys?: readonly string[];
+    /** What it does in training instead of returning its input; false: the same as at inference (AutoContrast). */
+    training?: string | false;
+  } = {},
 ): LayerRule {
   return {
     normalize(config) {
@@ -168,6 +204,7 @@ function image(
     },
     compute: (config, [input]) => ({ outputs: [input!], params: 0, dtype: computeDtype(config) }),
     ...(options.evaluation && { evaluation: options.evaluation }),
+    ...(options.training !== false && { training: () => options.training || 'it augments its input at random' }),
     hoverKeys: options.hoverKeys ?? ['factor', 'value_range', 'mode', 'data_format'],
   };
 }
@@ -177,7 +214,7 @@ function channelsFirst(config: LayerConfig): boolean {
   return config['data_format'] === 'channels_first';
 }
 
-/** CenterCrop, Resizing: `height` and `width` set at axes 1, 2 (batched) or 0, 1 (one image), channels last. */
+/** CenterCrop: `height` and `width` set at axes 1, 2 (batched) or 0, 1 (one image), channels last. */
 function croppedShape(config: LayerConfig, input: Shape): Dim[] {
   const out: Dim[] = [...input];
   const height = sizeArgument(config, 'height');
@@ -198,6 +235,25 @@ const centerCrop: LayerRule = {
   // TensorFlow.js's own CenterCrop crops differently.
   evaluation: () => ({ className: 'TensorLensCenterCrop' }),
   hoverKeys: ['height', 'width', 'data_format'],
+};
+
+/**
+ * Keras's `Resizing.compute_output_shape`, as Python list assignment: height and width at axes 1, 2 of a rank-4 input
+ * (2, 3 channels first), else at 0, 1 (1, 2), whatever the rank; only running it (ops.image.resize) wants rank 3 or 4.
+ */
+const resizing: LayerRule = {
+  compute(config, [input]) {
+    const out: Dim[] = [...input!];
+    const first = (input!.length === 4 ? 1 : 0) + (channelsFirst(config) ? 1 : 0);
+    if (first + 1 >= out.length) throw new LayerError('list assignment index out of range');
+    out[first] = sizeArgument(config, 'height');
+    out[first + 1] = sizeArgument(config, 'width');
+    return { outputs: [out], params: 0 };
+  },
+  evaluation: (config) =>
+    config['antialias'] === true
+      ? { refused: 'with antialias=True cannot be evaluated yet (TensorFlow.js has no antialiased resize)' }
+      : undefined,
 };
 
 /** RandomCrop sets axes -3, -2 (channels last) or -2, -1, as Python list assignment does. */
@@ -265,6 +321,7 @@ function pipelineLayers(config: LayerConfig): { class_name: string; config: Laye
 
 /** Pipeline: its layers one after another, their weights summed; the dtype the last one gives. */
 const pipeline: LayerRule = {
+  training: () => 'its layers may augment their input at random',
   compute(config, [input], context) {
     let shapes: Shape[] = [input!];
     let params: number | null = 0;
@@ -277,8 +334,8 @@ const pipeline: LayerRule = {
     }
     return { outputs: shapes, params, dtype };
   },
-  // Each layer as the engine runs it on its own (this family's `evaluation`), its config as TensorFlow.js reads it.
-  evaluation(config) {
+  // Each layer as the engine runs it on its own (its rule's `evaluation`), its config as TensorFlow.js reads it.
+  evaluation(config, inner) {
     let layers: { class_name: string; config: LayerConfig }[];
     try {
       layers = pipelineLayers(config);
@@ -286,10 +343,10 @@ const pipeline: LayerRule = {
       return { refused: 'its layers are not known' };
     }
     const evaluated: JsonValue[] = [];
-    for (const inner of layers) {
-      const evaluation = rules[inner.class_name]?.evaluation?.(inner.config) ?? { className: inner.class_name };
-      if ('refused' in evaluation) return { refused: `its ${inner.class_name}: ${evaluation.refused}` };
-      evaluated.push({ class_name: evaluation.className, config: exportConfig(evaluation.config ?? inner.config) });
+    for (const layer of layers) {
+      const evaluation = inner(layer);
+      if ('refused' in evaluation) return { refused: `its ${layer.class_name}: ${evaluation.refused}` };
+      evaluated.push({ class_name: evaluation.className, config: exportConfig(evaluation.config ?? layer.config) });
     }
     return { className: 'TensorLensPipeline', config: { ...config, layers: evaluated } };
   },
@@ -914,7 +971,7 @@ const rules: Record<string, LayerRule> = {
   CutMix: image([(c) => checkFactor(c, 'factor', [0, 1])]),
   AugMix: image([checkAugmentationMix], { hoverKeys: ['value_range', 'num_chains', 'chain_depth', 'factor'] }),
   RandAugment: image([checkAugmentationMix], { hoverKeys: ['value_range', 'num_ops', 'factor'] }),
-  MaxNumBoundingBoxes: image([], { hoverKeys: ['max_number'] }),
+  MaxNumBoundingBoxes: image([], { hoverKeys: ['max_number'], training: false }),
   Equalization: image(
     [
       (c) => {
@@ -923,14 +980,18 @@ const rules: Record<string, LayerRule> = {
           throw new LayerError("'Equalization' object has no attribute '_VALUE_RANGE_VALIDATION_ERROR'");
       },
     ],
-    { hoverKeys: ['value_range', 'bins'] },
+    { hoverKeys: ['value_range', 'bins'], training: 'it equalizes the histogram of its input' },
   ),
   RandomCrop: randomCrop,
+  Resizing: resizing,
   Pipeline: pipeline,
   // Applied at inference too.
-  AutoContrast: image([checkValueRange], { hoverKeys: ['value_range'] }),
+  AutoContrast: image([checkValueRange], { hoverKeys: ['value_range'], training: false }),
   CenterCrop: centerCrop,
-  ContrastLimitedAdaptiveHistogramEqualization: image([], { hoverKeys: ['value_range', 'clip_limit', 'tile_grid_size'] }),
+  ContrastLimitedAdaptiveHistogramEqualization: image([], {
+    hoverKeys: ['value_range', 'clip_limit', 'tile_grid_size'],
+    training: false,
+  }),
   // Features.
   Normalization: normalization,
   CategoryEncoding: categoryEncoding,
@@ -959,5 +1020,5 @@ function keepingLayerName(rule: LayerRule): LayerRule {
 }
 
 export const preprocessingRules: Record<string, LayerRule> = Object.fromEntries(
-  Object.entries(rules).map(([className, rule]) => [className, keepingLayerName(rule)]),
+  Object.entries(rules).map(([className, rule]) => [className, keepingLayerName(withFactorThroughKwargs(className, rule))]),
 );

@@ -17,7 +17,7 @@ import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape
 import { exportConfig } from '../../../graph/keras-json.js';
 import { LayerError, type CallArguments, type LayerConfig, type LayerOutput, type LayerRule, type RuleContext } from '../rule.js';
 import { givenStates } from './rnn.js';
-import { bool, pythonRepr, sizeArgument } from './util.js';
+import { bool, checkStateful, numpyArray, pythonRepr, sizeArgument, standardizePadding, undefinedWeightShapeMessage } from './util.js';
 
 type SerializedLayer = { readonly class_name: string; readonly config: LayerConfig };
 
@@ -57,9 +57,7 @@ class UndefinedWeightShape extends LayerError {
     readonly shape: Shape,
     readonly path: string,
   ) {
-    super(
-      `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${formatShape(shape)} for variable path='${path}'`,
-    );
+    super(undefinedWeightShapeMessage(shape, path));
   }
 
   /** The same error as Keras words it when the cell is built inside `layer` (its variable path starts with the layer's name). */
@@ -261,14 +259,6 @@ function recurrentOutputs(config: LayerConfig, sequences: Shape, output: Shape, 
   return [full, ...(bool(config, 'return_state') ? states : [])];
 }
 
-function checkStateful(config: LayerConfig, sequences: Shape): void {
-  if (bool(config, 'stateful') && sequences[0] === null) {
-    throw new LayerError(
-      `When using \`stateful=True\` in a RNN, the batch size must be static. Found dynamic batch size: sequence.shape=${formatShape(sequences)}`,
-    );
-  }
-}
-
 /** The sequence tensor of a call: named when the file called the layer, the only input when a wrapper runs the rule. */
 function sequencesOf(inputs: Shape[], call: CallArguments): Shape {
   const at = call.names.indexOf('sequences');
@@ -341,17 +331,6 @@ function standardizeDataFormat(value: JsonValue | undefined): string {
   }
   return format;
 }
-
-function standardizePadding(value: JsonValue | undefined): string {
-  const padding = String(value).toLowerCase();
-  if (padding !== 'valid' && padding !== 'same') {
-    throw new LayerError(`The \`padding\` argument must be a list/tuple or one of {'valid', 'same'}. Received: ${padding}`);
-  }
-  return padding;
-}
-
-/** Python's str of a numpy integer array, as in Keras's conv messages: `[1 1]`. */
-const numpyArray = (values: readonly number[]): string => `[${values.join(' ')}]`;
 
 interface ConvLstmArguments {
   readonly kernel: number[];

@@ -1,5 +1,5 @@
 // Layers that rearrange a tensor: Flatten, Reshape, Permute, RepeatVector,
-// padding, cropping, up-sampling and resizing.
+// padding, cropping and up-sampling.
 
 import type { JsonValue } from '../../../graph/ir.js';
 import { formatShape, isKnown, knownSize, type Dim } from '../../../graph/shape.js';
@@ -11,13 +11,8 @@ const flatten: LayerRule = {
   compute(_config, [input]) {
     const rest = input!.slice(1);
     const size = rest.length === 0 ? 1 : knownSize(rest);
-    const warnings =
-      size === null && rest.some((d) => d === null)
-        ? [
-            `Flatten of a tensor with an unknown dimension ${formatShape(input!)}: the flattened size is unknown, so a Dense layer after it cannot be built.`,
-          ]
-        : [];
-    return { outputs: [[input![0]!, size]], params: 0, warnings };
+    // Keras flattens an unknown size to None without a word; a Dense after it is what raises.
+    return { outputs: [[input![0]!, size]], params: 0 };
   },
 };
 
@@ -139,22 +134,6 @@ function upSampling(rank: number): LayerRule {
   };
 }
 
-const resizing: LayerRule = {
-  compute(config, [input]) {
-    const height = int(config, 'height');
-    const width = int(config, 'width');
-    const last = channelsLast(config);
-    const batched = input!.length === 4;
-    if (!batched && input!.length !== 3) {
-      throw new LayerError(`Resizing expects an image of rank 3 or a batch of rank 4. Received: input_shape=${formatShape(input!)}`);
-    }
-    const batch = batched ? [input![0]!] : [];
-    const image = batched ? input!.slice(1) : input!;
-    const channels = last ? image[2]! : image[0]!;
-    return { outputs: [[...batch, ...(last ? [height, width, channels] : [channels, height, width])]], params: 0 };
-  },
-};
-
 export const reshapingRules: Record<string, LayerRule> = {
   Flatten: flatten,
   Reshape: reshape,
@@ -169,5 +148,4 @@ export const reshapingRules: Record<string, LayerRule> = {
   UpSampling1D: upSampling(1),
   UpSampling2D: upSampling(2),
   UpSampling3D: upSampling(3),
-  Resizing: resizing,
 };

@@ -3,8 +3,9 @@
 // recurrent kernel (units×units) and bias (units; GRU with reset_after: twice).
 
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
-import { LayerError, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
-import { bool, int } from './util.js';
+import type { LayerEvaluation } from '../../../graph/ir.js';
+import { LayerError, type InnerEvaluation, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
+import { bool, checkStateful, int } from './util.js';
 
 interface Cell {
   readonly gates: number;
@@ -24,6 +25,7 @@ function recurrent(cell: Cell): LayerRule {
       const features = input![2]!;
       const bias = bool(config, 'use_bias') ? cell.biases(config) * units : 0;
       const params = isKnown(features) ? cell.gates * (features * units + units * units) + cell.gates * bias : null;
+      checkStateful(config, input!);
       const batch = input![0]!;
       const output: Dim[] = bool(config, 'return_sequences') ? [batch, input![1]!, units] : [batch, units];
       const states: Shape[] = bool(config, 'return_state') ? Array.from({ length: cell.states }, () => [batch, units]) : [];
@@ -37,9 +39,25 @@ function recurrent(cell: Cell): LayerRule {
   };
 }
 
+/**
+ * A wrapper runs as its TensorFlow.js class around the wrapped layer as the engine runs that on its own (another class,
+ * another config), and is refused with it.
+ */
+function wrapping(className: string) {
+  return (config: LayerConfig, inner: InnerEvaluation): LayerEvaluation | undefined => {
+    const layer = config['layer'] as { class_name: string; config: LayerConfig } | null;
+    if (!layer || typeof layer !== 'object' || typeof layer.class_name !== 'string') return undefined;
+    const evaluation = inner(layer);
+    if ('refused' in evaluation) return { refused: `its ${layer.class_name}: ${evaluation.refused}` };
+    if (evaluation.className === layer.class_name && evaluation.config === undefined) return undefined;
+    return { className, config: { ...config, layer: { class_name: evaluation.className, config: evaluation.config ?? layer.config } } };
+  };
+}
+
 const bidirectional: LayerRule = {
   inputSpec: () => ({ ndim: 3 }),
   unevaluatedCallKeywords: givenStates,
+  evaluation: wrapping('Bidirectional'),
   compute(config, [input], context) {
     const layer = config['layer'] as { class_name: string; config: LayerConfig } | null;
     if (!layer || typeof layer !== 'object') throw new LayerError('Bidirectional needs a recurrent layer to wrap. Received: layer=None');
@@ -62,6 +80,7 @@ const bidirectional: LayerRule = {
 
 const timeDistributed: LayerRule = {
   inputSpec: () => ({ minNdim: 3 }),
+  evaluation: wrapping('TimeDistributed'),
   compute(config, [input], context): LayerOutput {
     const layer = config['layer'] as { class_name: string; config: LayerConfig } | null;
     if (!layer || typeof layer !== 'object') throw new LayerError('TimeDistributed needs a layer to wrap. Received: layer=None');

@@ -2,7 +2,7 @@
 // arithmetic Keras uses for convolution and pooling windows.
 
 import type { JsonValue } from '../../../graph/ir.js';
-import { isKnown, symbolic, type Dim } from '../../../graph/shape.js';
+import { formatShape, isKnown, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig } from '../rule.js';
 
 export function int(config: LayerConfig, key: string): number {
@@ -87,4 +87,61 @@ export function pythonRepr(value: JsonValue | undefined): string {
   return `{${Object.entries(value)
     .map(([k, v]) => `'${k}': ${pythonRepr(v)}`)
     .join(', ')}}`;
+}
+
+/** Python's str of a numpy integer array, as Keras's messages print one: `[2 2]`, `[10  2]` (numpy aligns the widths). */
+export function numpyArray(values: readonly number[]): string {
+  const width = Math.max(0, ...values.map((v) => String(v).length));
+  return `[${values.map((v) => String(v).padStart(width)).join(' ')}]`;
+}
+
+/**
+ * Keras `standardize_padding` of a padding given as a string. Its message prints a Python set, whose order follows
+ * the string hashes: this is the order under PYTHONHASHSEED=0, with which the references are recorded.
+ */
+export function standardizePadding(value: JsonValue | undefined, allowCausal = false): string {
+  const padding = String(value).toLowerCase();
+  const allowed = allowCausal ? ['same', 'causal', 'valid'] : ['same', 'valid'];
+  if (!allowed.includes(padding)) {
+    const set = allowed.map((p) => `'${p}'`).join(', ');
+    throw new LayerError(`The \`padding\` argument must be a list/tuple or one of {${set}}. Received: ${padding}`, 'padding');
+  }
+  return padding;
+}
+
+/** Keras `add_weight`'s error for a shape with a None; `path` is the variable's (`<layer name>/<variable>`). */
+export function undefinedWeightShapeMessage(shape: Shape, path: string): string {
+  return `Shapes used to initialize variables must be fully-defined (no \`None\` dimensions). Received: shape=${formatShape(shape)} for variable path='${path}'`;
+}
+
+/** Keras `add_weight` refuses a shape with a None (the layer's name is the path's start in a functional model). */
+export function checkWeightShape(config: LayerConfig, variable: string, shape: Shape): void {
+  if (shape.includes(null)) throw new LayerError(undefinedWeightShapeMessage(shape, `${String(config['name'])}/${variable}`));
+}
+
+/** Keras `RNN.build`: a stateful RNN needs a static batch size. */
+export function checkStateful(config: LayerConfig, sequences: Shape): void {
+  if (bool(config, 'stateful') && sequences[0] === null) {
+    throw new LayerError(
+      `When using \`stateful=True\` in a RNN, the batch size must be static. Found dynamic batch size: sequence.shape=${formatShape(sequences)}`,
+    );
+  }
+}
+
+/** Keras's quantized dtype policies are named `<mode>_from_<source policy>` (`int8_from_mixed_bfloat16`). */
+const quantizedPolicy = /^[a-z0-9/]+_from_/;
+
+export function isQuantizedPolicy(dtype: JsonValue | undefined): boolean {
+  return typeof dtype === 'string' && quantizedPolicy.test(dtype);
+}
+
+/**
+ * The compute dtype of a layer's dtype policy: `dtype="mixed_float16"` computes in float16, a quantized
+ * `int8_from_mixed_bfloat16` in bfloat16.
+ */
+export function computeDtype(config: LayerConfig, fallback = 'float32'): string {
+  const dtype = config['dtype'];
+  if (typeof dtype !== 'string') return fallback;
+  const source = dtype.replace(quantizedPolicy, '');
+  return source.startsWith('mixed_') ? source.slice('mixed_'.length) : source;
 }

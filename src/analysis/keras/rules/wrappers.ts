@@ -1,4 +1,5 @@
-// Layers Tensor Lens refuses with a reason: those that wrap another framework (TFSMLayer, TorchModuleWrapper, JaxLayer, FlaxLayer), abstract bases, and Lambda (its function).
+// Layers Tensor Lens refuses with a reason: those that wrap another framework (TFSMLayer, TorchModuleWrapper, JaxLayer,
+// FlaxLayer). Lambda, whose function is Python the analysis does not follow yet, has no rule at all.
 
 import { LayerError, type LayerRule } from '../rule.js';
 
