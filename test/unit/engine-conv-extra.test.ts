@@ -39,11 +39,9 @@ for layer, shape in cases:
 
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/engine/backend.js';
-import { registerKerasLayers } from '../../src/engine/layers/index.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
-import type { BackendName } from '../../src/protocol/engine.js';
 import { analyze, bindingsOf, messages } from './helpers/analysis.js';
+import { assertKerasValues, onEachBackend } from './helpers/backends.js';
 
 interface Case {
   readonly layer: string;
@@ -223,32 +221,14 @@ async function evaluate(c: Case): Promise<{ values: Float32Array; shape: number[
 }
 
 describe('convolutions and 1-D poolings evaluated as Keras computes them', () => {
-  let previous: string | undefined;
-  before(() => {
-    registerKerasLayers();
-    previous = tf.getBackend();
-  });
-  after(async () => {
-    if (previous) await tf.setBackend(previous);
-  });
-
-  for (const backend of ['wasm', 'cpu'] as BackendName[]) {
-    describe(`on the ${backend} backend`, () => {
-      before(async () => {
-        const info = await selectBackend(backend);
-        assert.equal(info.name, backend);
+  onEachBackend(() => {
+    for (const c of cases) {
+      it(c.layer, async () => {
+        const { values, shape, weightShapes } = await evaluate(c);
+        assert.deepEqual(weightShapes, c.weights, "weights in Keras's layout");
+        assert.deepEqual(shape, c.shape);
+        assertKerasValues(values, c.expected);
       });
-      for (const c of cases) {
-        it(c.layer, async () => {
-          const { values, shape, weightShapes } = await evaluate(c);
-          assert.deepEqual(weightShapes, c.weights, "weights in Keras's layout");
-          assert.deepEqual(shape, c.shape);
-          assert.equal(values.length, c.expected.length);
-          c.expected.forEach((e, i) =>
-            assert.ok(Math.abs(values[i]! - e) <= 1e-5 * Math.max(1, Math.abs(e)), `${i}: ${values[i]} vs ${e}`),
-          );
-        });
-      }
-    });
-  }
+    }
+  });
 });

@@ -6,10 +6,8 @@
 
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/engine/backend.js';
-import { registerKerasLayers } from '../../src/engine/layers/index.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
-import type { BackendName } from '../../src/protocol/engine.js';
+import { assertKerasValues, onEachBackend } from './helpers/backends.js';
 import { analyze, bindingsOf, describe as describeBinding, messages, modelNamed, shapeOf, summaryRows, where } from './helpers/analysis.js';
 
 const header = 'import keras\nfrom keras import layers\n';
@@ -450,35 +448,17 @@ y = layers.Dense(2)(h)`);
       }
     }
 
-    let previous: string | undefined;
-    before(() => {
-      registerKerasLayers();
-      previous = tf.getBackend();
-    });
-    after(async () => {
-      if (previous) await tf.setBackend(previous);
-    });
-
-    for (const backend of ['wasm', 'cpu'] as BackendName[]) {
-      describe(`on the ${backend} backend`, () => {
-        before(async () => {
-          const info = await selectBackend(backend);
-          assert.equal(info.name, backend);
+    onEachBackend(() => {
+      for (const c of cases) {
+        it(c.name, async () => {
+          const { values, weightShapes } = await evaluate(c);
+          assert.deepEqual(
+            weightShapes,
+            c.weights.map(([name, shapes]) => `${name} ${shapes.map((s) => `(${s.join(', ')})`).join(' ')}`),
+          );
+          assertKerasValues(values, c.expected);
         });
-        for (const c of cases) {
-          it(c.name, async () => {
-            const { values, weightShapes } = await evaluate(c);
-            assert.deepEqual(
-              weightShapes,
-              c.weights.map(([name, shapes]) => `${name} ${shapes.map((s) => `(${s.join(', ')})`).join(' ')}`),
-            );
-            assert.equal(values.length, c.expected.length);
-            c.expected.forEach((e, i) =>
-              assert.ok(Math.abs(values[i]! - e) <= 1e-5 * Math.max(1, Math.abs(e)), `${i}: ${values[i]} vs ${e}`),
-            );
-          });
-        }
-      });
-    }
+      }
+    });
   });
 });

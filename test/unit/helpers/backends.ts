@@ -1,0 +1,35 @@
+// Engine tests that run the same cases on each TensorFlow.js backend the engine selects here (wasm and cpu), with the
+// custom Keras layers registered and the backend of the process restored afterwards.
+
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../../src/engine/backend.js';
+import { registerKerasLayers } from '../../../src/engine/layers/index.js';
+import type { BackendName } from '../../../src/protocol/engine.js';
+
+/** Declares `body`'s tests once per backend, inside a `describe` of that backend. */
+export function onEachBackend(body: (backend: BackendName) => void): void {
+  let previous: string | undefined;
+  before(() => {
+    registerKerasLayers();
+    previous = tf.getBackend();
+  });
+  after(async () => {
+    if (previous) await tf.setBackend(previous);
+  });
+  for (const backend of ['wasm', 'cpu'] as BackendName[]) {
+    describe(`on the ${backend} backend`, () => {
+      before(async () => {
+        const info = await selectBackend(backend);
+        assert.equal(info.name, backend);
+      });
+      body(backend);
+    });
+  }
+}
+
+/** Each value within 1e-5 of Keras's, relative to the value (absolute below 1). */
+export function assertKerasValues(values: ArrayLike<number>, expected: readonly number[]): void {
+  assert.equal(values.length, expected.length);
+  expected.forEach((e, i) => assert.ok(Math.abs(values[i]! - e) <= 1e-5 * Math.max(1, Math.abs(e)), `${i}: ${values[i]} vs ${e}`));
+}
