@@ -2,11 +2,13 @@
 // the file's arguments, calling it on tensors through its rule, and the tensor
 // operations written in Python (`x + y`, `x[:, 0]`), as Keras 3 does it.
 
-import type { ArraySource, JsonValue, SourceRange } from '../graph/ir.js';
+import type { ArraySource, JsonValue, LayerEvaluation, SourceRange } from '../graph/ir.js';
 import { formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from '../graph/shape.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { rangeOf } from './python/source-range.js';
 import { arrayLiteralJson } from './keras/functions/array-literals.js';
+import { OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpRule } from './keras/ops/op-rule.js';
+import { opSignature } from './keras/ops/signatures.js';
 import { layerEntry, type LayerEntry } from './keras/registry.js';
 import {
   type CallArguments,
@@ -509,17 +511,109 @@ export abstract class LayerRuntime {
     shape: Shape,
     dtype: string,
     range: SourceRange,
+    evaluation: LayerEvaluation = { className: 'TensorLensOperation' },
   ): Value {
     const name = this.graph.names.uniquify(operator);
     const id = this.graph.addLayer('Operation', name, { name, operator, ...extra }, range);
     const layer = this.graph.layers[id]!;
     layer.params = 0;
     layer.operation = operator;
-    layer.evaluation = { className: 'TensorLensOperation' };
+    layer.evaluation = evaluation;
     this.states.set(id, { unknownArgs: new Map() });
     const eager = operands.some((t) => this.graph.tensors[t]!.eager);
     const call = this.graph.addCall(id, operands, false, [{ shape, dtype }], eager, range, this.parent);
     return { kind: 'tensor', tensor: call.outputs[0]! };
+  }
+
+  // ---- keras.ops ----------------------------------------------------------------
+
+  /** A modelled `keras.ops` call: its arguments bound to the generated signature, its output by the op's rule. */
+  operation(path: string, rule: OpRule, args: Arguments, site: CallSite): Value {
+    const range = rangeOf(site.node);
+    const bound = this.bindOperation(path, args);
+    if ('problem' in bound) return bound.problem;
+    let output: OpOutput;
+    try {
+      output = rule.compute({ path, arguments: bound.arguments });
+    } catch (error) {
+      if (error instanceof OpNotKnown) return unknown(error.message);
+      if (!(error instanceof LayerError)) throw error;
+      this.graph.report('error', range, error.message, 'shape-error');
+      return { kind: 'unknown', reason: error.message, reported: true };
+    }
+    const name = path.slice(path.lastIndexOf('.') + 1);
+    // The engine has no kernels for keras.ops yet: shapes and dtypes only.
+    const evaluation = { refused: `(${path}) is not evaluated yet: Tensor Lens knows its shape and dtype only` };
+    return this.addOperation(name, { arguments: bound.json }, bound.operands, output.shape, output.dtype, range, evaluation);
+  }
+
+  /** The arguments of an op call by parameter: tensors as operands (in `operands`, referenced as {tensor: i}), Python numbers as weak scalars. */
+  private bindOperation(
+    path: string,
+    args: Arguments,
+  ): { arguments: Map<string, OpArgument>; json: Record<string, JsonValue>; operands: number[] } | { problem: Value } {
+    const parameters = opSignature(path)!.parameters;
+    const positional = parameters.filter((p) => p.kind === 'positional');
+    const given = new Map<string, Value>();
+    args.positional.forEach((value, i) => {
+      if (positional[i]) given.set(positional[i].name, value);
+    });
+    if (args.positional.length > positional.length)
+      return { problem: unknown(`${path}() takes ${positional.length} positional arguments`) };
+    for (const [key, value] of args.keywords) {
+      if (!parameters.some((p) => p.name === key)) return { problem: unknown(`${path}() got an unexpected keyword argument '${key}'`) };
+      given.set(key, value);
+    }
+    const bound = new Map<string, OpArgument>();
+    const json: Record<string, JsonValue> = {};
+    const operands: number[] = [];
+    const asOperand = (value: Value): Operand | undefined => {
+      if (value.kind === 'array') {
+        const t = this.constantTensor(value.shape, value.dtype === 'float64' ? 'float32' : value.dtype, value.source);
+        value = t;
+      }
+      if (value.kind === 'tensor') {
+        const tensor = this.graph.tensors[value.tensor]!;
+        operands.push(value.tensor);
+        return { shape: tensor.shape, dtype: tensor.dtype };
+      }
+      if (value.kind === 'int' || value.kind === 'float') {
+        return { shape: [], dtype: value.kind === 'int' ? 'int32' : 'float32', weak: value.kind, value: value.value };
+      }
+      return undefined;
+    };
+    for (const parameter of parameters) {
+      if (parameter.kind === '*' || parameter.kind === '**') continue;
+      const value = given.get(parameter.name);
+      if (value === undefined) {
+        if (parameter.required) return { problem: unknown(`${path}() is missing its argument \`${parameter.name}\``) };
+        bound.set(parameter.name, parameter.default ?? null);
+        continue;
+      }
+      const single = asOperand(value);
+      if (single) {
+        bound.set(parameter.name, single);
+        json[parameter.name] = single.weak ? single.value! : { tensor: operands.length - 1 };
+        continue;
+      }
+      if (isSequence(value) && value.items.some((v) => v.kind === 'tensor' || v.kind === 'array')) {
+        const items = value.items.map(asOperand);
+        if (items.some((v) => v === undefined))
+          return { problem: unknown(`\`${parameter.name}\` of ${path}() holds values that are not tensors`) };
+        bound.set(parameter.name, items as Operand[]);
+        json[parameter.name] = items.map((_, i) => ({ tensor: operands.length - items.length + i }));
+        continue;
+      }
+      const literal = this.toJson(value);
+      if (literal === undefined) {
+        return {
+          problem: unknown(`\`${parameter.name}\` of ${path}() is not known${value.kind === 'unknown' ? ` (${value.reason})` : ''}`),
+        };
+      }
+      bound.set(parameter.name, literal);
+      json[parameter.name] = literal;
+    }
+    return { arguments: bound, json, operands };
   }
 
   subscript(container: Value, indices: Value[], node: Node): Value {

@@ -5,6 +5,7 @@
 import type { ArraySource } from '../../graph/ir.js';
 import type { Shape } from '../../graph/shape.js';
 import type { Arguments, CallSite, Value } from '../values.js';
+import type { OpRule } from './ops/op-rule.js';
 
 export interface KerasApi {
   input(args: Arguments, site: CallSite): Value;
@@ -15,6 +16,8 @@ export interface KerasApi {
   /** Makes a layer of the class from the arguments after the first and calls it on the first (`keras.layers.add([a, b])`). */
   functionalHelper(className: string, args: Arguments, site: CallSite): Value;
   constantTensor(shape: Shape, dtype: string, source: ArraySource): Value;
+  /** A call of a `keras.ops` function the registry models, by its canonical path. */
+  operation(path: string, rule: OpRule, args: Arguments, site: CallSite): Value;
 }
 
 export interface ApiContext {

@@ -1,0 +1,22 @@
+// The keras.ops functions the family files of ops/ model, under every public path of each (`keras.ops.relu`,
+// `keras.ops.nn.relu`): a call becomes an operation node of the graph.
+
+import { apiFunction, type ApiFunction } from '../api-context.js';
+import { elementwiseOps } from '../ops/elementwise.js';
+import type { OpRule } from '../ops/op-rule.js';
+import { reductionOps } from '../ops/reductions.js';
+import { shapeOps } from '../ops/shapes.js';
+import { opPaths } from '../ops/signatures.js';
+
+export const opRules: Readonly<Record<string, OpRule>> = { ...elementwiseOps, ...reductionOps, ...shapeOps };
+
+/** Rules whose path is no function of the pinned Keras (a typo in a family file). */
+export function opRulesWithoutFunction(): string[] {
+  const paths = new Set(opPaths().map(([path]) => path));
+  return Object.keys(opRules).filter((path) => !paths.has(path));
+}
+
+export const opFunctions: readonly ApiFunction[] = opPaths().flatMap(([path, canonical]) => {
+  const rule = opRules[canonical];
+  return rule ? [apiFunction(path, (context, args, site) => context.keras.operation(canonical, rule, args, site))] : [];
+});

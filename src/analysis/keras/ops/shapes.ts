@@ -1,0 +1,136 @@
+// keras.ops that rearrange a tensor: reshape, transpose, expand_dims, squeeze, concatenate, stack (Keras's
+// compute_output_spec of each, keras/src/ops/numpy.py).
+
+import type { JsonValue } from '../../../graph/ir.js';
+import { formatShape, isKnown, sameDim, type Dim } from '../../../graph/shape.js';
+import { LayerError } from '../rule.js';
+import { argument, isOperand, operand, type OpCall, type Operand, type OpRule } from './op-rule.js';
+import { reductionAxes } from './reductions.js';
+import { binaryDtype } from './signatures.js';
+
+function ints(value: JsonValue, what: string): number[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((v) => typeof v === 'number' && Number.isInteger(v)))
+    throw new LayerError(`\`${what}\` must be an int or a tuple of ints`);
+  return list as number[];
+}
+
+/** `reshape(x, newshape)`: one -1 takes what is left, when the other sizes are known. */
+const reshape: OpRule = {
+  compute(call) {
+    const x = operand(call, 'x');
+    const target = ints(argument(call, 'newshape'), 'newshape');
+    const free = target.filter((d) => d === -1).length;
+    if (free > 1) throw new LayerError('can only specify one unknown dimension');
+    const known = x.shape.every(isKnown) ? (x.shape as number[]).reduce((a, b) => a * b, 1) : null;
+    const rest = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    if (known !== null && (free === 0 ? known !== rest : rest === 0 || known % rest !== 0)) {
+      throw new LayerError(`cannot reshape array of size ${known} into shape ${formatShape(target)}`);
+    }
+    const shape: Dim[] = target.map((d) => (d !== -1 ? d : known === null ? null : known / rest));
+    return { shape, dtype: x.dtype };
+  },
+};
+
+const transpose: OpRule = {
+  compute(call) {
+    const x = operand(call, 'x');
+    const axes = argument(call, 'axes');
+    const order = axes === null ? x.shape.map((_, i) => x.shape.length - 1 - i) : reductionAxes(axes, x.shape.length, call)!;
+    if (order.length !== x.shape.length || new Set(order).size !== order.length) throw new LayerError("axes don't match array");
+    return { shape: order.map((i) => x.shape[i]!), dtype: x.dtype };
+  },
+};
+
+const expandDims: OpRule = {
+  compute(call) {
+    const x = operand(call, 'x');
+    const axes = ints(argument(call, 'axis'), 'axis');
+    const rank = x.shape.length + axes.length;
+    const resolved = axes.map((a) => {
+      if (a < -rank || a >= rank) throw new LayerError(`axis ${a} is out of bounds for array of dimension ${rank}`);
+      return a < 0 ? a + rank : a;
+    });
+    const rest = [...x.shape];
+    const shape: Dim[] = Array.from({ length: rank }, (_, i) => (resolved.includes(i) ? 1 : rest.shift()!));
+    return { shape, dtype: x.dtype };
+  },
+};
+
+const squeeze: OpRule = {
+  compute(call) {
+    const x = operand(call, 'x');
+    const axes = reductionAxes(argument(call, 'axis'), x.shape.length, call);
+    if (axes === null) return { shape: x.shape.filter((d) => d !== 1), dtype: x.dtype };
+    for (const a of axes) {
+      if (isKnown(x.shape[a]!) && x.shape[a] !== 1) throw new LayerError('Cannot squeeze a dimension whose size is not 1');
+    }
+    return { shape: x.shape.filter((_, i) => !axes.includes(i)), dtype: x.dtype };
+  },
+};
+
+function tensorList(call: OpCall, name: string): Operand[] {
+  const value = call.arguments.get(name);
+  const items = Array.isArray(value) ? (value as readonly unknown[]) : [];
+  if (items.length === 0 || !items.every((v) => isOperand(v as Operand))) {
+    throw new LayerError(`${call.path}: \`${name}\` must be a non-empty list of tensors`);
+  }
+  return items as Operand[];
+}
+
+/** The dtype the tensors promote to, pairwise as Keras's result_type does. */
+function promoted(tensors: readonly Operand[]): string {
+  return tensors.slice(1).reduce((dtype, t) => binaryDtype('keras.ops.add', { shape: [], dtype }, t) ?? dtype, tensors[0]!.dtype);
+}
+
+const concatenate: OpRule = {
+  compute(call) {
+    const xs = tensorList(call, 'xs');
+    const rank = xs[0]!.shape.length;
+    const axis = reductionAxes(argument(call, 'axis'), rank, call)![0]!;
+    const shape: Dim[] = [...xs[0]!.shape];
+    for (const x of xs.slice(1)) {
+      if (x.shape.length !== rank) throw new LayerError(`all the input arrays must have same number of dimensions`);
+      x.shape.forEach((d, i) => {
+        if (i === axis) return;
+        const s = shape[i]!;
+        if (isKnown(s) && isKnown(d) && !sameDim(s, d)) {
+          throw new LayerError(
+            `\`xs\` must have the same shape except on the \`axis\` dimension, but received ${formatShape(xs[0]!.shape)} and ${formatShape(x.shape)}`,
+          );
+        }
+        if (!isKnown(s)) shape[i] = d;
+      });
+    }
+    const sizes = xs.map((x) => x.shape[axis]!);
+    shape[axis] = sizes.every(isKnown) ? (sizes as number[]).reduce((a, b) => a + b, 0) : null;
+    return { shape, dtype: promoted(xs) };
+  },
+};
+
+const stack: OpRule = {
+  compute(call) {
+    const xs = tensorList(call, 'x');
+    const first = xs[0]!.shape;
+    for (const x of xs.slice(1)) {
+      if (x.shape.length !== first.length || x.shape.some((d, i) => isKnown(d) && isKnown(first[i]!) && !sameDim(d, first[i]!))) {
+        throw new LayerError('all input arrays must have the same shape');
+      }
+    }
+    const rank = first.length + 1;
+    const raw = argument(call, 'axis');
+    const a = typeof raw === 'number' ? raw : 0;
+    if (a < -rank || a >= rank) throw new LayerError(`axis ${a} is out of bounds for array of dimension ${rank}`);
+    const axis = a < 0 ? a + rank : a;
+    return { shape: [...first.slice(0, axis), xs.length, ...first.slice(axis)], dtype: promoted(xs) };
+  },
+};
+
+export const shapeOps: Readonly<Record<string, OpRule>> = {
+  'keras.ops.reshape': reshape,
+  'keras.ops.transpose': transpose,
+  'keras.ops.expand_dims': expandDims,
+  'keras.ops.squeeze': squeeze,
+  'keras.ops.concatenate': concatenate,
+  'keras.ops.stack': stack,
+};

@@ -1,0 +1,68 @@
+// The generated facts of every `keras.ops` function (scripts/generate-keras-ops.py): its parameters and the output
+// dtype Keras gives for each input dtype, called on one tensor or two (or a tensor and a Python number).
+
+import type { Parameter } from '../registry.js';
+import table from './ops.json' with { type: 'json' };
+import type { Operand } from './op-rule.js';
+
+interface OpSignature {
+  readonly module: string;
+  readonly parameters: readonly Parameter[];
+  readonly aliases?: readonly string[];
+  /** One character per dtype of `dtypes`: an index into `names`, `-` where Keras refuses the call. */
+  readonly unary?: string;
+  /** For (a, b), a in `dtypes`, b in `dtypes` then `scalars`; then (scalar, a). */
+  readonly binary?: string;
+}
+
+interface OpTable {
+  readonly keras: string;
+  readonly dtypes: readonly string[];
+  readonly scalars: readonly string[];
+  readonly names: readonly string[];
+  readonly ops: Readonly<Record<string, OpSignature>>;
+}
+
+const ops = table as OpTable;
+const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+export const kerasVersionOfOps: string = ops.keras;
+
+export function opSignature(path: string): OpSignature | undefined {
+  return ops.ops[path];
+}
+
+/** Every public path of `keras.ops`, aliases (`keras.ops.nn.relu`) included, with the canonical one it stands for. */
+export function opPaths(): [path: string, canonical: string][] {
+  return Object.entries(ops.ops).flatMap(([path, entry]) => [
+    [path, path] as [string, string],
+    ...(entry.aliases ?? []).map((a): [string, string] => [a, path]),
+  ]);
+}
+
+function decode(code: string | undefined, index: number): string | undefined {
+  const c = code?.[index];
+  return c === undefined || c === '-' ? undefined : ops.names[alphabet.indexOf(c)];
+}
+
+/** Keras's output dtype of the op on one tensor of this dtype, or undefined when Keras refuses it (or it is not known). */
+export function unaryDtype(path: string, dtype: string): string | undefined {
+  const i = ops.dtypes.indexOf(dtype);
+  return i < 0 ? undefined : decode(ops.ops[path]?.unary, i);
+}
+
+/** Keras's output dtype of the op on two operands (a Python number by its weak type). */
+export function binaryDtype(path: string, a: Operand, b: Operand): string | undefined {
+  const operands = [...ops.dtypes, ...ops.scalars];
+  const width = operands.length;
+  if (a.weak && b.weak) return a.weak === 'float' || b.weak === 'float' ? 'float32' : 'int32';
+  if (a.weak) {
+    const i = ops.dtypes.indexOf(b.dtype);
+    return i < 0
+      ? undefined
+      : decode(ops.ops[path]?.binary, ops.dtypes.length * width + ops.scalars.indexOf(a.weak) * ops.dtypes.length + i);
+  }
+  const i = ops.dtypes.indexOf(a.dtype);
+  const j = b.weak ? ops.dtypes.length + ops.scalars.indexOf(b.weak) : ops.dtypes.indexOf(b.dtype);
+  return i < 0 || j < 0 ? undefined : decode(ops.ops[path]?.binary, i * width + j);
+}
