@@ -2,9 +2,9 @@
 // compute_output_spec of each, keras/src/ops/numpy.py).
 
 import type { JsonValue } from '../../../graph/ir.js';
-import { formatShape, isKnown, sameDim, type Dim } from '../../../graph/shape.js';
+import { formatShape, isKnown, isSymbolic, sameDim, type Dim } from '../../../graph/shape.js';
 import { LayerError } from '../rule.js';
-import { argument, isOperand, operand, type OpCall, type Operand, type OpRule } from './op-rule.js';
+import { argument, isOperand, OpNotKnown, operand, type OpCall, type Operand, type OpRule } from './op-rule.js';
 import { reductionAxes } from './reductions.js';
 import { binaryDtype } from './signatures.js';
 
@@ -60,11 +60,15 @@ const expandDims: OpRule = {
 const squeeze: OpRule = {
   compute(call) {
     const x = operand(call, 'x');
-    const axes = reductionAxes(argument(call, 'axis'), x.shape.length, call);
+    const given = argument(call, 'axis');
+    const axes = reductionAxes(given, x.shape.length, call);
     if (axes === null) return { shape: x.shape.filter((d) => d !== 1), dtype: x.dtype };
-    for (const a of axes) {
-      if (isKnown(x.shape[a]!) && x.shape[a] !== 1) throw new LayerError('Cannot squeeze a dimension whose size is not 1');
-    }
+    // Keras checks the symbolic shape, where None is not 1; a size known only at run time may be.
+    (Array.isArray(given) ? given : [given]).forEach((raw, i) => {
+      const dim = x.shape[axes[i]!]!;
+      if (isSymbolic(dim)) throw new OpNotKnown(`squeezing axis ${String(raw)}, of a size known only at run time, is not analysed`);
+      if (dim !== 1) throw new LayerError(`Cannot squeeze axis ${String(raw)}, because the dimension is not 1.`);
+    });
     return { shape: x.shape.filter((_, i) => !axes.includes(i)), dtype: x.dtype };
   },
 };
@@ -87,7 +91,9 @@ const concatenate: OpRule = {
   compute(call) {
     const xs = tensorList(call, 'xs');
     const rank = xs[0]!.shape.length;
-    const axis = reductionAxes(argument(call, 'axis'), rank, call)![0]!;
+    const given = argument(call, 'axis');
+    if (given === null) throw new LayerError('`axis` cannot be None for `concatenate`.');
+    const axis = reductionAxes(given, rank, call)![0]!;
     const shape: Dim[] = [...xs[0]!.shape];
     for (const x of xs.slice(1)) {
       if (x.shape.length !== rank) throw new LayerError(`all the input arrays must have same number of dimensions`);
