@@ -17,30 +17,11 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 import keras  # noqa: E402
 from keras import KerasTensor  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from keras_signature import describe_parameters  # noqa: E402
+
 DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "bfloat16", "float16", "float32", "float64"]
 SCALARS = {"int": 2, "float": 2.5}
-
-
-def literal(value):
-    if value is inspect.Parameter.empty:
-        return {"required": True}
-    if isinstance(value, tuple):
-        return {"default": list(value)}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return {"default": value}
-    return {"default": repr(value)}
-
-
-def parameters(fn):
-    out = []
-    for p in inspect.signature(fn).parameters.values():
-        if p.kind == p.VAR_POSITIONAL:
-            out.append({"name": p.name, "kind": "*"})
-        elif p.kind == p.VAR_KEYWORD:
-            out.append({"name": p.name, "kind": "**"})
-        else:
-            out.append({"name": p.name, "kind": "keyword" if p.kind == p.KEYWORD_ONLY else "positional", **literal(p.default)})
-    return out
 
 
 def dtype_of(result):
@@ -107,7 +88,7 @@ def aliases_of(fn):
 
 ops = {}
 for path, fn in public_functions().items():
-    entry = {"module": fn.__module__.rsplit(".", 1)[-1], "parameters": parameters(fn)}
+    entry = {"module": fn.__module__.rsplit(".", 1)[-1], "parameters": describe_parameters(fn)}
     aliases = [a for a in aliases_of(fn) if a != path]
     if aliases:
         entry["aliases"] = aliases

@@ -20,32 +20,7 @@ import keras  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from keras_kwargs import parameters_through_kwargs  # noqa: E402
-
-def literal(value):
-    if value is inspect.Parameter.empty:
-        return {"required": True}
-    if isinstance(value, tuple):
-        return {"default": list(value)}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return {"default": value}
-    return {"default": repr(value)}
-
-
-def describe(cls):
-    params = []
-    for p in inspect.signature(cls.__init__).parameters.values():
-        if p.name == "self":
-            continue
-        if p.kind == p.VAR_KEYWORD:
-            params.append({"name": p.name, "kind": "**"})
-            continue
-        if p.kind == p.VAR_POSITIONAL:
-            params.append({"name": p.name, "kind": "*"})
-            continue
-        kind = "keyword" if p.kind == p.KEYWORD_ONLY else "positional"
-        params.append({"name": p.name, "kind": kind, **literal(p.default)})
-    return params
-
+from keras_signature import describe_parameters  # noqa: E402
 
 names_by_class = {}
 for name in sorted(dir(keras.layers)):
@@ -57,7 +32,7 @@ classes = {}
 for cls, names in names_by_class.items():
     # Keras serializes (`to_json`'s class_name) and auto-names by the class's own name, which
     # keras.layers may not export (GroupQueryAttention is the class GroupedQueryAttention).
-    entry = {"names": names, "parameters": describe(cls), "kwargs": [p.name for p in parameters_through_kwargs(cls)]}
+    entry = {"names": names, "parameters": describe_parameters(cls.__init__), "kwargs": [p.name for p in parameters_through_kwargs(cls)]}
     training = inspect.signature(cls.call).parameters.get("training")
     if training is not None and training.default is not inspect.Parameter.empty:
         # What `training` is in a call that does not give it, outside a model (an eager call): the signature's default.
