@@ -39,9 +39,8 @@ for layer, shape in cases:
 
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { exportSubgraph } from '../../src/graph/keras-json.js';
-import { analyze, bindingsOf, messages } from './helpers/analysis.js';
-import { assertKerasValues, onEachBackend } from './helpers/backends.js';
+import { analyze, messages } from './helpers/analysis.js';
+import { assertKerasValues, modelOfBinding, onEachBackend, sample } from './helpers/backends.js';
 
 interface Case {
   readonly layer: string;
@@ -192,19 +191,10 @@ const cases: readonly Case[] = [
   },
 ];
 
-/** The Python's `sample`: deterministic values in [-1, 1], rounded to 3 decimals. */
-function sample(shape: readonly number[], seed: number): number[] {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return Array.from({ length: size }, (_, i) => Math.round(Math.sin(i * 1.37 + seed * 2.11) * 1000) / 1000);
-}
-
 async function evaluate(c: Case): Promise<{ values: Float32Array; shape: number[]; weightShapes: number[][] }> {
   const a = await analyze(`import keras\nx = keras.Input((${c.input.join(', ')}))\ny = keras.layers.${c.layer}(x)`);
   assert.deepEqual(messages(a), []);
-  const y = bindingsOf(a, 'y').at(-1)!.value;
-  assert.equal(y.kind, 'tensor');
-  const exported = exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]);
-  const model = await tf.models.modelFromJSON({ modelTopology: exported.topology } as unknown as tf.io.ModelJSON);
+  const model = await modelOfBinding(a);
   try {
     const layer = model.layers.at(-1)!;
     const weightShapes = layer.weights.map((w) => [...w.shape] as number[]);

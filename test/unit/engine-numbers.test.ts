@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { registerKerasLayers } from '../../src/engine/layers/index.js';
 import { registerOperationLayer } from '../../src/engine/operation-layer.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
+import { modelOfBinding } from './helpers/backends.js';
 import { analyze, bindingsOf } from './helpers/analysis.js';
 
 /** Deterministic small values: a different pattern for each seed. */
@@ -28,11 +29,7 @@ async function evaluate(
   input: { shape: number[]; data: number[]; dtype?: 'int32' },
   weights: Record<string, number[][]>,
 ): Promise<Run> {
-  const a = await analyze(source);
-  const y = bindingsOf(a, 'y').at(-1)!.value;
-  assert.equal(y.kind, 'tensor');
-  const exported = exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]);
-  const model = await tf.models.modelFromJSON({ modelTopology: exported.topology } as unknown as tf.io.ModelJSON);
+  const model = await modelOfBinding(await analyze(source));
   try {
     for (const [name, arrays] of Object.entries(weights)) {
       const layer = model.getLayer(name);

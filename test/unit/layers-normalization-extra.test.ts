@@ -6,8 +6,7 @@
 
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { exportSubgraph } from '../../src/graph/keras-json.js';
-import { assertKerasValues, onEachBackend } from './helpers/backends.js';
+import { assertKerasValues, modelOfBinding, onEachBackend, sample } from './helpers/backends.js';
 import { analyze, bindingsOf, describe as describeBinding, messages, modelNamed, shapeOf, summaryRows, where } from './helpers/analysis.js';
 
 const header = 'import keras\nfrom keras import layers\n';
@@ -265,10 +264,6 @@ y = layers.Dense(2)(h)`);
   });
 
   describe("values, as Keras computes them (Keras's inference math, weights in its order, masks)", () => {
-    /** Deterministic values in [-1, 1]: round(sin(i * 1.37 + seed * 2.11), 3). */
-    const sample = (shape: readonly number[], seed: number): number[] =>
-      Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.round(Math.sin(i * 1.37 + seed * 2.11) * 1000) / 1000);
-
     interface ValueCase {
       readonly name: string;
       readonly body: string;
@@ -423,10 +418,7 @@ y = layers.Dense(2)(h)`);
     async function evaluate(c: ValueCase): Promise<{ values: number[]; weightShapes: string[] }> {
       const a = await analyze(`import keras\n${c.body}`);
       assert.deepEqual(messages(a), []);
-      const y = bindingsOf(a, 'y').at(-1)!.value;
-      assert.equal(y.kind, 'tensor');
-      const exported = exportSubgraph(a, [y.kind === 'tensor' ? y.tensor : -1]);
-      const model = await tf.models.modelFromJSON({ modelTopology: exported.topology } as unknown as tf.io.ModelJSON);
+      const model = await modelOfBinding(a);
       try {
         let seed = 1;
         let weightIndex = 0;
