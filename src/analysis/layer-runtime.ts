@@ -415,12 +415,8 @@ export abstract class LayerRuntime {
     site: CallSite,
   ): { tensors: number[]; isList: boolean } | { problem: Value } {
     const one = (v: Value): number | Value => {
-      if (v.kind === 'tensor') return v.tensor;
-      if (v.kind === 'array') {
-        const t = this.constantTensor(v.shape, v.dtype === 'float64' ? 'float32' : v.dtype, v.source);
-        return (t as TensorValue).tensor;
-      }
-      return v;
+      const t = this.asTensor(v);
+      return t.kind === 'tensor' ? t.tensor : t;
     };
     if (!value) return { problem: unknown(`layer '${layerName}' was called without inputs`) };
     const items = isSequence(value) ? value.items : [value];
@@ -446,6 +442,12 @@ export abstract class LayerRuntime {
 
   constantTensor(shape: Shape, dtype: string, source: ArraySource): Value {
     return { kind: 'tensor', tensor: this.graph.addTensor(shape, dtype, true, undefined, source) };
+  }
+
+  /** A NumPy array becomes a constant (eager) tensor where a tensor is taken; Keras feeds float64 as float32. */
+  private asTensor(value: Value): Value {
+    if (value.kind !== 'array') return value;
+    return this.constantTensor(value.shape, value.dtype === 'float64' ? 'float32' : value.dtype, value.source);
   }
 
   functionalHelper(className: string, args: Arguments, site: CallSite): Value {
@@ -567,11 +569,8 @@ export abstract class LayerRuntime {
     const bound = new Map<string, OpArgument>();
     const json: Record<string, JsonValue> = {};
     const operands: number[] = [];
-    const asOperand = (value: Value): Operand | undefined => {
-      if (value.kind === 'array') {
-        const t = this.constantTensor(value.shape, value.dtype === 'float64' ? 'float32' : value.dtype, value.source);
-        value = t;
-      }
+    const asOperand = (given: Value): Operand | undefined => {
+      const value = this.asTensor(given);
       if (value.kind === 'tensor') {
         const tensor = this.graph.tensors[value.tensor]!;
         operands.push(value.tensor);
