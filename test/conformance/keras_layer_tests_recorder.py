@@ -30,6 +30,8 @@ import sys
 
 import pytest
 
+from keras_test_mining import collection_error
+
 # Arrays of at most this many elements are recorded as nested lists.
 MAX_ARRAY_ELEMENTS = 4096
 
@@ -972,11 +974,7 @@ def pytest_collectreport(report):
     if file.endswith(".py"):
         state["files"].add(file)
     if report.failed:
-        text = str(report.longrepr)
-        lines = [l for l in text.splitlines() if l.strip()]
-        errors = [l for l in lines if l.startswith("E ")]
-        reason = errors[-1][2:].strip() if errors else (lines[-1] if lines else text)
-        state["collect_errors"].append({"file": file, "reason": reason[:500]})
+        state["collect_errors"].append(collection_error(report))
 
 
 def pytest_collection_modifyitems(session, config, items):

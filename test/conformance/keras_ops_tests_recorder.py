@@ -29,6 +29,8 @@ import sys
 
 import pytest
 
+from keras_test_mining import collection_error
+
 # The public modules whose functions are recorded, beside `keras.ops` itself.
 PUBLIC_SUBMODULES = ("nn", "numpy", "image", "linalg", "math", "core")
 # Where the functions are held: their defining modules and the public API modules.
@@ -495,11 +497,7 @@ def pytest_collectreport(report):
     if file.endswith(".py"):
         state["files"].add(file)
     if report.failed:
-        text = str(report.longrepr)
-        lines = [line for line in text.splitlines() if line.strip()]
-        errors = [line for line in lines if line.startswith("E ")]
-        reason = errors[-1][2:].strip() if errors else (lines[-1] if lines else text)
-        state["collect_errors"].append({"file": file, "reason": reason[:500]})
+        state["collect_errors"].append(collection_error(report))
 
 
 def pytest_collection_modifyitems(session, config, items):

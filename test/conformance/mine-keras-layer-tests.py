@@ -20,14 +20,14 @@ site-packages (no cache, no bytecode).
 import argparse
 import collections
 import glob
-import json
 import os
 import re
-import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from keras_test_mining import dump, prepare_environment, prettier, pytest_arguments  # noqa: E402
 OUTPUT = os.path.join(HERE, "reference", "keras-layer-tests.json")
 
 
@@ -68,27 +68,6 @@ def without_defaults(case):
     return case
 
 
-def prettier(path):
-    """Formats the file as the repository's `prettier --check` wants it, when the repository's prettier is installed."""
-    binary = os.path.join(HERE, "..", "..", "node_modules", ".bin", "prettier")
-    if not os.path.exists(binary):
-        print(f"note: {binary} not found: format the output with `npx prettier --write {os.path.relpath(path)}`")
-        return
-    subprocess.run([binary, "--write", "--log-level", "warn", path], check=True)
-
-
-def dump(document):
-    """JSON with one line per case (and per file, per test without cases): small diffs, one case per line."""
-    parts = []
-    for key, value in document.items():
-        if isinstance(value, list):
-            items = ",\n".join("  " + json.dumps(item) for item in value)
-            parts.append(f"{json.dumps(key)}: [\n{items}\n ]" if value else f"{json.dumps(key)}: []")
-        else:
-            parts.append(f"{json.dumps(key)}: {json.dumps(value)}")
-    return "{\n " + ",\n ".join(parts) + "\n}\n"
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", nargs="*", help="test files (globs) relative to keras/src/layers; default: all")
@@ -102,15 +81,7 @@ def main():
     )
     args = parser.parse_args()
 
-    os.environ["KERAS_BACKEND"] = "jax"
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-    # One core: the machine is shared.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
-    sys.dont_write_bytecode = True
-    sys.path.insert(0, HERE)
+    prepare_environment()
 
     started = time.monotonic()
     import keras
@@ -125,22 +96,7 @@ def main():
     if not files:
         sys.exit(f"no test files match {patterns} under {layers}")
 
-    pytest_args = [
-        *files,
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        "--rootdir",
-        site_packages,
-        "-c",
-        os.devnull,
-        "--assert=plain",
-        "-W",
-        "ignore",
-        "--continue-on-collection-errors",
-    ]
-    pytest_args += ["-q", "--tb=short", "--no-header"] if args.verbose else ["-p", "no:terminal"]
+    pytest_args = pytest_arguments(files, site_packages, args.verbose)
     if args.all:
         pytest_args.append("--keras-layer-tests-all")
     if not args.no_shape_assertions:

@@ -23,12 +23,13 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from keras_test_mining import dump, prepare_environment, prettier, pytest_arguments  # noqa: E402
 OUTPUT = os.path.join(HERE, "reference", "keras-ops-tests.json")
 ROOT = "keras/src/ops"
 SHAPE_TEST_CLASS = re.compile(r"^class \w*ShapeTest\(", re.MULTILINE)
@@ -43,27 +44,6 @@ def coarse_reason(reason):
     reason = re.sub(r"\([^()]*\)", "(...)", reason)
     reason = re.sub(r"Keras gives .* where the test's call gives .*", "Keras gives X where the test's call gives Y", reason)
     return reason
-
-
-def prettier(path):
-    """Formats the file as the repository's `prettier --check` wants it, when the repository's prettier is installed."""
-    binary = os.path.join(HERE, "..", "..", "node_modules", ".bin", "prettier")
-    if not os.path.exists(binary):
-        print(f"note: {binary} not found: format the output with `npx prettier --write {os.path.relpath(path)}`")
-        return
-    subprocess.run([binary, "--write", "--log-level", "warn", path], check=True)
-
-
-def dump(document):
-    """JSON with one line per case (and per file, per test without cases): small diffs."""
-    parts = []
-    for key, value in document.items():
-        if isinstance(value, list) and value and not all(isinstance(v, str) for v in value):
-            items = ",\n".join("  " + json.dumps(item) for item in value)
-            parts.append(f"{json.dumps(key)}: [\n{items}\n ]")
-        else:
-            parts.append(f"{json.dumps(key)}: {json.dumps(value)}")
-    return "{\n " + ",\n ".join(parts) + "\n}\n"
 
 
 def deduplicate(cases):
@@ -82,15 +62,7 @@ def deduplicate(cases):
 
 
 def mine(files, verbose):
-    os.environ["KERAS_BACKEND"] = "jax"
-    os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-    # One core: the machine is shared.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
-    sys.dont_write_bytecode = True
-    sys.path.insert(0, HERE)
+    prepare_environment()
 
     import keras
     import pytest
@@ -98,22 +70,7 @@ def mine(files, verbose):
     import keras_ops_tests_recorder as recorder
 
     site_packages = os.path.dirname(os.path.dirname(os.path.abspath(keras.__file__)))
-    pytest_args = [
-        *files,
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        "--rootdir",
-        site_packages,
-        "-c",
-        os.devnull,
-        "--assert=plain",
-        "-W",
-        "ignore",
-        "--continue-on-collection-errors",
-    ]
-    pytest_args += ["-q", "--tb=short", "--no-header"] if verbose else ["-p", "no:terminal"]
+    pytest_args = pytest_arguments(files, site_packages, verbose)
     exit_code = pytest.main(pytest_args, plugins=[recorder])
     if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         sys.exit(f"pytest failed to run: exit code {int(exit_code)}")
