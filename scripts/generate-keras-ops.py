@@ -37,27 +37,55 @@ def call(fn, *args):
         return None
 
 
-def tensor(dtype):
-    return KerasTensor((2, 3), dtype=dtype)
+# The shapes tried, in order, until one call of each dtype succeeds: (2, 3) suits element-wise ops, the others
+# matrices (matmul, inv), vectors, images (conv, resize) and stacks of square matrices.
+UNARY_SHAPES = [(2, 3), (3, 3), (4,), (1, 4, 4, 3), (2, 3, 3)]
+BINARY_SHAPES = [((2, 3), (2, 3)), ((2, 3), (3, 2)), ((3, 3), (3,)), ((3, 3), (3, 3)), ((1, 4, 4, 3), (2, 2, 3, 2)), ((4,), (4,))]
+
+
+def tensor(dtype, shape=(2, 3)):
+    return KerasTensor(shape, dtype=dtype)
 
 
 def unary_table(fn):
-    table = {d: call(fn, tensor(d)) for d in DTYPES}
-    return {d: out for d, out in table.items() if out is not None}
+    """One tensor, alone or with a second argument of 1 (an axis, a size, repeats: `tile(x, 1)`, `one_hot(x, 1)`)."""
+    for shape in UNARY_SHAPES:
+        for extra in ((), (1,)):
+            table = {d: call(fn, tensor(d, shape), *extra) for d in DTYPES}
+            table = {d: out for d, out in table.items() if out is not None}
+            if table:
+                return table
+    return {}
 
 
 def binary_table(fn):
+    for first, second in BINARY_SHAPES:
+        table = {}
+        for a in DTYPES:
+            for b in DTYPES:
+                out = call(fn, tensor(a, first), tensor(b, second))
+                if out is not None:
+                    table[f"{a}|{b}"] = out
+            for name, value in SCALARS.items():
+                for key, args in ((f"{a}|{name}", (tensor(a, first), value)), (f"{name}|{a}", (value, tensor(a, first)))):
+                    out = call(fn, *args)
+                    if out is not None:
+                        table[key] = out
+        # A table needs two tensors accepted; a tensor and a number alone is a call with some other parameter.
+        if any(a in DTYPES and b in DTYPES for a, b in (key.split("|") for key in table)):
+            return table
+    return {}
+
+
+def result_type_table():
+    """keras.backend.result_type of every pair, Python scalars by their type (weak, as Keras treats them)."""
     table = {}
     for a in DTYPES:
         for b in DTYPES:
-            out = call(fn, tensor(a), tensor(b))
-            if out is not None:
-                table[f"{a}|{b}"] = out
-        for name, value in SCALARS.items():
-            for key, args in ((f"{a}|{name}", (tensor(a), value)), (f"{name}|{a}", (value, tensor(a)))):
-                out = call(fn, *args)
-                if out is not None:
-                    table[key] = out
+            table[f"{a}|{b}"] = keras.backend.result_type(a, b)
+        for name in SCALARS:
+            table[f"{a}|{name}"] = keras.backend.result_type(a, {"int": int, "float": float}[name])
+            table[f"{name}|{a}"] = table[f"{a}|{name}"]
     return table
 
 
@@ -104,7 +132,8 @@ for path, fn in public_functions().items():
 # the order of DTYPES; binary for (a, b) with a in DTYPES and b in DTYPES + ["int", "float"], then (scalar, a).
 operands = DTYPES + list(SCALARS)
 binary_keys = [f"{a}|{b}" for a in DTYPES for b in operands] + [f"{s}|{a}" for s in SCALARS for a in DTYPES]
-names = sorted({d for e in ops.values() for t in ("unary", "binary") for d in e.get(t, {}).values()} | set(DTYPES))
+promotion = result_type_table()
+names = sorted({d for e in ops.values() for t in ("unary", "binary") for d in e.get(t, {}).values()} | set(DTYPES) | set(promotion.values()))
 alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 code = {d: alphabet[i] for i, d in enumerate(names)}
 for entry in ops.values():
@@ -113,7 +142,15 @@ for entry in ops.values():
     if "binary" in entry:
         entry["binary"] = "".join(code.get(entry["binary"].get(k), "-") for k in binary_keys)
 
-table = {"keras": keras.__version__, "dtypes": DTYPES, "scalars": list(SCALARS), "names": names, "ops": ops}
+result_type = "".join(code[promotion[k]] for k in binary_keys)
+table = {
+    "keras": keras.__version__,
+    "dtypes": DTYPES,
+    "scalars": list(SCALARS),
+    "names": names,
+    "result_type": result_type,
+    "ops": ops,
+}
 out = os.path.join(os.path.dirname(__file__), "..", "src", "analysis", "keras", "ops", "ops.json")
 with open(out, "w") as f:
     json.dump(table, f, indent=None, separators=(",", ":"))

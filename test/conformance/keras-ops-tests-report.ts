@@ -3,6 +3,7 @@
 // overall, by test file and by op family, as Markdown:
 //   node --import tsx test/conformance/keras-ops-tests-report.ts
 //   node --import tsx test/conformance/keras-ops-tests-report.ts --known-differences   # the table of keras-ops-tests.test.ts
+//   node --import tsx test/conformance/keras-ops-tests-report.ts --cases 'conv|pool'   # every case of the matching ops, one a line
 // A case passes when our output shapes and dtypes are Keras's with no error or warning (or, where
 // Keras raises, when we report an error); unknown: we say we do not know (with a reason); wrong:
 // a shape or dtype differs, or an error or warning where Keras accepts; missed: Keras raises and we
@@ -187,7 +188,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const document = opsReference();
   const rates = opsPassRates(analyzer, document);
   analyzer.dispose();
-  process.stdout.write(
-    process.argv.includes('--known-differences') ? `${knownDifferencesTable(rates.results)}\n` : markdownReport(rates, document),
-  );
+  const casesFlag = process.argv.indexOf('--cases');
+  if (casesFlag > 0) {
+    const pattern = new RegExp(process.argv[casesFlag + 1] ?? '');
+    const matching = rates.results.filter((r) => pattern.test(r.case.op));
+    process.stdout.write(`${matching.map((r) => `${r.status}: ${describeResult(r)}`).join('\n')}\n`);
+  } else {
+    process.stdout.write(
+      process.argv.includes('--known-differences') ? `${knownDifferencesTable(rates.results)}\n` : markdownReport(rates, document),
+    );
+  }
 }

@@ -6,7 +6,7 @@ import { formatShape, isKnown, isSymbolic, sameDim, type Dim } from '../../../gr
 import { LayerError } from '../rule.js';
 import { argument, isOperand, OpNotKnown, operand, type OpCall, type Operand, type OpRule } from './op-rule.js';
 import { reductionAxes } from './reductions.js';
-import { binaryDtype } from './signatures.js';
+import { resultType } from './signatures.js';
 
 function ints(value: JsonValue, what: string): number[] {
   const list = Array.isArray(value) ? value : [value];
@@ -82,9 +82,11 @@ function tensorList(call: OpCall, name: string): Operand[] {
   return items as Operand[];
 }
 
-/** The dtype the tensors promote to, pairwise as Keras's result_type does. */
+/** The dtype the tensors promote to, as Keras's result_type gives it. */
 function promoted(tensors: readonly Operand[]): string {
-  return tensors.slice(1).reduce((dtype, t) => binaryDtype('keras.ops.add', { shape: [], dtype }, t) ?? dtype, tensors[0]!.dtype);
+  const dtype = resultType(...tensors);
+  if (dtype === undefined) throw new OpNotKnown(`the promotion of ${tensors.map((t) => t.dtype).join(', ')} is not known`);
+  return dtype;
 }
 
 const concatenate: OpRule = {

@@ -20,6 +20,8 @@ interface OpTable {
   readonly dtypes: readonly string[];
   readonly scalars: readonly string[];
   readonly names: readonly string[];
+  /** keras.backend.result_type of each pair, in the layout of a `binary` table. */
+  readonly result_type: string;
   readonly ops: Readonly<Record<string, OpSignature>>;
 }
 
@@ -53,16 +55,28 @@ export function unaryDtype(path: string, dtype: string): string | undefined {
 
 /** Keras's output dtype of the op on two operands (a Python number by its weak type). */
 export function binaryDtype(path: string, a: Operand, b: Operand): string | undefined {
+  return pairDtype(ops.ops[path]?.binary, a, b);
+}
+
+/** `keras.backend.result_type` of the operands, pairwise from the left (undefined for a dtype outside the table). */
+export function resultType(...operands: readonly Operand[]): string | undefined {
+  let dtype: Operand | undefined = operands[0];
+  for (const next of operands.slice(1)) {
+    const promoted = dtype && pairDtype(ops.result_type, dtype, next);
+    dtype = promoted === undefined ? undefined : { shape: [], dtype: promoted };
+  }
+  return dtype?.weak ? (dtype.weak === 'float' ? 'float32' : 'int32') : dtype?.dtype;
+}
+
+function pairDtype(code: string | undefined, a: Operand, b: Operand): string | undefined {
   const operands = [...ops.dtypes, ...ops.scalars];
   const width = operands.length;
   if (a.weak && b.weak) return a.weak === 'float' || b.weak === 'float' ? 'float32' : 'int32';
   if (a.weak) {
     const i = ops.dtypes.indexOf(b.dtype);
-    return i < 0
-      ? undefined
-      : decode(ops.ops[path]?.binary, ops.dtypes.length * width + ops.scalars.indexOf(a.weak) * ops.dtypes.length + i);
+    return i < 0 ? undefined : decode(code, ops.dtypes.length * width + ops.scalars.indexOf(a.weak) * ops.dtypes.length + i);
   }
   const i = ops.dtypes.indexOf(a.dtype);
   const j = b.weak ? ops.dtypes.length + ops.scalars.indexOf(b.weak) : ops.dtypes.indexOf(b.dtype);
-  return i < 0 || j < 0 ? undefined : decode(ops.ops[path]?.binary, i * width + j);
+  return i < 0 || j < 0 ? undefined : decode(code, i * width + j);
 }
