@@ -48,7 +48,7 @@ export class GraphBuilder {
     layer: number,
     inputs: number[],
     inputIsList: boolean,
-    outputs: { shape: Shape; dtype: string }[],
+    outputs: readonly { readonly shape: Shape; readonly dtype: string }[],
     eager: boolean,
     range: SourceRange,
     parent: number | undefined,

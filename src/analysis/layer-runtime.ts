@@ -7,7 +7,7 @@ import { formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from 
 import type { GraphBuilder } from './graph-builder.js';
 import { rangeOf } from './python/source-range.js';
 import { arrayLiteralJson } from './keras/functions/array-literals.js';
-import { OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpRule } from './keras/ops/op-rule.js';
+import { OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpResult, type OpRule } from './keras/ops/op-rule.js';
 import { opSignature } from './keras/ops/signatures.js';
 import { layerEntry, type LayerEntry } from './keras/registry.js';
 import {
@@ -502,7 +502,7 @@ export abstract class LayerRuntime {
     if (left.kind !== 'tensor') config['left_constant'] = (left as { value: number }).value;
     if (right.kind !== 'tensor') config['right_constant'] = (right as { value: number }).value;
     const dtype = this.graph.tensors[operands[0]!]!.dtype;
-    return this.addOperation(opName, config, operands, shape, dtype, range);
+    return this.addOperation(opName, config, operands, [{ shape, dtype }], range)[0]!;
   }
 
   /** A tensor operation written in Python: a graph node Keras names like a layer, in no model's layer list. */
@@ -510,11 +510,10 @@ export abstract class LayerRuntime {
     operator: string,
     extra: Record<string, JsonValue>,
     operands: number[],
-    shape: Shape,
-    dtype: string,
+    outputs: readonly OpOutput[],
     range: SourceRange,
     evaluation: LayerEvaluation = { className: 'TensorLensOperation' },
-  ): Value {
+  ): Value[] {
     const name = this.graph.names.uniquify(operator);
     const id = this.graph.addLayer('Operation', name, { name, operator, ...extra }, range);
     const layer = this.graph.layers[id]!;
@@ -523,8 +522,8 @@ export abstract class LayerRuntime {
     layer.evaluation = evaluation;
     this.states.set(id, { unknownArgs: new Map() });
     const eager = operands.some((t) => this.graph.tensors[t]!.eager);
-    const call = this.graph.addCall(id, operands, false, [{ shape, dtype }], eager, range, this.parent);
-    return { kind: 'tensor', tensor: call.outputs[0]! };
+    const call = this.graph.addCall(id, operands, false, outputs, eager, range, this.parent);
+    return call.outputs.map((tensor) => ({ kind: 'tensor', tensor }));
   }
 
   // ---- keras.ops ----------------------------------------------------------------
@@ -534,7 +533,7 @@ export abstract class LayerRuntime {
     const range = rangeOf(site.node);
     const bound = this.bindOperation(path, args);
     if ('problem' in bound) return bound.problem;
-    let output: OpOutput;
+    let output: OpResult;
     try {
       output = rule.compute({ path, arguments: bound.arguments });
     } catch (error) {
@@ -546,7 +545,12 @@ export abstract class LayerRuntime {
     const name = path.slice(path.lastIndexOf('.') + 1);
     // The engine has no kernels for keras.ops yet: shapes and dtypes only.
     const evaluation = { refused: `(${path}) is not evaluated yet: Tensor Lens knows its shape and dtype only` };
-    return this.addOperation(name, { arguments: bound.json }, bound.operands, output.shape, output.dtype, range, evaluation);
+    if ('python' in output) return output.python;
+    const outputs = 'tuple' in output ? output.tuple : 'list' in output ? output.list : [output];
+    const tensors = this.addOperation(name, { arguments: bound.json }, bound.operands, outputs, range, evaluation);
+    if ('tuple' in output) return { kind: 'tuple', items: tensors };
+    if ('list' in output) return { kind: 'list', items: tensors };
+    return tensors[0]!;
   }
 
   /** The arguments of an op call by parameter: tensors as operands (in `operands`, referenced as {tensor: i}), Python numbers as weak scalars. */
@@ -629,7 +633,13 @@ export abstract class LayerRuntime {
     }
     if (container.kind === 'array') return { ...container, shape: result, source: { kind: 'unknown', reason: 'a slice of an array' } };
     const t = this.graph.tensors[container.tensor]!;
-    return this.addOperation('get_item', { index: indexToJson(index) }, [container.tensor], result, t.dtype, rangeOf(node));
+    return this.addOperation(
+      'get_item',
+      { index: indexToJson(index) },
+      [container.tensor],
+      [{ shape: result, dtype: t.dtype }],
+      rangeOf(node),
+    )[0]!;
   }
 
   clearSession(): Value {

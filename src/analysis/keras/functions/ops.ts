@@ -2,13 +2,29 @@
 // `keras.ops.nn.relu`): a call becomes an operation node of the graph.
 
 import { apiFunction, type ApiFunction } from '../api-context.js';
+import { coreOps } from '../ops/core.js';
 import { elementwiseOps } from '../ops/elementwise.js';
+import { imageOps } from '../ops/image.js';
+import { linalgOps } from '../ops/linalg.js';
+import { mathOps } from '../ops/math.js';
+import { nnOps } from '../ops/nn.js';
 import type { OpRule } from '../ops/op-rule.js';
+import { productOps } from '../ops/products.js';
 import { reductionOps } from '../ops/reductions.js';
 import { shapeOps } from '../ops/shapes.js';
 import { opPaths } from '../ops/signatures.js';
 
-export const opRules: Readonly<Record<string, OpRule>> = { ...elementwiseOps, ...reductionOps, ...shapeOps };
+export const opRules: Readonly<Record<string, OpRule>> = {
+  ...elementwiseOps,
+  ...reductionOps,
+  ...shapeOps,
+  ...productOps,
+  ...nnOps,
+  ...imageOps,
+  ...linalgOps,
+  ...mathOps,
+  ...coreOps,
+};
 
 /** Rules whose path is no function of the pinned Keras (a typo in a family file). */
 export function opRulesWithoutFunction(): string[] {

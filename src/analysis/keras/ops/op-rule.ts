@@ -3,6 +3,7 @@
 
 import type { JsonValue } from '../../../graph/ir.js';
 import type { Shape } from '../../../graph/shape.js';
+import type { Value } from '../../values.js';
 import { LayerError } from '../rule.js';
 
 /** What a rule cannot tell (a dtype the generated table lacks): the output is unknown with this reason, and no error is reported. */
@@ -38,8 +39,12 @@ export interface OpOutput {
   readonly dtype: string;
 }
 
+/** What an op returns: one tensor; a tuple or list of them (`eigh`, `split`, `top_k`); or a Python value (`ndim`, `shape`). */
+export type OpResult =
+  OpOutput | { readonly tuple: readonly OpOutput[] } | { readonly list: readonly OpOutput[] } | { readonly python: Value };
+
 export interface OpRule {
-  compute(call: OpCall): OpOutput;
+  compute(call: OpCall): OpResult;
 }
 
 /** The tensor given for `name`, or Keras's TypeError when it is something else. */
