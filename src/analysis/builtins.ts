@@ -38,6 +38,16 @@ export function createPythonBuiltins(interpreter: Pick<ApiContext, 'iterate'>): 
       },
     ],
     [
+      'slice',
+      (args) => {
+        const [a, b, c] = args.positional;
+        if (!a || args.positional.length > 3) return unknown('slice() takes 1 to 3 arguments');
+        return b === undefined
+          ? { kind: 'slice', start: none, stop: a, step: none }
+          : { kind: 'slice', start: a, stop: b, step: c ?? none };
+      },
+    ],
+    [
       'len',
       (args) => {
         const v = args.positional[0];

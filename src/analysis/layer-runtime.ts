@@ -3,6 +3,7 @@
 // operations written in Python (`x + y`, `x[:, 0]`), as Keras 3 does it.
 
 import type { ArraySource, JsonValue, LayerEvaluation, SourceRange } from '../graph/ir.js';
+import { encodeOperationCall } from '../graph/operation-config.js';
 import { formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from '../graph/shape.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { rangeOf } from './python/source-range.js';
@@ -33,6 +34,7 @@ import {
   type PythonClass,
   type PythonFunction,
   type PythonObject,
+  str,
   unknown,
   type Value,
 } from './values.js';
@@ -62,6 +64,8 @@ export interface RuntimeHost {
 export abstract class LayerRuntime {
   protected readonly states = new Map<number, LayerState>();
   protected readonly parents: (number | undefined)[] = [undefined];
+  /** keras.config.image_data_format() as the file last set it: a str, or unknown when it set a value not known. */
+  private imageDataFormat: Value = str('channels_last');
 
   constructor(protected readonly interpreter: RuntimeHost) {}
 
@@ -146,6 +150,11 @@ export abstract class LayerRuntime {
       if (parameter.kind !== '*' && parameter.kind !== '**' && !(parameter.name in config) && 'default' in parameter) {
         config[parameter.name] = parameter.default ?? null;
       }
+    }
+    // Keras resolves `data_format=None` to keras.config.image_data_format() when the layer is made.
+    const takesDataFormat = spec.parameters.some((p) => p.name === 'data_format') || spec.kwargsKeywords.has('data_format');
+    if (takesDataFormat && (config['data_format'] ?? null) === null && !isChannelsLast(this.imageDataFormat)) {
+      set('data_format', this.imageDataFormat);
     }
     let normalized: LayerConfig = config;
     let constructionError: string | undefined;
@@ -543,10 +552,17 @@ export abstract class LayerRuntime {
       return { kind: 'unknown', reason: error.message, reported: true };
     }
     const name = path.slice(path.lastIndexOf('.') + 1);
-    // The engine has no kernels for keras.ops yet: shapes and dtypes only.
-    const evaluation = { refused: `(${path}) is not evaluated yet: Tensor Lens knows its shape and dtype only` };
     if ('python' in output) return output.python;
     const outputs = 'tuple' in output ? output.tuple : 'list' in output ? output.list : [output];
+    const halfPrecision = [...bound.operands.map((t) => this.graph.tensors[t]!.dtype), ...outputs.map((o) => o.dtype)].find((d) =>
+      halfPrecisionDtypes.has(d),
+    );
+    const evaluation: LayerEvaluation =
+      bound.operands.length === 0
+        ? { refused: `(${path}) makes a tensor from no tensor input, which is not evaluated yet` }
+        : halfPrecision
+          ? { refused: `(${path}) on ${halfPrecision} is not evaluated: TensorFlow.js computes in float32, not ${halfPrecision}` }
+          : { className: 'TensorLensOperation', config: { operator: name, call: operationCall(path, bound.json, outputs) } };
     const tensors = this.addOperation(name, { arguments: bound.json }, bound.operands, outputs, range, evaluation);
     if ('tuple' in output) return { kind: 'tuple', items: tensors };
     if ('list' in output) return { kind: 'list', items: tensors };
@@ -560,16 +576,23 @@ export abstract class LayerRuntime {
   ): { arguments: Map<string, OpArgument>; json: Record<string, JsonValue>; operands: number[] } | { problem: Value } {
     const parameters = opSignature(path)!.parameters;
     const positional = parameters.filter((p) => p.kind === 'positional');
+    const varArgs = parameters.find((p) => p.kind === '*');
+    const varKeywords = parameters.find((p) => p.kind === '**');
     const given = new Map<string, Value>();
-    args.positional.forEach((value, i) => {
-      if (positional[i]) given.set(positional[i].name, value);
-    });
-    if (args.positional.length > positional.length)
-      return { problem: unknown(`${path}() takes ${positional.length} positional arguments`) };
-    for (const [key, value] of args.keywords) {
-      if (!parameters.some((p) => p.name === key)) return { problem: unknown(`${path}() got an unexpected keyword argument '${key}'`) };
-      given.set(key, value);
+    args.positional.slice(0, positional.length).forEach((value, i) => given.set(positional[i]!.name, value));
+    if (args.positional.length > positional.length) {
+      if (!varArgs) return { problem: unknown(`${path}() takes ${positional.length} positional arguments`) };
+      given.set(varArgs.name, { kind: 'tuple', items: args.positional.slice(positional.length) });
     }
+    const extraKeywords = new Map<string, { key: Value; value: Value }>();
+    for (const [key, value] of args.keywords) {
+      const named = parameters.some((p) => p.name === key && (p.kind === 'positional' || p.kind === 'keyword'));
+      if (named && given.has(key)) return { problem: unknown(`${path}() got multiple values for argument '${key}'`) };
+      if (named) given.set(key, value);
+      else if (varKeywords) extraKeywords.set(key, { key: { kind: 'str', value: key }, value });
+      else return { problem: unknown(`${path}() got an unexpected keyword argument '${key}'`) };
+    }
+    if (varKeywords) given.set(varKeywords.name, { kind: 'dict', entries: extraKeywords });
     const bound = new Map<string, OpArgument>();
     const json: Record<string, JsonValue> = {};
     const operands: number[] = [];
@@ -586,11 +609,14 @@ export abstract class LayerRuntime {
       return undefined;
     };
     for (const parameter of parameters) {
-      if (parameter.kind === '*' || parameter.kind === '**') continue;
-      const value = given.get(parameter.name);
+      const value =
+        given.get(parameter.name) ??
+        (parameter.kind === '*' ? { kind: 'tuple', items: [] } : undefined) ??
+        (parameter.name === 'data_format' && !isChannelsLast(this.imageDataFormat) ? this.imageDataFormat : undefined);
       if (value === undefined) {
         if (parameter.required) return { problem: unknown(`${path}() is missing its argument \`${parameter.name}\``) };
         bound.set(parameter.name, parameter.default ?? null);
+        json[parameter.name] = parameter.default ?? null;
         continue;
       }
       const single = asOperand(value);
@@ -607,7 +633,7 @@ export abstract class LayerRuntime {
         json[parameter.name] = items.map((_, i) => ({ tensor: operands.length - items.length + i }));
         continue;
       }
-      const literal = this.toJson(value);
+      const literal = this.argumentJson(value);
       if (literal === undefined) {
         return {
           problem: unknown(`\`${parameter.name}\` of ${path}() is not known${value.kind === 'unknown' ? ` (${value.reason})` : ''}`),
@@ -617,6 +643,20 @@ export abstract class LayerRuntime {
       json[parameter.name] = literal;
     }
     return { arguments: bound, json, operands };
+  }
+
+  /** An op argument as JSON: as in a config, and a slice as `{slice: [start, stop, step]}`, `...` as `{ellipsis: true}`. */
+  private argumentJson(value: Value): JsonValue | undefined {
+    if (value.kind === 'ellipsis') return { ellipsis: true };
+    if (value.kind === 'slice') {
+      const parts = [value.start, value.stop, value.step].map((v) => this.toJson(v));
+      return parts.every((p) => p === null || typeof p === 'number') ? { slice: parts as (number | null)[] } : undefined;
+    }
+    if (value.kind === 'tuple' || value.kind === 'list') {
+      const items = value.items.map((v) => this.argumentJson(v));
+      return items.every((v) => v !== undefined) ? (items as JsonValue[]) : undefined;
+    }
+    return this.toJson(value);
   }
 
   subscript(container: Value, indices: Value[], node: Node): Value {
@@ -640,6 +680,22 @@ export abstract class LayerRuntime {
       [{ shape: result, dtype: t.dtype }],
       rangeOf(node),
     )[0]!;
+  }
+
+  /** `keras.config.set_image_data_format(value)`: what `data_format=None` means for the layers and ops made after it. */
+  setImageDataFormat(args: Arguments): Value {
+    const value = args.positional[0] ?? args.keywords.get('data_format');
+    if (value?.kind === 'str' && value.value !== 'channels_last' && value.value !== 'channels_first') {
+      return unknown(
+        `The \`data_format\` argument must be one of {'channels_first', 'channels_last'}. Received: data_format=${value.value}`,
+      );
+    }
+    this.imageDataFormat = value?.kind === 'str' ? value : unknown(`keras.config.image_data_format() was set to a value that is not known`);
+    return none;
+  }
+
+  imageDataFormatValue(): Value {
+    return this.imageDataFormat;
   }
 
   clearSession(): Value {
@@ -689,3 +745,14 @@ export function dimValue(dim: Dim): Value {
 /** A serialized layer's evaluation, by its class's rule; its own TensorFlow.js class by default. */
 const innerEvaluation: InnerEvaluation = (layer) =>
   layerEntry(layer.class_name)?.rule?.evaluation?.(layer.config, innerEvaluation) ?? { className: layer.class_name };
+
+const isChannelsLast = (format: Value): boolean => format.kind === 'str' && format.value === 'channels_last';
+
+/** Dtypes whose values TensorFlow.js cannot reproduce: it holds them in float32, Keras rounds every result. */
+const halfPrecisionDtypes = new Set(['float16', 'bfloat16']);
+
+/** The engine's description of a keras.ops call (graph/operation-config.ts); a size known only at run time as null. */
+function operationCall(path: string, args: Record<string, JsonValue>, outputs: readonly OpOutput[]): string {
+  const json = outputs.map((o) => ({ shape: o.shape.map((d) => (typeof d === 'number' ? d : null)), dtype: o.dtype }));
+  return encodeOperationCall({ path, arguments: args, outputs: json });
+}

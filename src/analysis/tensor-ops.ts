@@ -1,10 +1,13 @@
 // Shapes of tensor operations written as Python operators: broadcasting for
 // arithmetic (`x + y`) and NumPy-style indexing (`x[:, 0]`, `x[..., :3]`).
 
-import { formatShape, isKnown, sameDim, type Dim, type Shape } from '../graph/shape.js';
+import { formatDim, formatShape, isKnown, sameDim, type Dim, type Shape } from '../graph/shape.js';
 import { LayerError } from './keras/rule.js';
 import type { JsonValue } from '../graph/ir.js';
 import type { Value } from './values.js';
+
+/** A shape as Python prints a list: `[None, 3]`, as Keras's `broadcast_shapes` does. */
+const listRepr = (shape: Shape): string => `[${shape.map(formatDim).join(', ')}]`;
 
 /** NumPy broadcasting, with the wording of Keras's `broadcast_shapes`. */
 export function broadcastShapes(a: Shape, b: Shape): Shape {
@@ -21,7 +24,7 @@ export function broadcastShapes(a: Shape, b: Shape): Shape {
     else if (!isKnown(x) || !isKnown(y)) out.push(isKnown(x) ? x : isKnown(y) ? y : null);
     else {
       throw new LayerError(
-        `Cannot broadcast shape, the failure dim has value ${x}, which cannot be broadcasted to ${y}. Input shapes are: ${formatShape(a)} and ${formatShape(b)}.`,
+        `Cannot broadcast shape, the failure dim has value ${x}, which cannot be broadcasted to ${y}. Input shapes are: ${listRepr(a)} and ${listRepr(b)}.`,
       );
     }
   }

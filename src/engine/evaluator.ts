@@ -298,7 +298,7 @@ function describeInputs(request: EvaluateRequest, feeds: readonly tf.Tensor[], n
  * later layers whose inputs have none. The graph records a node's mask in its keywords when it runs: cleared first, so
  * that no run sees the mask of an earlier one.
  */
-function runGraph(model: tf.LayersModel, feeds: tf.Tensor[]): tf.Tensor[] {
+export function runGraph(model: tf.LayersModel, feeds: tf.Tensor[]): tf.Tensor[] {
   for (const layer of model.layers) for (const node of layer.inboundNodes) if (node.callArgs) delete node.callArgs['mask'];
   const graph = model as unknown as { runInternalGraph(inputs: tf.Tensor[]): [tf.Tensor[], unknown, unknown] };
   return graph.runInternalGraph(feeds)[0];

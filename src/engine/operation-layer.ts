@@ -1,9 +1,13 @@
 // Evaluates the tensor operations a model file writes in Python (`x + y`,
-// `x * 2.0`, `x[:, 0]`), exported by the graph as layers of this class.
+// `x * 2.0`, `x[:, 0]`) and its keras.ops calls, exported by the graph as
+// layers of this class: a keras.ops call by the kernel of its op (ops/).
 
 import * as tf from '@tensorflow/tfjs';
 import { broadcastShapes, sliceShape } from '../analysis/tensor-ops.js';
 import type { Value } from '../analysis/values.js';
+import { decodeOperationCall, type OperationCall } from '../graph/operation-config.js';
+import { opKernel } from './ops/index.js';
+import { KernelCall, tfDtype, type Kernel } from './ops/kernel.js';
 
 type IndexPart = { int: number } | { slice: [number | null, number | null, number | null] } | 'newaxis' | 'ellipsis';
 
@@ -12,21 +16,29 @@ interface OperationArgs {
   leftConstant?: number;
   rightConstant?: number;
   index?: IndexPart[] | null;
+  /** A keras.ops call, encoded (graph/operation-config.ts). */
+  call?: string;
   name?: string;
 }
 
 export class TensorLensOperation extends tf.layers.Layer {
   static className = 'TensorLensOperation';
   private readonly args: OperationArgs;
+  private readonly op?: { readonly call: OperationCall; readonly kernel: Kernel };
 
   constructor(args: OperationArgs) {
     super({ name: args.name });
     this.args = args;
+    if (args.call !== undefined) {
+      const call = decodeOperationCall(args.call);
+      this.op = { call, kernel: opKernel(call.path) };
+    }
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const tensors = Array.isArray(inputs) ? inputs : [inputs];
+      if (this.op) return this.callOp(this.op.call, this.op.kernel, tensors);
       // modelFromJSON converts snake_case string values too: get_item arrives as getItem.
       if (this.args.operator === 'get_item' || this.args.operator === 'getItem') return getItem(tensors[0]!, this.args.index ?? null);
       const left = this.args.leftConstant !== undefined ? tf.scalar(this.args.leftConstant) : tensors.shift()!;
@@ -48,7 +60,21 @@ export class TensorLensOperation extends tf.layers.Layer {
     });
   }
 
-  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  /** The kernel's outputs, each cast to the dtype TensorFlow.js holds Keras's output dtype in. */
+  private callOp(call: OperationCall, kernel: Kernel, tensors: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    const result = kernel(new KernelCall(call, tensors));
+    const outputs = (Array.isArray(result) ? result : [result]).map((t, i) => {
+      const dtype = tfDtype(call.outputs[i]!.dtype);
+      return t.dtype === dtype ? t : tf.cast(t, dtype);
+    });
+    return call.outputs.length === 1 && !Array.isArray(result) ? outputs[0]! : outputs;
+  }
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
+    if (this.op) {
+      const shapes = this.op.call.outputs.map((o) => [...o.shape]);
+      return shapes.length === 1 ? shapes[0]! : shapes;
+    }
     // The layers after this one check their input's rank against it (MaxPooling1D after x[:, 0]).
     const shapes = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
     if (this.args.operator === 'get_item' || this.args.operator === 'getItem') {

@@ -63,6 +63,8 @@ export interface OpsCase {
   readonly keras: { readonly output: OpsOutput } | { readonly error: KerasError };
   /** Why the case cannot be written as source mechanically (or its source would not be the test's call). */
   readonly skip?: string;
+  /** The global data format the test set before the call (keras.config.set_image_data_format), when not channels_last. */
+  readonly image_data_format?: string;
   /** How many later calls of the tests were the same call. */
   readonly duplicates?: number;
 }
@@ -186,6 +188,7 @@ export interface OpsFixture {
 export function fixtureSource(c: OpsCase): OpsFixture {
   if (c.skip !== undefined || !c.inputs || !c.args) throw new Unrenderable(c.skip ?? 'no arguments recorded');
   const lines = ['import keras'];
+  if (c.image_data_format) lines.push(`keras.config.set_image_data_format(${pyString(c.image_data_format)})`);
   c.inputs.forEach((t, i) => {
     const options = [
       `batch_shape=${renderValue({ tuple: t.shape })}`,

@@ -397,6 +397,11 @@ def _record(function, path, args, kwargs, result, error):
         if encoded_kwargs:
             case["kwargs"] = encoded_kwargs
     case["keras"] = {"error": describe_error(error)} if error is not None else {"output": describe_output(result)}
+    import keras
+
+    # Some tests set the global data format first (keras.config.set_image_data_format): the fixture says so too.
+    if keras.config.image_data_format() != "channels_last":
+        case["image_data_format"] = keras.config.image_data_format()
     if skip is None:
         skip = _replay_difference(function, case)
     if skip is not None:

@@ -13,6 +13,8 @@ export interface KerasApi {
   sequential(args: Arguments, site: CallSite): Value;
   kFunction(args: Arguments, site: CallSite): Value;
   clearSession(): Value;
+  setImageDataFormat(args: Arguments): Value;
+  imageDataFormatValue(): Value;
   /** Makes a layer of the class from the arguments after the first and calls it on the first (`keras.layers.add([a, b])`). */
   functionalHelper(className: string, args: Arguments, site: CallSite): Value;
   constantTensor(shape: Shape, dtype: string, source: ArraySource): Value;

@@ -16,5 +16,9 @@ export const modelFunctions: readonly ApiFunction[] = [
   apiFunction('keras.backend.function', ({ keras }, args, site) => keras.kFunction(args, site)),
   apiFunction('keras.backend.clear_session', ({ keras }) => keras.clearSession()),
   apiFunction('keras.utils.clear_session', ({ keras }) => keras.clearSession()),
+  ...['keras.config', 'keras.backend'].flatMap((module) => [
+    apiFunction(`${module}.set_image_data_format`, ({ keras }, args) => keras.setImageDataFormat(args)),
+    apiFunction(`${module}.image_data_format`, ({ keras }) => keras.imageDataFormatValue()),
+  ]),
   ...mergeFunctions,
 ];

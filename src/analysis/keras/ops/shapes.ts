@@ -1,34 +1,49 @@
 // keras.ops that rearrange a tensor: reshape, transpose, expand_dims, squeeze, concatenate, stack (Keras's
-// compute_output_spec of each, keras/src/ops/numpy.py).
+// compute_output_spec of each, keras/src/ops/numpy.py); with the families of the sibling files, which reorder,
+// repeat, split, join, index, sort and rearrange (einops), all of them under `shapeOps`.
 
-import type { JsonValue } from '../../../graph/ir.js';
 import { formatShape, isKnown, isSymbolic, sameDim, type Dim } from '../../../graph/shape.js';
 import { LayerError } from '../rule.js';
-import { argument, isOperand, OpNotKnown, operand, type OpCall, type Operand, type OpRule } from './op-rule.js';
+import { indexingOps } from './indexing.js';
+import { joinOps } from './joins.js';
+import { argument, OpNotKnown, operand, type OpRule } from './op-rule.js';
+import { rearrangeOps } from './rearrange.js';
 import { reductionAxes } from './reductions.js';
-import { resultType } from './signatures.js';
+import { reorderingOps } from './reordering.js';
+import { repeatingOps } from './repeating.js';
+import { ints, promoted, tensorList } from './shape-helpers.js';
+import { sortingOps } from './sorting.js';
+import { splitOps } from './splits.js';
 
-function ints(value: JsonValue, what: string): number[] {
-  const list = Array.isArray(value) ? value : [value];
-  if (!list.every((v) => typeof v === 'number' && Number.isInteger(v)))
-    throw new LayerError(`\`${what}\` must be an int or a tuple of ints`);
-  return list as number[];
-}
-
-/** `reshape(x, newshape)`: one -1 takes what is left, when the other sizes are known. */
+/** `reshape(x, newshape)`, as Keras's compute_reshape_output_shape: one -1 takes what is left, when every size is known. */
 const reshape: OpRule = {
   compute(call) {
     const x = operand(call, 'x');
-    const target = ints(argument(call, 'newshape'), 'newshape');
-    const free = target.filter((d) => d === -1).length;
-    if (free > 1) throw new LayerError('can only specify one unknown dimension');
-    const known = x.shape.every(isKnown) ? (x.shape as number[]).reduce((a, b) => a * b, 1) : null;
-    const rest = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-    if (known !== null && (free === 0 ? known !== rest : rest === 0 || known % rest !== 0)) {
-      throw new LayerError(`cannot reshape array of size ${known} into shape ${formatShape(target)}`);
+    const given = argument(call, 'newshape');
+    const target = ints(given, 'newshape');
+    const received = `newshape=${Array.isArray(given) ? formatShape(target) : String(given)}`;
+    if (target.some((d) => d < -1)) {
+      throw new LayerError(
+        `Each dimension in \`newshape\` must be a non-negative integer, or \`-1\` for a single unknown dimension. Received: ${received}.`,
+      );
     }
-    const shape: Dim[] = target.map((d) => (d !== -1 ? d : known === null ? null : known / rest));
-    return { shape, dtype: x.dtype };
+    if (target.filter((d) => d === -1).length > 1) {
+      throw new LayerError(`There must be at most one unknown dimension (-1) in \`newshape\`. Received: ${received}.`);
+    }
+    if (!x.shape.every(isKnown)) return { shape: target.map((d) => (d === -1 ? null : d)), dtype: x.dtype };
+    const size = (x.shape as number[]).reduce((a, b) => a * b, 1);
+    const rest = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    const inputShape = `input_shape=${formatShape(x.shape)}`;
+    if (!target.includes(-1)) {
+      if (size !== rest) throw new LayerError(`The total size of the tensor must be unchanged. Received: ${inputShape}, ${received}`);
+      return { shape: target, dtype: x.dtype };
+    }
+    if (rest === 0 || size % rest !== 0) {
+      throw new LayerError(
+        `The total size of the tensor must be unchanged, however, the input size cannot by divided by the specified dimensions in newshape. Received: ${inputShape}, ${received}`,
+      );
+    }
+    return { shape: target.map((d) => (d === -1 ? size / rest : d)), dtype: x.dtype };
   },
 };
 
@@ -72,22 +87,6 @@ const squeeze: OpRule = {
     return { shape: x.shape.filter((_, i) => !axes.includes(i)), dtype: x.dtype };
   },
 };
-
-function tensorList(call: OpCall, name: string): Operand[] {
-  const value = call.arguments.get(name);
-  const items = Array.isArray(value) ? (value as readonly unknown[]) : [];
-  if (items.length === 0 || !items.every((v) => isOperand(v as Operand))) {
-    throw new LayerError(`${call.path}: \`${name}\` must be a non-empty list of tensors`);
-  }
-  return items as Operand[];
-}
-
-/** The dtype the tensors promote to, as Keras's result_type gives it. */
-function promoted(tensors: readonly Operand[]): string {
-  const dtype = resultType(...tensors);
-  if (dtype === undefined) throw new OpNotKnown(`the promotion of ${tensors.map((t) => t.dtype).join(', ')} is not known`);
-  return dtype;
-}
 
 const concatenate: OpRule = {
   compute(call) {
@@ -141,4 +140,11 @@ export const shapeOps: Readonly<Record<string, OpRule>> = {
   'keras.ops.squeeze': squeeze,
   'keras.ops.concatenate': concatenate,
   'keras.ops.stack': stack,
+  ...reorderingOps,
+  ...repeatingOps,
+  ...splitOps,
+  ...joinOps,
+  ...indexingOps,
+  ...sortingOps,
+  ...rearrangeOps,
 };

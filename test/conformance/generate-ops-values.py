@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Keras's values for the mined ops shape tests, made concrete: test/conformance/reference/keras-ops-values.json.
+
+Every case of reference/keras-ops-tests.json that Keras accepts (and a call of each op that none calls, on one tensor
+or two) is called again, eagerly, on numbers: each input
+KerasTensor becomes an array of its shape (an unknown size, None, becomes 2) filled by `sample` below, and the call's
+outputs are recorded (shape, dtype, values to 8 significant digits). The engine test
+(ops-values.test.ts) writes the same call as source, feeds the same numbers and compares. A case whose call Keras
+refuses on these numbers, or whose output is not tensors, is recorded with `skip` and the reason.
+
+    KERAS_BACKEND=jax .venv-conformance/bin/python test/conformance/generate-ops-values.py
+    ... generate-ops-values.py --check        # generate again, compare with the committed file
+    ... generate-ops-values.py --check --sample 150   # about 150 cases, spread evenly
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from keras_test_mining import dump, prepare_environment, prettier  # noqa: E402
+
+TESTS = os.path.join(HERE, "reference", "keras-ops-tests.json")
+OUTPUT = os.path.join(HERE, "reference", "keras-ops-values.json")
+OPS = os.path.join(HERE, "..", "..", "src", "analysis", "keras", "ops", "ops.json")
+UNKNOWN_SIZE = 2
+LARGEST_OUTPUT = 4096
+
+
+def sample(shape, seed):
+    """round(sin(i·1.37 + seed·2.11), 3) for i in range(size): deterministic values in [-1, 1]."""
+    size = math.prod(shape)
+    return [round(math.sin(i * 1.37 + seed * 2.11), 3) for i in range(size)]
+
+
+def input_array(spec, seed):
+    """A float input is `sample`; an integer one 5·sample rounded (absolute if unsigned); a bool one sample > 0."""
+    import numpy as np
+
+    shape = [UNKNOWN_SIZE if d is None else d for d in spec["shape"]]
+    values = np.array(sample(shape, seed), dtype="float64").reshape(shape)
+    dtype = spec["dtype"]
+    if dtype == "bool":
+        return values > 0
+    if dtype.startswith("int") or dtype.startswith("uint"):
+        values = np.round(values * 5)
+        return (np.abs(values) if dtype.startswith("uint") else values).astype(dtype)
+    return values.astype(dtype)
+
+
+def decode(value, tensors):
+    if isinstance(value, dict):
+        if "tensor" in value:
+            return tensors[value["tensor"]]
+        if "tuple" in value:
+            return tuple(decode(v, tensors) for v in value["tuple"])
+        if "list" in value:
+            return [decode(v, tensors) for v in value["list"]]
+        if "dict" in value:
+            return {k: decode(v, tensors) for k, v in value["dict"].items()}
+        if "float" in value:
+            return float(value["float"])
+        if "slice" in value:
+            return slice(*(decode(v, tensors) for v in value["slice"]))
+        if "ellipsis" in value:
+            return Ellipsis
+        if "dtype" in value:
+            return value["dtype"]
+    return value
+
+
+def significant(x):
+    if isinstance(x, bool):
+        return x
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return float(f"{x:.8g}")
+
+
+def outputs_of(result):
+    """The tensors of a result in order (a tensor, or a tuple or list of them), as records."""
+    import numpy as np
+    from keras import ops
+
+    leaves = list(result) if isinstance(result, (tuple, list)) else [result]
+    records = []
+    for leaf in leaves:
+        # JAX returns some ops' results as arrays of its own (stop_gradient): tensors for this purpose.
+        if not (ops.is_tensor(leaf) or isinstance(leaf, np.ndarray) or hasattr(leaf, "__array__")) or np.isscalar(leaf):
+            raise TypeError(f"an output is a {type(leaf).__name__}, not a tensor")
+        array = np.asarray(ops.convert_to_numpy(leaf))
+        if array.size > LARGEST_OUTPUT:
+            raise ValueError(f"an output has {array.size} values, more than {LARGEST_OUTPUT}")
+        if np.iscomplexobj(array):
+            raise TypeError("an output is complex")
+        values = [significant(v) for v in array.reshape(-1).tolist()]
+        records.append({"shape": list(array.shape), "dtype": str(getattr(leaf, "dtype", array.dtype)), "values": values})
+    return records
+
+
+# The arguments an op needs beyond its tensors, for the generated calls of ops that Keras's tests call only where the
+# engine cannot evaluate (cast: to float16 only).
+REQUIRED_ARGUMENTS = {"keras.ops.cast": {"dtype": "int32"}}
+
+
+def generated_calls(tested):
+    """A call for each public op no mined case calls, from its generated dtype tables (ops.json): on one (2, 3) float32
+    tensor if Keras takes one, else on two; `call` describes it as a mined case does."""
+    table = json.load(open(OPS))
+    calls = []
+    for path, entry in sorted(table["ops"].items()):
+        if path in tested or path.removeprefix("keras.ops.").split(".")[0] == "image":
+            continue
+        arity = 2 if "binary" in entry else 1 if "unary" in entry or path in REQUIRED_ARGUMENTS else 0
+        if arity == 0:
+            continue
+        inputs = [{"shape": [2, 3], "dtype": "float32"} for _ in range(arity)]
+        args = [{"tensor": i} for i in range(arity)]
+        call = {"id": f"generated::{path}", "op": path, "inputs": inputs, "args": args}
+        if path in REQUIRED_ARGUMENTS:
+            call["kwargs"] = REQUIRED_ARGUMENTS[path]
+        calls.append(call)
+    return calls
+
+
+def generate(sample=None):
+    """Every case, or about `sample` of them spread evenly (for a quick drift check)."""
+    prepare_environment()
+    import keras
+
+    document = json.load(open(TESTS))
+    # An op is tested when a mined case calls it on tensors other than float16 ones (which the engine refuses).
+    tested = {
+        c["op"]
+        for c in document["cases"]
+        if "skip" not in c and not any(t["dtype"] in ("float16", "bfloat16") for t in c.get("inputs", []))
+    }
+    cases = []
+    candidates = document["cases"] + generated_calls(tested)
+    step = max(1, len(candidates) // sample) if sample else 1
+    for case in candidates[::step]:
+        if "skip" in case or "error" in case.get("keras", {}) or not case.get("inputs"):
+            continue
+        if any(t.get("sparse") or t.get("ragged") for t in case["inputs"]):
+            continue
+        record = {"id": case["id"]}
+        if case["id"].startswith("generated::"):
+            record["call"] = {k: case[k] for k in ("op", "inputs", "args", "kwargs") if k in case}
+        try:
+            tensors = [input_array(spec, seed) for seed, spec in enumerate(case["inputs"])]
+            function = keras.ops
+            for part in case["op"].removeprefix("keras.ops.").split("."):
+                function = getattr(function, part)
+            keras.config.set_image_data_format(case.get("image_data_format", "channels_last"))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                result = function(
+                    *(decode(a, tensors) for a in case["args"]),
+                    **{k: decode(v, tensors) for k, v in case.get("kwargs", {}).items()},
+                )
+            record["outputs"] = outputs_of(result)
+        except Exception as error:  # noqa: BLE001 - every refusal is recorded with its reason
+            message = str(error).splitlines()[0] if str(error) else ""
+            record["skip"] = f"{type(error).__name__}: {message}"[:300]
+        cases.append(record)
+    return {
+        "generator": "test/conformance/generate-ops-values.py",
+        "keras": keras.__version__,
+        "backend": keras.backend.backend(),
+        "note": (
+            "Keras's eager outputs for the cases of keras-ops-tests.json that Keras accepts (sparse and ragged "
+            "inputs left out), and for a call of each public op no such case calls (`generated::<op>`, its `call` "
+            "given: the op on one (2, 3) float32 tensor, or two, where ops.json has a dtype table for it): inputs of the recorded shapes, None as {UNKNOWN_SIZE}, filled with "
+            "round(sin(i*1.37 + k*2.11), 3) for input k (integers: 5x that, rounded, absolute if unsigned; "
+            "bool: > 0). Values to 8 significant digits; nan and infinities as strings. `skip`: why there "
+            "are no values."
+        ),
+        "unknown_size": UNKNOWN_SIZE,
+        "cases": cases,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="compare with the committed file instead of writing")
+    parser.add_argument("--sample", type=int, help="with --check: about this many cases, spread evenly")
+    args = parser.parse_args()
+    document = generate(args.sample if args.check else None)
+    if args.check:
+        with open(OUTPUT, encoding="utf-8") as f:
+            committed = json.load(f)
+        old = {c["id"]: c for c in committed.get("cases", [])}
+        changed = [c["id"] for c in document["cases"] if old.get(c["id"]) != json.loads(json.dumps(c))]
+        rest = {k: v for k, v in document.items() if k != "cases"}
+        if changed or json.loads(json.dumps(rest)) != {k: v for k, v in committed.items() if k != "cases"}:
+            sys.exit(
+                f"keras-ops-values.json DRIFTS from the pinned Keras ({len(changed)} cases differ, first: "
+                f"{', '.join(changed[:5]) or '-'}): run {document['generator']}"
+            )
+        print(f"keras-ops-values.json: no drift ({len(document['cases'])} cases regenerated)")
+        return
+    with open(OUTPUT, "w", encoding="utf-8") as f:
+        f.write(dump(document))
+    prettier(OUTPUT)
+    skipped = sum(1 for c in document["cases"] if "skip" in c)
+    print(f"wrote {len(document['cases'])} cases ({skipped} skipped) to {OUTPUT}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
