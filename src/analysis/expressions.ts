@@ -15,6 +15,9 @@ import { collectAssignedNames } from './python/syntax.js';
 import { Scope } from './scope.js';
 import { dictKey, none, type PythonFunction, truthy, unknown, type Value } from './values.js';
 
+/** The comparisons a KerasTensor overloads (it has no `__eq__`: `==` is identity). */
+const tensorComparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '!=']);
+
 export abstract class ExpressionEvaluator {
   readonly graph = new GraphBuilder();
   abstract readonly keras: KerasRuntime;
@@ -93,8 +96,13 @@ export abstract class ExpressionEvaluator {
           this.evaluate(node.childForFieldName('right')!, scope),
           node,
         );
-      case 'unary_operator':
-        return unaryOperation(node.childForFieldName('operator')!.text, this.evaluate(node.childForFieldName('argument')!, scope));
+      case 'unary_operator': {
+        const operand = this.evaluate(node.childForFieldName('argument')!, scope);
+        const operator = node.childForFieldName('operator')!.text;
+        return operand.kind === 'tensor'
+          ? this.keras.tensorOperator(operator, operand, undefined, node)
+          : unaryOperation(operator, operand);
+      }
       case 'not_operator':
         return unaryOperation('not', this.evaluate(node.childForFieldName('argument')!, scope));
       case 'boolean_operator':
@@ -247,6 +255,11 @@ export abstract class ExpressionEvaluator {
         ops.push(op === 'not' ? 'not in' : 'is not');
         i++;
       } else ops.push(op);
+    }
+    // One comparison with a tensor is the op KerasTensor's operator calls (`x > 0`); `==`, `is`, `in` stay Python's.
+    const [first, second] = operands;
+    if (ops.length === 1 && tensorComparisons.has(ops[0]!) && (first?.kind === 'tensor' || second?.kind === 'tensor')) {
+      return this.keras.tensorOperator(ops[0]!, first!, second ?? none, node);
     }
     for (let i = 0; i < ops.length; i++) {
       const result = compare(ops[i]!, operands[i]!, operands[i + 1] ?? none);

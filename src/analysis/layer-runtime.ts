@@ -10,6 +10,7 @@ import { rangeOf } from './python/source-range.js';
 import { arrayLiteralJson } from './keras/functions/array-literals.js';
 import { OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpResult, type OpRule } from './keras/ops/op-rule.js';
 import { opSignature } from './keras/ops/signatures.js';
+import { opRules } from './keras/functions/ops.js';
 import { layerEntry, type LayerEntry } from './keras/registry.js';
 import {
   type CallArguments,
@@ -24,7 +25,7 @@ import {
 import { computeDtype, isQuantizedPolicy, pythonRepr } from './keras/rules/util.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
-import { broadcastShapes, indexToJson, sliceShape } from './tensor-ops.js';
+import { indexToJson, sliceShape } from './tensor-ops.js';
 import {
   type Arguments,
   type CallSite,
@@ -484,34 +485,13 @@ export abstract class LayerRuntime {
 
   // ---- tensor arithmetic and slicing ----------------------------------------------
 
-  tensorOperator(operator: string, left: Value, right: Value, node: Node): Value {
-    const opName = (
-      { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide', '@': 'matmul', '**': 'power' } as Record<string, string>
-    )[operator];
-    if (!opName || opName === 'matmul') return unknown(`tensor operator \`${operator}\` is not modelled`);
-    const operands: number[] = [];
-    const shapes: Shape[] = [];
-    for (const v of [left, right]) {
-      if (v.kind === 'tensor') {
-        operands.push(v.tensor);
-        shapes.push(this.graph.tensors[v.tensor]!.shape);
-      } else if (v.kind === 'int' || v.kind === 'float') shapes.push([]);
-      else return unknown(`\`${operator}\` between a tensor and a ${v.kind}`);
-    }
-    const range = rangeOf(node);
-    let shape: Shape;
-    try {
-      shape = broadcastShapes(shapes[0]!, shapes[1]!);
-    } catch (error) {
-      if (!(error instanceof LayerError)) throw error;
-      this.graph.report('error', range, error.message, 'shape-error');
-      return { kind: 'unknown', reason: error.message, reported: true };
-    }
-    const config: Record<string, JsonValue> = {};
-    if (left.kind !== 'tensor') config['left_constant'] = (left as { value: number }).value;
-    if (right.kind !== 'tensor') config['right_constant'] = (right as { value: number }).value;
-    const dtype = this.graph.tensors[operands[0]!]!.dtype;
-    return this.addOperation(opName, config, operands, [{ shape, dtype }], range)[0]!;
+  /** `x + y`, `x @ w`, `x > 0`, `-x`, `~mask` on tensors: the keras.ops call KerasTensor's operator makes. */
+  tensorOperator(operator: string, left: Value, right: Value | undefined, node: Node): Value {
+    const path = (right === undefined ? unaryTensorOperators : binaryTensorOperators)[operator];
+    const rule = path && opRules[path];
+    if (!path || !rule) return unknown(`tensor operator \`${operator}\` is not modelled`);
+    const positional = right === undefined ? [left] : [left, right];
+    return this.operation(path, rule, { positional, keywords: new Map(), keywordNodes: new Map() }, { node });
   }
 
   /** A tensor operation written in Python: a graph node Keras names like a layer, in no model's layer list. */
@@ -745,6 +725,31 @@ export function dimValue(dim: Dim): Value {
 /** A serialized layer's evaluation, by its class's rule; its own TensorFlow.js class by default. */
 const innerEvaluation: InnerEvaluation = (layer) =>
   layerEntry(layer.class_name)?.rule?.evaluation?.(layer.config, innerEvaluation) ?? { className: layer.class_name };
+
+/** The keras.ops function each Python operator on a KerasTensor calls (keras/src/backend/common/keras_tensor.py). */
+const binaryTensorOperators: Readonly<Record<string, string>> = {
+  '+': 'keras.ops.add',
+  '-': 'keras.ops.subtract',
+  '*': 'keras.ops.multiply',
+  '@': 'keras.ops.matmul',
+  '/': 'keras.ops.true_divide',
+  '**': 'keras.ops.power',
+  '//': 'keras.ops.floor_divide',
+  '%': 'keras.ops.mod',
+  '<': 'keras.ops.less',
+  '<=': 'keras.ops.less_equal',
+  '>': 'keras.ops.greater',
+  '>=': 'keras.ops.greater_equal',
+  '!=': 'keras.ops.not_equal',
+  '&': 'keras.ops.logical_and',
+  '|': 'keras.ops.logical_or',
+  '^': 'keras.ops.logical_xor',
+};
+
+const unaryTensorOperators: Readonly<Record<string, string>> = {
+  '-': 'keras.ops.negative',
+  '~': 'keras.ops.logical_not',
+};
 
 const isChannelsLast = (format: Value): boolean => format.kind === 'str' && format.value === 'channels_last';
 

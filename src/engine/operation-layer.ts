@@ -1,9 +1,9 @@
-// Evaluates the tensor operations a model file writes in Python (`x + y`,
-// `x * 2.0`, `x[:, 0]`) and its keras.ops calls, exported by the graph as
-// layers of this class: a keras.ops call by the kernel of its op (ops/).
+// Evaluates the tensor operations of a model file, exported by the graph as
+// layers of this class: keras.ops calls (and the operators that make them,
+// `x + y`, `x > 0`) by the kernel of their op (ops/), `x[:, 0]` by a strided slice.
 
 import * as tf from '@tensorflow/tfjs';
-import { broadcastShapes, sliceShape } from '../analysis/tensor-ops.js';
+import { sliceShape } from '../analysis/tensor-ops.js';
 import type { Value } from '../analysis/values.js';
 import { decodeOperationCall, type OperationCall } from '../graph/operation-config.js';
 import { opKernel } from './ops/index.js';
@@ -13,8 +13,6 @@ type IndexPart = { int: number } | { slice: [number | null, number | null, numbe
 
 interface OperationArgs {
   operator: string;
-  leftConstant?: number;
-  rightConstant?: number;
   index?: IndexPart[] | null;
   /** A keras.ops call, encoded (graph/operation-config.ts). */
   call?: string;
@@ -41,22 +39,7 @@ export class TensorLensOperation extends tf.layers.Layer {
       if (this.op) return this.callOp(this.op.call, this.op.kernel, tensors);
       // modelFromJSON converts snake_case string values too: get_item arrives as getItem.
       if (this.args.operator === 'get_item' || this.args.operator === 'getItem') return getItem(tensors[0]!, this.args.index ?? null);
-      const left = this.args.leftConstant !== undefined ? tf.scalar(this.args.leftConstant) : tensors.shift()!;
-      const right = this.args.rightConstant !== undefined ? tf.scalar(this.args.rightConstant) : tensors.shift()!;
-      switch (this.args.operator) {
-        case 'add':
-          return tf.add(left, right);
-        case 'subtract':
-          return tf.sub(left, right);
-        case 'multiply':
-          return tf.mul(left, right);
-        case 'divide':
-          return tf.div(left, right);
-        case 'power':
-          return tf.pow(left, right);
-        default:
-          throw new Error(`operation ${this.args.operator} cannot be evaluated`);
-      }
+      throw new Error(`operation ${this.args.operator} cannot be evaluated`);
     });
   }
 
@@ -76,12 +59,8 @@ export class TensorLensOperation extends tf.layers.Layer {
       return shapes.length === 1 ? shapes[0]! : shapes;
     }
     // The layers after this one check their input's rank against it (MaxPooling1D after x[:, 0]).
-    const shapes = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[]) : [inputShape as tf.Shape];
-    if (this.args.operator === 'get_item' || this.args.operator === 'getItem') {
-      const index = this.args.index;
-      return index ? (sliceShape(shapes[0]!, indexValues(index)) as tf.Shape) : shapes[0]!;
-    }
-    return shapes.reduce((a, b) => broadcastShapes(a, b) as tf.Shape);
+    const shape = Array.isArray(inputShape[0]) ? (inputShape as tf.Shape[])[0]! : (inputShape as tf.Shape);
+    return this.args.index ? (sliceShape(shape, indexValues(this.args.index)) as tf.Shape) : shape;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,5 +1,6 @@
 // keras.ops through the registry: shapes and dtypes as Keras's symbolic call gives them, on symbolic inputs of a
-// dtype. The expected outputs were printed by this Python (Keras 3.15.1), one case at a time:
+// dtype, and Python's operators on them. The expected outputs were printed by this Python (Keras 3.15.1), one case at
+// a time:
 //
 //   x = keras.KerasTensor(<shape>, dtype=<dtype>)       # and y for two inputs
 //   r = eval(<call>, {"ops": keras.ops, "x": x, "y": y})
@@ -14,6 +15,36 @@ import { analyze, bindingsOf, messages } from './helpers/analysis.js';
 type Case = [call: string, inputs: (number | null)[][], dtype: string, shape: (number | null)[], outputDtype: string];
 
 const cases: Case[] = [
+  // Python's operators on tensors are the keras.ops calls KerasTensor's operators make, with their dtype promotion.
+  ['x + 1.5', [[null, 5]], 'int32', [null, 5], 'float32'],
+  ['x > 0', [[null, 5]], 'float32', [null, 5], 'bool'],
+  ['-x', [[null, 5]], 'int8', [null, 5], 'int8'],
+  ['~x', [[null, 5]], 'bool', [null, 5], 'bool'],
+  [
+    'x @ y',
+    [
+      [null, 5, 3],
+      [3, 4],
+    ],
+    'float32',
+    [null, 5, 4],
+    'float32',
+  ],
+  ['x // 2', [[null, 5]], 'int32', [null, 5], 'int32'],
+  ['2 ** x', [[null, 5]], 'float32', [null, 5], 'float32'],
+  ['x % y', [[4, 1], [3]], 'int32', [4, 3], 'int32'],
+  ['x & y', [[4, 1], [3]], 'bool', [4, 3], 'bool'],
+  [
+    'x / y',
+    [
+      [2, 3],
+      [2, 3],
+    ],
+    'int8',
+    [2, 3],
+    'float32',
+  ],
+  ['x != 1', [[2, 3]], 'int32', [2, 3], 'bool'],
   ['ops.relu(x)', [[null, 5, 8]], 'float32', [null, 5, 8], 'float32'],
   ['ops.sum(x, axis=-1, keepdims=True)', [[null, 5, 8]], 'float32', [null, 5, 1], 'float32'],
   ['ops.mean(x, axis=(1, 2))', [[null, 5, 8]], 'float32', [null], 'float32'],
