@@ -50,6 +50,14 @@ export interface LayerState {
   readonly inputShape?: Shape;
   built?: InputSpec;
   object?: PythonObject;
+  /** The Python function a Lambda calls, with its `arguments` and `output_shape` as the file gives them. */
+  readonly followed?: FollowedFunction;
+}
+
+export interface FollowedFunction {
+  readonly fn: Value;
+  readonly arguments?: Value;
+  readonly outputShape?: Value;
 }
 
 export type TensorValue = Extract<Value, { kind: 'tensor' }>;
@@ -58,6 +66,8 @@ export type TensorValue = Extract<Value, { kind: 'tensor' }>;
 export interface RuntimeHost {
   readonly graph: GraphBuilder;
   invoke(fn: PythonFunction, args: Arguments, self: Value | undefined): Value;
+  /** Calls any callable value as Python would (a function, a builtin, a bound method, a class). */
+  call(callee: Value, args: Arguments, site: CallSite): Value;
   classAttribute(cls: PythonClass, name: string): Value | undefined;
   iterate(value: Value): Value[] | undefined;
 }
@@ -85,9 +95,11 @@ export abstract class LayerRuntime {
     const range = rangeOf(site.node);
     const config: Record<string, JsonValue> = {};
     const unknownArgs = new Map<string, string>();
+    const given = new Map<string, Value>();
     const set = (key: string, value: Value): void => {
+      given.set(key, value);
       const json = this.toJson(value);
-      if (json === undefined) unknownArgs.set(key, value.kind === 'unknown' ? value.reason : `a ${value.kind} cannot be analysed here`);
+      if (json === undefined) unknownArgs.set(key, unreadableReason(value));
       config[key] = json ?? null;
     };
     const positional = spec.parameters.filter((p) => p.kind === 'positional');
@@ -182,11 +194,23 @@ export abstract class LayerRuntime {
     }
     const evaluation = spec.rule?.evaluation?.(full, innerEvaluation);
     if (evaluation) this.graph.layers[id]!.evaluation = evaluation;
+    // An activation or initializer the analysis cannot read changes no shape, but the engine would run the default.
+    const valueArgument = [...unknownArgs].find(([key]) => valueChangingArgument.test(key));
+    if (valueArgument && !('refused' in (this.graph.layers[id]!.evaluation ?? {}))) {
+      this.graph.layers[id]!.evaluation = { refused: `is not evaluated: its \`${valueArgument[0]}\` is not known (${valueArgument[1]})` };
+    }
+    const followed = spec.rule?.followsFunction;
+    const fn = followed === undefined ? undefined : given.get(followed);
+    if (followed !== undefined) {
+      // The function and what the call passes it are followed as Python values, not read as config.
+      for (const key of [followed, 'arguments', 'output_shape']) unknownArgs.delete(key);
+    }
     this.states.set(id, {
       entry: spec,
       unknownArgs,
       ...(inputShape ? { inputShape } : {}),
       ...(constructionError ? { constructionError } : {}),
+      ...(fn ? { followed: { fn, arguments: given.get('arguments'), outputShape: given.get('output_shape') } } : {}),
     });
     return { kind: 'layer', layer: id };
   }
@@ -249,6 +273,7 @@ export abstract class LayerRuntime {
     const layer = this.graph.layers[layerId]!;
     if (layer.model) return this.callModel(layerId, args, site);
     if (state?.object) return this.callSubclassed(state.object, args, site);
+    if (state?.followed) return this.callFunctionLayer(layerId, state.followed, args, site);
     const named = state?.entry?.rule?.callTensors;
     if (named) return this.callWithNamedTensors(layerId, named, args, site);
     const inputs = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
@@ -685,6 +710,7 @@ export abstract class LayerRuntime {
 
   protected abstract callModel(modelId: number, args: Arguments, site: CallSite): Value;
   abstract callSubclassed(object: PythonObject, args: Arguments, site: CallSite): Value;
+  protected abstract callFunctionLayer(layerId: number, followed: FollowedFunction, args: Arguments, site: CallSite): Value;
 }
 
 export function compatibleShapes(expected: Shape, found: Shape): boolean {
@@ -750,6 +776,16 @@ const unaryTensorOperators: Readonly<Record<string, string>> = {
   '-': 'keras.ops.negative',
   '~': 'keras.ops.logical_not',
 };
+
+/** Why a constructor argument cannot be read as config. */
+function unreadableReason(value: Value): string {
+  if (value.kind === 'unknown') return value.reason;
+  if (value.kind === 'function') return `the Python function \`${value.fn.name}\` is not followed as a layer argument yet`;
+  return `a ${value.kind} cannot be analysed here`;
+}
+
+/** Constructor arguments that change no shape but do change values: the activations and the initial weights. */
+const valueChangingArgument = /^(activation|recurrent_activation)$|_initializer$/;
 
 const isChannelsLast = (format: Value): boolean => format.kind === 'str' && format.value === 'channels_last';
 

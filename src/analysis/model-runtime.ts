@@ -7,8 +7,10 @@ import { formatShape, isKnown, isSymbolic, type Shape } from '../graph/shape.js'
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
-import { type Arguments, type CallSite, isSequence, none, type PythonObject, tuple, unknown, type Value } from './values.js';
-import { compatibleShapes, dimValue, LayerRuntime, type TensorValue } from './layer-runtime.js';
+import { type Arguments, type CallSite, isSequence, none, type PythonObject, str, tuple, unknown, type Value } from './values.js';
+import { opRules } from './keras/functions/ops.js';
+import { computeDtype } from './keras/rules/util.js';
+import { compatibleShapes, dimValue, type FollowedFunction, LayerRuntime, type TensorValue } from './layer-runtime.js';
 
 export abstract class ModelRuntime extends LayerRuntime {
   // ---- inputs and models ------------------------------------------------------
@@ -356,6 +358,86 @@ export abstract class ModelRuntime extends LayerRuntime {
       layer.model.built = true;
     }
     return result;
+  }
+
+  /**
+   * A Lambda called on tensors: its function followed on them, inside one call of the layer. The output is what Keras's
+   * `Lambda.compute_output_shape` gives: the function's shapes, or `(batch,) + output_shape` when that is given, in the
+   * layer's compute dtype (the function's result is cast to it).
+   */
+  protected callFunctionLayer(layerId: number, followed: FollowedFunction, args: Arguments, site: CallSite): Value {
+    const layer = this.graph.layers[layerId]!;
+    layer.params = 0;
+    const given = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
+    if (!('tensors' in given)) return given.problem;
+    const keywords = new Map<string, Value>();
+    if (followed.arguments?.kind === 'dict') {
+      for (const { key, value } of followed.arguments.entries.values()) if (key.kind === 'str') keywords.set(key.value, value);
+    } else if (followed.arguments && followed.arguments.kind !== 'none') return unknown('the `arguments` of this Lambda are not known');
+    const inputValue: Value = given.isList
+      ? { kind: 'list', items: given.tensors.map((t) => ({ kind: 'tensor', tensor: t })) }
+      : { kind: 'tensor', tensor: given.tensors[0]! };
+    const dtype = computeDtype(layer.config);
+    const declared = this.declaredOutputShape(followed.outputShape, given.tensors[0]!, site);
+    if (declared && 'problem' in declared) return declared.problem;
+    const composite = this.graph.reserveCall(layerId, rangeOf(site.node), this.parent);
+    this.parents.push(composite);
+    let result: Value;
+    let outputs: number[] | undefined;
+    try {
+      result = this.interpreter.call(followed.fn, { positional: [inputValue], keywords, keywordNodes: new Map() }, site);
+      outputs = this.flattenTensors(result)?.map((t) => this.castTo(t, dtype, site));
+    } finally {
+      this.parents.pop();
+    }
+    const traced = outputs?.map((t) => this.graph.tensors[t]!.shape);
+    if (declared && !(traced?.length === 1 && compatibleShapes(traced[0]!, declared.shape))) {
+      // Keras gives the declared shape whatever the function computes: the engine cannot run it as declared.
+      outputs = [this.graph.addTensor(declared.shape, dtype, false, { call: composite, index: 0 })];
+      layer.evaluation = {
+        refused: traced
+          ? `computes ${traced.map(formatShape).join(', ')}, not its output_shape ${formatShape(declared.shape)}`
+          : `has a function Tensor Lens does not follow (${result.kind === 'unknown' ? result.reason : `it returns a ${result.kind}`})`,
+      };
+      result = { kind: 'tensor', tensor: outputs[0]! };
+    }
+    this.graph.completeCall(composite, given.tensors, given.isList, outputs ?? []);
+    if (!outputs) return result.kind === 'unknown' ? result : unknown(`this Lambda's function returns a ${result.kind}, not tensors`);
+    if (result.kind === 'tensor') return { kind: 'tensor', tensor: outputs[0]! };
+    const items = outputs.map((t): Value => ({ kind: 'tensor', tensor: t }));
+    return result.kind === 'list' ? { kind: 'list', items } : { kind: 'tuple', items };
+  }
+
+  /** A Lambda's `output_shape`: a shape without the batch size, or a function of the input shape. */
+  private declaredOutputShape(value: Value | undefined, input: number, site: CallSite): { shape: Shape } | { problem: Value } | undefined {
+    if (!value || value.kind === 'none') return undefined;
+    const inputShape = this.graph.tensors[input]!.shape;
+    if (value.kind === 'function' || value.kind === 'builtin') {
+      const shape = shapeArgument(
+        this.interpreter.call(value, { positional: [tuple(inputShape.map(dimValue))], keywords: new Map(), keywordNodes: new Map() }, site),
+      );
+      return shape ? { shape } : { problem: unknown("this Lambda's output_shape function gives no shape Tensor Lens can read") };
+    }
+    if (value.kind === 'int') {
+      // Keras adds the batch size to it as a tuple: `(batch_size,) + 4` raises.
+      const message = 'can only concatenate tuple (not "int") to tuple';
+      this.graph.report('error', rangeOf(site.node), message, 'shape-error');
+      return { problem: { kind: 'unknown', reason: message, reported: true } };
+    }
+    const shape = shapeArgument(value);
+    return shape ? { shape: [inputShape[0] ?? null, ...shape] } : { problem: unknown("this Lambda's output_shape is not known") };
+  }
+
+  /** The tensor as `dtype`, by a keras.ops.cast inside the current call when it has another dtype. */
+  private castTo(tensor: number, dtype: string, site: CallSite): number {
+    if (this.graph.tensors[tensor]!.dtype === dtype) return tensor;
+    const cast = this.operation(
+      'keras.ops.cast',
+      opRules['keras.ops.cast']!,
+      { positional: [{ kind: 'tensor', tensor }, str(dtype)], keywords: new Map(), keywordNodes: new Map() },
+      site,
+    );
+    return cast.kind === 'tensor' ? cast.tensor : tensor;
   }
 
   subclassedAttribute(object: PythonObject, name: string, node: Node): Value {

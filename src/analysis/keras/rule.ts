@@ -86,6 +86,11 @@ export interface LayerRule {
   readonly hoverKeys?: readonly string[];
   /** The layer looks up integer inputs in a table whose size is this config key (Embedding's `input_dim`): sample ids stay below it. */
   readonly idBound?: string;
+  /**
+   * The constructor parameter holding a Python function that the layer calls on its inputs (Lambda's `function`):
+   * the interpreter follows that function on the call's tensors instead of running `compute`.
+   */
+  readonly followsFunction?: string;
   /** Replaces construction for classes that make a tensor when constructed (InputLayer). */
   construct?(context: ApiContext, args: Arguments, site: CallSite): Value;
 }

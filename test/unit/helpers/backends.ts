@@ -1,10 +1,11 @@
 // Engine tests that run the same cases on each TensorFlow.js backend the engine selects here (wasm and cpu), with the
-// custom Keras layers registered and the backend of the process restored afterwards.
+// custom Keras layers and the operation layer registered and the backend of the process restored afterwards.
 
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/engine/backend.js';
 import { registerKerasLayers } from '../../../src/engine/layers/index.js';
+import { registerOperationLayer } from '../../../src/engine/operation-layer.js';
 import type { Analysis } from '../../../src/analysis/analyze.js';
 import { exportSubgraph } from '../../../src/graph/keras-json.js';
 import type { BackendName } from '../../../src/protocol/engine.js';
@@ -15,6 +16,7 @@ export function onEachBackend(body: (backend: BackendName) => void): void {
   let previous: string | undefined;
   before(() => {
     registerKerasLayers();
+    registerOperationLayer();
     previous = tf.getBackend();
   });
   after(async () => {

@@ -1,5 +1,5 @@
-// Layers Tensor Lens refuses with a reason: those that wrap another framework (TFSMLayer, TorchModuleWrapper, JaxLayer,
-// FlaxLayer). Lambda, whose function is Python the analysis does not follow yet, has no rule at all.
+// Layers that wrap code: Lambda, whose Python function the interpreter follows on the call's tensors, and those Tensor
+// Lens refuses with a reason because they wrap another framework (TFSMLayer, TorchModuleWrapper, JaxLayer, FlaxLayer).
 
 import { LayerError, type LayerRule } from '../rule.js';
 
@@ -15,7 +15,17 @@ function refused(reason: string): LayerRule {
   };
 }
 
+/** Lambda: its `function` is followed by the interpreter (model-runtime `callFunctionLayer`), never `compute`. */
+const lambda: LayerRule = {
+  followsFunction: 'function',
+  compute() {
+    throw new LayerError('Lambda is called through its function');
+  },
+  hoverKeys: ['output_shape', 'arguments'],
+};
+
 export const wrappersRules: Record<string, LayerRule> = {
+  Lambda: lambda,
   TFSMLayer: refused('it runs a TensorFlow SavedModel from disk, whose graph and shapes are not in the Python source.'),
   TorchModuleWrapper: refused('it runs a PyTorch module, whose computation is PyTorch code that is not analysed.'),
   JaxLayer: refused('it runs a user-supplied JAX function (call_fn), whose computation is not analysed.'),
