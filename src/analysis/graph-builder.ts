@@ -103,10 +103,10 @@ export class GraphBuilder {
    * The call that produced a tensor, seen from the top level of the file: for a
    * tensor made inside a nested model or subclassed layer, the call of that model or layer.
    */
-  producerAt(tensor: number): LayerCall | undefined {
+  producerAt(tensor: number, within?: number): LayerCall | undefined {
     const producer = this.tensors[tensor]?.producer;
     let call = producer ? this.calls[producer.call] : undefined;
-    while (call?.parent !== undefined) call = this.calls[call.parent];
+    while (call?.parent !== undefined && call.parent !== within) call = this.calls[call.parent];
     return call;
   }
 

@@ -631,11 +631,17 @@ export abstract class LayerRuntime {
         continue;
       }
       if (isSequence(value) && value.items.some((v) => v.kind === 'tensor' || v.kind === 'array')) {
-        const items = value.items.map(asOperand);
-        if (items.some((v) => v === undefined))
-          return { problem: unknown(`\`${parameter.name}\` of ${path}() holds values that are not tensors`) };
-        bound.set(parameter.name, items as Operand[]);
-        json[parameter.name] = items.map((_, i) => ({ tensor: operands.length - items.length + i }));
+        const items: Operand[] = [];
+        const itemsJson: JsonValue[] = [];
+        for (const item of value.items) {
+          const itemOperand = asOperand(item);
+          if (!itemOperand) return { problem: unknown(`\`${parameter.name}\` of ${path}() holds values that are not tensors`) };
+          items.push(itemOperand);
+          // A Python number among tensors is its own value; a tensor is the layer input it became.
+          itemsJson.push(itemOperand.weak ? itemOperand.value! : { tensor: operands.length - 1 });
+        }
+        bound.set(parameter.name, items);
+        json[parameter.name] = itemsJson;
         continue;
       }
       const literal = this.argumentJson(value);

@@ -258,9 +258,12 @@ export abstract class ModelRuntime extends LayerRuntime {
   protected callsBetween(inputs: readonly number[], outputs: readonly number[]): LayerCall[] {
     const inputSet = new Set(inputs);
     const found = new Map<number, LayerCall>();
+    // A model built inside a call (a Sequential inside a custom layer's call) has its calls one level down.
+    const inputProducer = inputs[0] === undefined ? undefined : this.graph.tensors[inputs[0]]?.producer;
+    const level = inputProducer && this.graph.calls[inputProducer.call]?.parent;
     const visit = (tensor: number): void => {
       if (inputSet.has(tensor)) return;
-      const call = this.graph.producerAt(tensor);
+      const call = this.graph.producerAt(tensor, level);
       if (!call || found.has(call.id)) return;
       found.set(call.id, call);
       for (const input of call.inputs) visit(input);
@@ -450,7 +453,16 @@ export abstract class ModelRuntime extends LayerRuntime {
           const shape = shapeArgument(args.keywords.get('shape') ?? args.positional[0] ?? tuple([]));
           const size = shape?.every(isKnown) ? (shape as number[]).reduce((a, b) => a * b, 1) : null;
           object.ownParams = object.ownParams === null || size === null ? null : object.ownParams + size;
-          return unknown('a weight variable');
+          if (!shape) return unknown('the shape of this weight is not known');
+          const dtype = args.keywords.get('dtype');
+          const name = args.keywords.get('name');
+          const what = `the weight${name?.kind === 'str' ? ` \`${name.value}\`` : ''} of ${object.cls.name}, made by add_weight`;
+          // A variable: an eager tensor of its shape for the shapes after it; its values (the initializer's) are not evaluated yet.
+          const tensor = this.graph.addTensor(shape, dtype?.kind === 'str' ? dtype.value : 'float32', true, undefined, {
+            kind: 'unknown',
+            reason: `${what}, whose values are not evaluated yet`,
+          });
+          return { kind: 'tensor', tensor };
         },
       };
     }

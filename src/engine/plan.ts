@@ -76,6 +76,15 @@ export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[],
       skipped.push({ binding, reason: refused });
       continue;
     }
+    // A constant whose numbers the analysis does not know (a weight of a custom layer, np.array of an unknown) is no input to sample.
+    const unreadable = inputs.map((t) => graph.tensors[t]!.constant).find((c) => c?.kind === 'unknown');
+    if (
+      unreadable?.kind === 'unknown' &&
+      !target.feeds.some((f) => inputs.includes(f.input) && graph.tensors[f.input]!.constant === unreadable)
+    ) {
+      skipped.push({ binding, reason: `its values depend on ${unreadable.reason}` });
+      continue;
+    }
     const key = JSON.stringify({ inputs, feeds: target.feeds });
     const group = groups.get(key) ?? { tensors: [], feeds: target.feeds, bindings: new Map<number, Binding[]>() };
     groups.set(key, group);
