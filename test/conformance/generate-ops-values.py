@@ -105,8 +105,8 @@ def outputs_of(result):
     return records
 
 
-# The arguments an op needs beyond its tensors, for the generated calls of ops that Keras's tests call only where the
-# engine cannot evaluate (cast: to float16 only).
+# The arguments an op needs beyond its tensors, for a generated call of ops whose mined cases the engine cannot evaluate
+# (Keras's tests cast to float16 only): always generated.
 REQUIRED_ARGUMENTS = {"keras.ops.cast": {"dtype": "int32"}}
 
 
@@ -116,7 +116,7 @@ def generated_calls(tested):
     table = json.load(open(OPS))
     calls = []
     for path, entry in sorted(table["ops"].items()):
-        if path in tested or path.removeprefix("keras.ops.").split(".")[0] == "image":
+        if (path in tested and path not in REQUIRED_ARGUMENTS) or path.removeprefix("keras.ops.").split(".")[0] == "image":
             continue
         arity = 2 if "binary" in entry else 1 if "unary" in entry or path in REQUIRED_ARGUMENTS else 0
         if arity == 0:
@@ -136,12 +136,7 @@ def generate(sample=None):
     import keras
 
     document = json.load(open(TESTS))
-    # An op is tested when a mined case calls it on tensors other than float16 ones (which the engine refuses).
-    tested = {
-        c["op"]
-        for c in document["cases"]
-        if "skip" not in c and not any(t["dtype"] in ("float16", "bfloat16") for t in c.get("inputs", []))
-    }
+    tested = {c["op"] for c in document["cases"] if "skip" not in c}
     cases = []
     candidates = document["cases"] + generated_calls(tested)
     step = max(1, len(candidates) // sample) if sample else 1
