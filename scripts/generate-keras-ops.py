@@ -24,15 +24,24 @@ DTYPES = ["bool", "uint8", "int8", "int16", "int32", "int64", "bfloat16", "float
 SCALARS = {"int": 2, "float": 2.5}
 
 
-def dtype_of(result):
-    return result.dtype if isinstance(result, KerasTensor) else None
+# The Operation class behind each op, as a functional model's summary() names its node (`sigmoid (Sigmoid)`).
+operation_classes = {}
+
+
+def dtype_of(result, fn=None):
+    if not isinstance(result, KerasTensor):
+        return None
+    history = getattr(result, "_keras_history", None)
+    if fn is not None and history is not None and fn not in operation_classes:
+        operation_classes[fn] = type(history[0]).__name__
+    return result.dtype
 
 
 def call(fn, *args):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return dtype_of(fn(*args))
+            return dtype_of(fn(*args), fn)
     except Exception:
         return None
 
@@ -126,6 +135,12 @@ for path, fn in public_functions().items():
     binary = binary_table(fn)
     if binary:
         entry["binary"] = binary
+    if fn not in operation_classes:
+        # Ops the tables do not call on tensors alone: on a list of tensors (concatenate), or with bounds (clip).
+        for args in (([tensor("float32"), tensor("float32")],), (tensor("float32"), 0, 1), (tensor("float32"), (2, 3))):
+            call(fn, *args)
+    if fn in operation_classes:
+        entry["class"] = operation_classes[fn]
     ops[path] = entry
 
 # The tables as strings of one character per call, an index into `names` (`-` where Keras refuses the call): unary in

@@ -2,7 +2,7 @@
 // (layer-runtime.ts), models (model-runtime.ts), and here what a file reads of
 // layers, models and tensors, and the evaluations it asks for (`predict`, K.function).
 
-import type { ArrayFeed, JsonValue, LayerNode } from '../graph/ir.js';
+import type { ArrayFeed, JsonValue, LayerNode, ModelInfo } from '../graph/ir.js';
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
@@ -47,7 +47,8 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
     inputs: (target) => this.callTensors(target, 'inputs', true),
     input_shape: (target) => this.firstShape(target, 'inputs'),
     output_shape: (target) => this.firstShape(target, 'outputs'),
-    layers: ({ layer }) => (layer.model ? { kind: 'list', items: layer.model.layers.map((id) => this.layerValue(id)) } : undefined),
+    layers: ({ layer }) =>
+      layer.model ? { kind: 'list', items: this.kerasLayers(layer.model).map((id) => this.layerValue(id)) } : undefined,
     get_layer: (target) => method(target, (args, site) => this.getLayer(target.id, args, site)),
     add: (target) =>
       target.layer.model?.kind === 'sequential'
@@ -99,6 +100,11 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
       : tuple(this.graph.tensors[t]!.shape.map(dimValue));
   }
 
+  /** `model.layers`: the model's layers without the op nodes its summary lists too (`ops.add`, `x[:, 0]`). */
+  private kerasLayers(model: ModelInfo): number[] {
+    return model.layers.filter((id) => this.graph.layers[id]!.operation === undefined);
+  }
+
   private layerValue(id: number): Value {
     const object = this.states.get(id)?.object;
     return object ? { kind: 'object', object } : { kind: 'layer', layer: id };
@@ -109,14 +115,15 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
     if (!model) return unknown('get_layer() of a layer that is not a model');
     const nameValue = args.keywords.get('name') ?? args.positional[0];
     const indexValue = args.keywords.get('index') ?? args.positional[1];
+    const layers = this.kerasLayers(model);
     if (indexValue?.kind === 'int') {
-      const id = model.layers[indexValue.value];
+      const id = layers[indexValue.value];
       return id === undefined ? unknown(`index ${indexValue.value} out of range`) : this.layerValue(id);
     }
     if (nameValue?.kind !== 'str') return unknown('get_layer() with an unknown name');
-    const id = model.layers.find((l) => this.graph.layers[l]!.name === nameValue.value);
+    const id = layers.find((l) => this.graph.layers[l]!.name === nameValue.value);
     if (id !== undefined) return this.layerValue(id);
-    const existing = model.layers.map((l) => `'${this.graph.layers[l]!.name}'`).join(', ');
+    const existing = layers.map((l) => `'${this.graph.layers[l]!.name}'`).join(', ');
     const message = `No such layer: ${nameValue.value}. Existing layers are: [${existing}].`;
     this.graph.report('error', rangeOf(site.node), message, 'no-such-layer');
     return { kind: 'unknown', reason: message, reported: true };

@@ -519,7 +519,10 @@ export abstract class LayerRuntime {
     return this.operation(path, rule, { positional, keywords: new Map(), keywordNodes: new Map() }, { node });
   }
 
-  /** A tensor operation written in Python: a graph node Keras names like a layer, in no model's layer list. */
+  /**
+   * A tensor operation written in Python: a graph node Keras names like a layer, in no model's layer list, that a
+   * functional model's summary() lists under its Operation class (`sigmoid (Sigmoid)`).
+   */
   protected addOperation(
     operator: string,
     extra: Record<string, JsonValue>,
@@ -527,9 +530,10 @@ export abstract class LayerRuntime {
     outputs: readonly OpOutput[],
     range: SourceRange,
     evaluation: LayerEvaluation = { className: 'TensorLensOperation' },
+    className = 'Operation',
   ): Value[] {
     const name = this.graph.names.uniquify(operator);
-    const id = this.graph.addLayer('Operation', name, { name, operator, ...extra }, range);
+    const id = this.graph.addLayer(className, name, { name, operator, ...extra }, range);
     const layer = this.graph.layers[id]!;
     layer.params = 0;
     layer.operation = operator;
@@ -568,7 +572,8 @@ export abstract class LayerRuntime {
         : halfPrecision
           ? { refused: `(${path}) on ${halfPrecision} is not evaluated: TensorFlow.js computes in float32, not ${halfPrecision}` }
           : { className: 'TensorLensOperation', config: { operator: name, call: operationCall(path, bound.json, outputs) } };
-    const tensors = this.addOperation(name, { arguments: bound.json }, bound.operands, outputs, range, evaluation);
+    const className = opSignature(path)?.class;
+    const tensors = this.addOperation(name, { arguments: bound.json }, bound.operands, outputs, range, evaluation, className);
     if ('tuple' in output) return { kind: 'tuple', items: tensors };
     if ('list' in output) return { kind: 'list', items: tensors };
     return tensors[0]!;
@@ -690,6 +695,8 @@ export abstract class LayerRuntime {
       [container.tensor],
       [{ shape: result, dtype: t.dtype }],
       rangeOf(node),
+      undefined,
+      'GetItem',
     )[0]!;
   }
 

@@ -5,12 +5,19 @@
 
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../src/analysis/analyze.js';
+import { join } from 'node:path';
 import { Evaluator } from '../../src/engine/evaluator.js';
+import { planEvaluations } from '../../src/engine/plan.js';
 import type { BackendName } from '../../src/protocol/engine.js';
 import { layerCases } from '../unit/layer-table.js';
 import { analyzeReference, compareOutputs, comparableRows, layerTableReference, references } from './reference.js';
 
 const backends: BackendName[] = ['wasm', 'cpu'];
+
+/** Fixtures whose values Keras recorded but the engine refuses today, with the refusal: a test fails once it evaluates. */
+const notEvaluatedYet: Readonly<Record<string, RegExp>> = {
+  'test/conformance/models/vit_custom_layers.py': /made by add_weight, whose values are not evaluated yet/,
+};
 
 describe('conformance with real Keras', function () {
   this.timeout(120_000);
@@ -45,12 +52,29 @@ describe('conformance with real Keras', function () {
     }
   });
 
+  for (const [file, reason] of Object.entries(notEvaluatedYet)) {
+    it(`${file}: not evaluated yet, and says why`, async () => {
+      const reference = references().find((r) => r.file === file)!;
+      const graph = analyzeReference(analyzer, reference);
+      const model = graph.layers[graph.models.at(-1)!]!.model!;
+      const outputs = graph.bindings.filter((b) => b.value.kind === 'tensor' && model.outputs.includes(b.value.tensor));
+      const plan = planEvaluations(graph, outputs, {
+        input: { source: { kind: 'zeros' }, batchSize: 2 },
+        weights: { kind: 'file', path: join(reference.dir, 'model.weights.h5') },
+        seed: 0,
+        memoryBudgetBytes: 2 ** 31,
+      });
+      assert.equal(plan.requests.length, 0);
+      assert.ok(outputs.length > 0 && plan.skipped.every((s) => reason.test(s.reason)), JSON.stringify(plan.skipped));
+    });
+  }
+
   for (const backend of backends) {
     describe(`values on the ${backend} backend`, () => {
       let evaluator: Evaluator;
       before(async () => (evaluator = await Evaluator.create(backend)));
 
-      for (const reference of references().filter((r) => r.evaluated)) {
+      for (const reference of references().filter((r) => r.evaluated && !(r.file in notEvaluatedYet))) {
         it(`${reference.file}: ${reference.evaluated!.outputs} output(s) of ${reference.evaluated!.model}`, async () => {
           const comparisons = await compareOutputs(evaluator, analyzeReference(analyzer, reference), reference);
           assert.equal(comparisons.length, reference.evaluated!.outputs);

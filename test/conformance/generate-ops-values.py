@@ -110,24 +110,96 @@ def outputs_of(result):
 REQUIRED_ARGUMENTS = {"keras.ops.cast": {"dtype": "int32"}}
 
 
+def _spec(shape, dtype="float32"):
+    return {"shape": list(shape), "dtype": dtype}
+
+
+# Calls for ops whose mined cases Keras refuses eagerly (float indices) or that no mined case calls with arguments
+# Keras accepts: one each, written here; Keras's eager result is still the referee.
+EXTRA_CALLS = {
+    "keras.ops.take_along_axis": {
+        "inputs": [_spec((3, 4)), _spec((3, 2), "uint8")],
+        "args": [{"tensor": 0}, {"tensor": 1}],
+        "kwargs": {"axis": 1},
+    },
+    "keras.ops.rot90": {"inputs": [_spec((2, 3))], "args": [{"tensor": 0}]},
+    "keras.ops.select": {
+        "inputs": [_spec((2, 3), "bool"), _spec((2, 3), "bool"), _spec((2, 3)), _spec((2, 3))],
+        "args": [{"list": [{"tensor": 0}, {"tensor": 1}]}, {"list": [{"tensor": 2}, {"tensor": 3}]}],
+    },
+    "keras.ops.rearrange": {"inputs": [_spec((2, 3, 4))], "args": [{"tensor": 0}, "b h w -> b (h w)"]},
+    "keras.ops.meshgrid": {"inputs": [_spec((3,)), _spec((4,))], "args": [{"tensor": 0}, {"tensor": 1}]},
+    "keras.ops.bincount": {"inputs": [_spec((6,), "uint8")], "args": [{"tensor": 0}], "kwargs": {"minlength": 6}},
+    "keras.ops.histogram": {"inputs": [_spec((10,))], "args": [{"tensor": 0}], "kwargs": {"bins": 5}},
+    "keras.ops.depth_to_space": {"inputs": [_spec((1, 2, 2, 8))], "args": [{"tensor": 0}, 2]},
+    "keras.ops.space_to_depth": {"inputs": [_spec((1, 4, 4, 2))], "args": [{"tensor": 0}, 2]},
+    "keras.ops.layer_normalization": {"inputs": [_spec((2, 3))], "args": [{"tensor": 0}]},
+    "keras.ops.psnr": {"inputs": [_spec((2, 3)), _spec((2, 3))], "args": [{"tensor": 0}, {"tensor": 1}, 1.0]},
+    "keras.ops.dot_product_attention": {
+        "inputs": [_spec((2, 4, 2, 8)), _spec((2, 4, 2, 8)), _spec((2, 4, 2, 8))],
+        "args": [{"tensor": 0}, {"tensor": 1}, {"tensor": 2}],
+    },
+    "keras.ops.unfold": {"inputs": [_spec((1, 2, 4, 4))], "args": [{"tensor": 0}, 2]},
+}
+
+
 def generated_calls(tested):
-    """A call for each public op no mined case calls, from its generated dtype tables (ops.json): on one (2, 3) float32
-    tensor if Keras takes one, else on two; `call` describes it as a mined case does."""
+    """For each public op no mined case calls (and those of EXTRA_CALLS and REQUIRED_ARGUMENTS), the calls to try in
+    order, the first Keras accepts being recorded: on one (2, 3) float32 tensor, then on two, where its generated dtype
+    tables (ops.json) say Keras takes them. Each is described as a mined case is (`call`)."""
     table = json.load(open(OPS))
     calls = []
     for path, entry in sorted(table["ops"].items()):
-        if (path in tested and path not in REQUIRED_ARGUMENTS) or path.removeprefix("keras.ops.").split(".")[0] == "image":
+        forced = path in REQUIRED_ARGUMENTS or path in EXTRA_CALLS
+        if (path in tested and not forced) or path.removeprefix("keras.ops.").split(".")[0] == "image":
             continue
-        arity = 2 if "binary" in entry else 1 if "unary" in entry or path in REQUIRED_ARGUMENTS else 0
-        if arity == 0:
-            continue
-        inputs = [{"shape": [2, 3], "dtype": "float32"} for _ in range(arity)]
-        args = [{"tensor": i} for i in range(arity)]
-        call = {"id": f"generated::{path}", "op": path, "inputs": inputs, "args": args}
-        if path in REQUIRED_ARGUMENTS:
-            call["kwargs"] = REQUIRED_ARGUMENTS[path]
-        calls.append(call)
+        candidates = []
+        if path in EXTRA_CALLS:
+            candidates.append({"op": path, **EXTRA_CALLS[path]})
+        for arity in (1, 2):
+            if arity == 1 and "unary" not in entry and path not in REQUIRED_ARGUMENTS or arity == 2 and "binary" not in entry:
+                continue
+            call = {"op": path, "inputs": [_spec((2, 3)) for _ in range(arity)], "args": [{"tensor": i} for i in range(arity)]}
+            if path in REQUIRED_ARGUMENTS:
+                call["kwargs"] = REQUIRED_ARGUMENTS[path]
+            candidates.append(call)
+        if candidates:
+            calls.append({"id": f"generated::{path}", "candidates": candidates})
     return calls
+
+
+def run_call(keras, case):
+    """Keras's eager outputs for a call (inputs filled by `sample`), or raises what Keras raises."""
+    tensors = [input_array(spec, seed) for seed, spec in enumerate(case["inputs"])]
+    function = keras.ops
+    for part in case["op"].removeprefix("keras.ops.").split("."):
+        function = getattr(function, part)
+    keras.config.set_image_data_format(case.get("image_data_format", "channels_last"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = function(
+            *(decode(a, tensors) for a in case["args"]),
+            **{k: decode(v, tensors) for k, v in case.get("kwargs", {}).items()},
+        )
+    return outputs_of(result)
+
+
+def refusal(error):
+    message = str(error).splitlines()[0] if str(error) else ""
+    return f"{type(error).__name__}: {message}"[:300]
+
+
+def first_accepted(keras, generated):
+    """The first of a generated op's candidate calls that Keras accepts, with its outputs; else the last refusal."""
+    record = {"id": generated["id"]}
+    for call in generated["candidates"]:
+        try:
+            outputs = run_call(keras, call)
+        except Exception as error:  # noqa: BLE001
+            record = {"id": generated["id"], "call": call, "skip": refusal(error)}
+            continue
+        return {"id": generated["id"], "call": call, "outputs": outputs}
+    return record
 
 
 def generate(sample=None):
@@ -141,29 +213,18 @@ def generate(sample=None):
     candidates = document["cases"] + generated_calls(tested)
     step = max(1, len(candidates) // sample) if sample else 1
     for case in candidates[::step]:
+        if "candidates" in case:
+            cases.append(first_accepted(keras, case))
+            continue
         if "skip" in case or "error" in case.get("keras", {}) or not case.get("inputs"):
             continue
         if any(t.get("sparse") or t.get("ragged") for t in case["inputs"]):
             continue
         record = {"id": case["id"]}
-        if case["id"].startswith("generated::"):
-            record["call"] = {k: case[k] for k in ("op", "inputs", "args", "kwargs") if k in case}
         try:
-            tensors = [input_array(spec, seed) for seed, spec in enumerate(case["inputs"])]
-            function = keras.ops
-            for part in case["op"].removeprefix("keras.ops.").split("."):
-                function = getattr(function, part)
-            keras.config.set_image_data_format(case.get("image_data_format", "channels_last"))
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                result = function(
-                    *(decode(a, tensors) for a in case["args"]),
-                    **{k: decode(v, tensors) for k, v in case.get("kwargs", {}).items()},
-                )
-            record["outputs"] = outputs_of(result)
+            record["outputs"] = run_call(keras, case)
         except Exception as error:  # noqa: BLE001 - every refusal is recorded with its reason
-            message = str(error).splitlines()[0] if str(error) else ""
-            record["skip"] = f"{type(error).__name__}: {message}"[:300]
+            record["skip"] = refusal(error)
         cases.append(record)
     return {
         "generator": "test/conformance/generate-ops-values.py",

@@ -88,12 +88,16 @@ export function comparableRows(
   if (at < 0) return undefined;
   const found = buildReport(reference.file, graph).models[at]!;
   const comparable = (layers: KerasLayer[]): KerasLayer[] => (reference.legacy ? layers.map((l) => ({ ...l, name: '' })) : layers);
-  const ours = found.layers.map(({ name, class: className, outputShape, params }, i) => ({
-    name,
-    class: className,
-    outputShape: model.layers[i]?.outputShape === null ? null : outputShape,
-    params: params ?? -1,
-  }));
+  // Keras's `model.layers` (what the reference records) leaves out the op nodes its summary() lists (`sigmoid (Sigmoid)`).
+  const operations = new Set(graph.layers.filter((l) => l.operation !== undefined).map((l) => l.name));
+  const ours = found.layers
+    .filter((l) => !operations.has(l.name))
+    .map(({ name, class: className, outputShape, params }, i) => ({
+      name,
+      class: className,
+      outputShape: model.layers[i]?.outputShape === null ? null : outputShape,
+      params: params ?? -1,
+    }));
   return { ours: comparable(ours), keras: comparable(model.layers), totals: [found.totalParams, model.totalParams] };
 }
 

@@ -158,3 +158,20 @@ v = ops.sum(x, axis=2)`);
     ]);
   });
 });
+
+describe('keras.ops dtypes that depend on the backend the file runs on', () => {
+  for (const call of [
+    "ops.cast(x, 'int')",
+    "ops.cumprod(x, dtype='int')",
+    "ops.convert_to_tensor(x, 'int')",
+    "ops.arange(3, dtype='int64')",
+  ]) {
+    it(`${call} is unknown, with the reason, and no error`, async () => {
+      const a = await analyze(`import keras\nfrom keras import ops\nx = keras.Input(batch_shape=(2, 3))\nr = ${call}`);
+      assert.deepEqual(messages(a), []);
+      const r = bindingsOf(a, 'r')[0]!.value;
+      assert.equal(r.kind, 'unknown');
+      assert.match(r.kind === 'unknown' ? r.reason : '', /int64 on (the )?TensorFlow/);
+    });
+  }
+});

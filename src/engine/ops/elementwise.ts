@@ -38,6 +38,17 @@ function comparison(fn: Binary): Kernel {
 const ln2 = Math.log(2);
 const ln10 = Math.log(10);
 
+/** NumPy's sign: NaN stays NaN and -0 stays -0 (tf.sign gives 0 for NaN, and 0 for tiny values on wasm). */
+const sign = (x: tf.Tensor): tf.Tensor => tf.where(tf.greater(x, 0), tf.onesLike(x), tf.where(tf.less(x, 0), tf.neg(tf.onesLike(x)), x));
+
+/** NaN where either operand is NaN (wasm's maximum and minimum drop a NaN second operand). */
+function propagatingNaN(fn: Binary): Binary {
+  return (a, b) => {
+    if (a.dtype !== 'float32') return fn(a, b);
+    return tf.where(tf.logicalOr(tf.isNaN(a), tf.isNaN(b)), tf.add(a, b), fn(a, b));
+  };
+}
+
 const sigmoid: Unary = (x) => tf.sigmoid(x);
 const hardSigmoid: Unary = (x) => tf.div(tf.relu6(tf.add(x, 3)), 6);
 
@@ -54,7 +65,7 @@ const unaryKernels: Readonly<Record<string, Unary>> = {
   arcsinh: tf.asinh,
   arctan: tf.atan,
   arctanh: tf.atanh,
-  cbrt: (x) => tf.mul(tf.sign(x), tf.pow(tf.abs(x), 1 / 3)),
+  cbrt: (x) => tf.mul(sign(x), tf.pow(tf.abs(x), 1 / 3)),
   ceil: tf.ceil,
   conj: (x) => x,
   conjugate: (x) => x,
@@ -75,14 +86,14 @@ const unaryKernels: Readonly<Record<string, Unary>> = {
   real: (x) => x,
   imag: (x) => tf.zerosLike(x),
   reciprocal: tf.reciprocal,
-  sign: tf.sign,
+  sign,
   sin: tf.sin,
   sinh: tf.sinh,
   sqrt: tf.sqrt,
   square: tf.square,
   tan: tf.tan,
   tanh: tf.tanh,
-  trunc: (x) => tf.mul(tf.sign(x), tf.floor(tf.abs(x))),
+  trunc: (x) => (x.dtype === 'float32' ? tf.mul(sign(x), tf.floor(tf.abs(x))) : x),
   stop_gradient: (x) => x,
   relu: tf.relu,
   relu6: tf.relu6,
@@ -125,7 +136,11 @@ const predicateKernels: Readonly<Record<string, (x: tf.Tensor) => tf.Tensor>> = 
   isnan: (x) => (x.dtype === 'float32' ? tf.isNaN(x) : tf.zerosLike(x).cast('bool')),
   isposinf: (x) => (x.dtype === 'float32' ? tf.logicalAnd(tf.isInf(x), tf.greater(x, 0)) : tf.zerosLike(x).cast('bool')),
   isneginf: (x) => (x.dtype === 'float32' ? tf.logicalAnd(tf.isInf(x), tf.less(x, 0)) : tf.zerosLike(x).cast('bool')),
-  signbit: (x) => (x.dtype === 'bool' ? tf.zerosLike(x).cast('bool') : tf.less(x, 0)),
+  // -0 has its sign bit set: 1 / -0 is -inf.
+  signbit: (x) =>
+    x.dtype === 'bool'
+      ? tf.zerosLike(x).cast('bool')
+      : tf.logicalOr(tf.less(x, 0), tf.logicalAnd(tf.equal(x, 0), tf.less(tf.div(1, tf.cast(x, 'float32')), 0))),
   logical_not: (x) => tf.logicalNot(truth(x)),
 };
 
@@ -135,16 +150,23 @@ const binaryKernels: Readonly<Record<string, Binary>> = {
   multiply: tf.mul,
   divide: tf.div,
   true_divide: tf.div,
-  floor_divide: tf.floorDiv,
+  floor_divide: (a, b) => (a.dtype === 'float32' ? tf.floor(tf.div(a, b)) : tf.floorDiv(a, b)),
   mod: tf.mod,
   power: tf.pow,
-  maximum: tf.maximum,
-  minimum: tf.minimum,
+  maximum: propagatingNaN(tf.maximum),
+  minimum: propagatingNaN(tf.minimum),
   arctan2: tf.atan2,
-  hypot: (a, b) => tf.sqrt(tf.add(tf.square(a), tf.square(b))),
+  // Scaled by the larger magnitude, so that neither squares overflow nor underflow.
+  hypot: propagatingNaN((a, b) => {
+    const big = tf.maximum(tf.abs(a), tf.abs(b));
+    const small = tf.minimum(tf.abs(a), tf.abs(b));
+    const ratio = tf.where(tf.logicalOr(tf.equal(big, 0), tf.isInf(big)), tf.zerosLike(big), tf.div(small, big));
+    return tf.mul(big, tf.sqrt(tf.add(1, tf.square(ratio))));
+  }),
+  // Equal operands (infinities included, where a - b is NaN) are a + log(2).
   logaddexp: (a, b) => {
     const m = tf.maximum(a, b);
-    return tf.add(m, tf.log1p(tf.exp(tf.neg(tf.abs(tf.sub(a, b))))));
+    return tf.where(tf.equal(a, b), tf.add(a, ln2), tf.add(m, tf.log1p(tf.exp(tf.neg(tf.abs(tf.sub(a, b)))))));
   },
   divide_no_nan: tf.divNoNan,
 };
@@ -169,6 +191,9 @@ export const elementwiseKernels: Readonly<Record<string, Kernel>> = Object.fromE
   ...entries(predicateKernels, (fn) => (call: KernelCall) => fn(call.tensor(call.firstParameter))),
   ...entries(binaryKernels, (fn) => binary(fn)),
   ...entries(comparisonKernels, comparison),
-  ['keras.ops.heaviside', binary((x, h) => tf.where(tf.less(x, 0), tf.zerosLike(x), tf.where(tf.greater(x, 0), tf.onesLike(x), h)))],
+  [
+    'keras.ops.heaviside',
+    binary((x, h) => tf.where(tf.less(x, 0), tf.zerosLike(x), tf.where(tf.greater(x, 0), tf.onesLike(x), tf.where(tf.equal(x, 0), h, x)))),
+  ],
   ['keras.ops.cast', (call: KernelCall) => tf.cast(call.tensor('x'), call.outputDtype)],
 ]);

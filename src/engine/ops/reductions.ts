@@ -27,8 +27,26 @@ const variance: Reduce = (x, axis, keep) => {
   return tf.mean(tf.square(tf.sub(x, mean)), axis, keep);
 };
 
+/** The first NaN wins, as in NumPy; else the reduction's index. */
+function nanFirst(reduce: (x: tf.Tensor, axis: number) => tf.Tensor): (x: tf.Tensor, axis: number) => tf.Tensor {
+  return (x, axis) => {
+    if (x.dtype !== 'float32') return reduce(x, axis);
+    const nan = tf.isNaN(x);
+    return tf.where(tf.any(nan, axis), tf.argMax(tf.cast(nan, 'int32'), axis), reduce(x, axis));
+  };
+}
+
+/** log(sum(exp(x))) shifted by the finite maximum: rows of infinities give ±inf, not NaN. */
+const logSumExp: Reduce = (x, axis, keep) => {
+  const m = tf.max(x, axis, true);
+  const shift = tf.where(tf.isFinite(m), m, tf.zerosLike(m));
+  const summed = tf.sum(tf.exp(tf.sub(x, shift)), axis, keep);
+  return tf.add(tf.log(summed), tf.reshape(shift, summed.shape));
+};
+
 /** argmax / argmin: over the flattened tensor when axis is None; keepdims keeps the reduced axis as size 1. */
-function argReduction(reduce: (x: tf.Tensor, axis: number) => tf.Tensor): Kernel {
+function argReduction(found: (x: tf.Tensor, axis: number) => tf.Tensor): Kernel {
+  const reduce = nanFirst(found);
   return (call) => {
     const x = call.tensor('x', 'float32');
     const axis = call.value('axis');
@@ -57,7 +75,7 @@ export const reductionKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.prod': reduction(tf.prod),
   'keras.ops.var': reduction(variance),
   'keras.ops.std': reduction((x, axis, keep) => tf.sqrt(variance(x, axis, keep))),
-  'keras.ops.logsumexp': reduction(tf.logSumExp),
+  'keras.ops.logsumexp': reduction(logSumExp),
   'keras.ops.all': (call) => tf.all(truth(call.tensor('x', 'float32')), axes(call), keepdims(call)),
   'keras.ops.any': (call) => tf.any(truth(call.tensor('x', 'float32')), axes(call), keepdims(call)),
   'keras.ops.count_nonzero': (call) => tf.sum(tf.cast(tf.notEqual(call.tensor('x', 'float32'), 0), 'int32'), axes(call)),

@@ -7,7 +7,8 @@ import { formatDim, formatShape, isSymbolic, type Dim, type Shape } from '../../
 import { bool, int, none, str, tuple, type Value } from '../../values.js';
 import { LayerError } from '../rule.js';
 import { pythonRepr } from '../rules/util.js';
-import { pythonType, standardizeDtype } from './elementwise.js';
+import { standardizeDtype } from './dtypes.js';
+import { pythonType } from './elementwise.js';
 import { argument, isOperand, OpNotKnown, operand, type OpArgument, type OpCall, type OpOutput, type OpRule } from './op-rule.js';
 
 /** The JSON value of a parameter that Keras reads as a Python value; a tensor there is not analysed. */

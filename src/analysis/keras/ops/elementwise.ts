@@ -2,10 +2,10 @@
 // maximum, greater, …). The dtype is Keras's, from the generated table (ops.json), or worked out as the op's
 // compute_output_spec does (keras/src/ops/numpy.py) where the table has none (clip, cast).
 
-import type { JsonValue } from '../../../graph/ir.js';
 import { broadcastShapes } from '../../tensor-ops.js';
 import { LayerError } from '../rule.js';
 import { argument, isOperand, OpNotKnown, operand, type OpArgument, type OpCall, type OpOutput, type OpRule } from './op-rule.js';
+import { standardizeDtype } from './dtypes.js';
 import { binaryDtype, unaryDtype } from './signatures.js';
 
 /** Where the generated table has no dtype, Keras refused the call there, or it was not tried: not known, no error. */
@@ -57,50 +57,6 @@ export function pythonType(value: OpArgument | undefined): string {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'string') return 'str';
   return 'dict';
-}
-
-/** keras.backend's ALLOWED_DTYPES. */
-const allowedDtypes = new Set([
-  'bool',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'bfloat16',
-  'float16',
-  'float32',
-  'float64',
-  'float8_e4m3fn',
-  'float8_e5m2',
-  'complex64',
-  'complex128',
-  'string',
-]);
-
-/**
- * The analysis gives Python's type `float` (a valid dtype: float32) and the string "float" (Keras's "Invalid dtype")
- * alike, as "float"; so for `str` and `complex`.
- */
-const ambiguousDtypeNames = new Set(['float', 'str', 'complex']);
-
-/**
- * Keras's `standardize_dtype` (jax backend) of a dtype argument: None is floatx (float32), "int" (or Python's int) is
- * int32, a name Keras does not know raises.
- */
-export function standardizeDtype(given: JsonValue): string {
-  if (given === null) return 'float32';
-  if (given === 'int') return 'int32';
-  if (typeof given === 'string' && ambiguousDtypeNames.has(given)) {
-    throw new OpNotKnown(
-      `dtype ${given}: Python's type \`${given}\` is a dtype and the string "${given}" is not; which one is given is not known`,
-    );
-  }
-  if (typeof given !== 'string' || !allowedDtypes.has(given)) throw new LayerError(`Invalid dtype: ${String(given)}`);
-  return given;
 }
 
 /** `cast(x, dtype)`: the shape of x, the dtype given. */

@@ -106,23 +106,6 @@ export function lowered(call: OpCall, name: string): string {
   return value.toLowerCase();
 }
 
-const allowedDtypes = new Set(
-  `float16 float32 float64 uint8 uint16 uint32 uint64 int8 int16 int32 int64 bfloat16 bool string float8_e4m3fn float8_e5m2 complex64 complex128`.split(
-    ' ',
-  ),
-);
-
-/** Keras's `standardize_dtype` (None is floatx, float32); `int` and `complex` depend on the backend: not known. */
-export function standardizeDtype(value: JsonValue): string {
-  if (value === null) return 'float32';
-  if (value === 'float') return 'float32';
-  if (value === 'int' || value === 'complex' || value === 'str') {
-    throw new OpNotKnown(`the dtype \`${value}\` stands for depends on the Keras backend`);
-  }
-  if (typeof value !== 'string' || !allowedDtypes.has(value)) throw new LayerError(`Invalid dtype: ${String(value)}`);
-  return value;
-}
-
 /** A size argument: an int, or a size known only at run time (a symbol); anything else is not analysed. */
 export function sizeValue(value: JsonValue, what: string): Dim {
   if (typeof value === 'string') return symbolic(value);

@@ -17,9 +17,9 @@ import {
   shapeOfArgument,
   shapesDiffer,
   sizeValue,
-  standardizeDtype,
   symbolicOperand,
 } from './nn-util.js';
+import { standardizeDtype } from './dtypes.js';
 import { resultType } from './signatures.js';
 
 /** The output of a rule that keeps the shape of `x`: its dtype, or `dtype` where compute_output_spec gives none (float32). */

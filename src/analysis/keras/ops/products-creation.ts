@@ -10,9 +10,7 @@ import { LayerError } from '../rule.js';
 import { argument, isOperand, OpNotKnown, type OpCall, type Operand, type OpOutput, type OpRule } from './op-rule.js';
 import {
   canonicalAxis,
-  createdDtype,
   dimProduct,
-  dtypeArgument,
   operandList,
   promote,
   pythonNumber,
@@ -21,6 +19,7 @@ import {
   tensorArgument,
   unaryOpDtype,
 } from './products-common.js';
+import { createdDtype, dtypeArgument } from './dtypes.js';
 
 const pythonFloat: Operand = { shape: [], dtype: 'float32', weak: 'float' };
 

@@ -6,7 +6,8 @@
 import type { JsonValue } from '../../../graph/ir.js';
 import { formatDim, formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError } from '../rule.js';
-import { pythonType, standardizeDtype } from './elementwise.js';
+import { standardizeDtype } from './dtypes.js';
+import { pythonType } from './elementwise.js';
 import {
   argument,
   isOperand,

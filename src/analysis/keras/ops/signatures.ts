@@ -9,6 +9,8 @@ interface OpSignature {
   readonly module: string;
   readonly parameters: readonly Parameter[];
   readonly aliases?: readonly string[];
+  /** The Operation class Keras makes a node of (`Sigmoid`), as summary() names it; absent where no symbolic call was tried. */
+  readonly class?: string;
   /** One character per dtype of `dtypes`: an index into `names`, `-` where Keras refuses the call. */
   readonly unary?: string;
   /** For (a, b), a in `dtypes`, b in `dtypes` then `scalars`; then (scalar, a). */

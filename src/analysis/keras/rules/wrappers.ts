@@ -22,6 +22,8 @@ const lambda: LayerRule = {
     throw new LayerError('Lambda is called through its function');
   },
   hoverKeys: ['output_shape', 'arguments'],
+  // Its outputs are made by the ops of its function, which the engine runs; the layer itself is never exported.
+  evaluation: () => ({ refused: 'is evaluated through the ops of its function, not as a layer' }),
 };
 
 export const wrappersRules: Record<string, LayerRule> = {

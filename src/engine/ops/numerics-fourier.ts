@@ -1,0 +1,137 @@
+// Kernels of fft, rfft and stft (keras/src/backend/jax/math.py): complex values as (real, imaginary) pairs of float32
+// tensors. The transforms are discrete Fourier transforms as matrix products with cos/sin tables (TensorFlow.js's FFT
+// has no wasm kernel), the tables computed in float64 from the exact phase (j·k mod n)/n.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Kernel, KernelCall } from './kernel.js';
+import { product } from './numerics-common.js';
+
+/** cos and sin of 2π·j·k/n for j < n, k < bins, as [n, bins] float32 tables. */
+function twiddles(n: number, bins: number): [tf.Tensor2D, tf.Tensor2D] {
+  const cos = new Float32Array(n * bins);
+  const sin = new Float32Array(n * bins);
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < bins; k++) {
+      const phase = (2 * Math.PI * ((j * k) % n)) / n;
+      cos[j * bins + k] = Math.cos(phase);
+      sin[j * bins + k] = Math.sin(phase);
+    }
+  }
+  return [tf.tensor2d(cos, [n, bins]), tf.tensor2d(sin, [n, bins])];
+}
+
+/** The DFT along the last axis of re + i·im (im null: a real signal), the first `bins` frequencies. */
+function dft(re: tf.Tensor, im: tf.Tensor | null, bins: number): [tf.Tensor, tf.Tensor] {
+  const n = re.shape.at(-1)!;
+  const lead = re.shape.slice(0, -1);
+  const rows = product(lead);
+  const [cos, sin] = twiddles(n, bins);
+  const a = tf.reshape(re, [rows, n]);
+  // Σ (a + ib)(cos θ - i sin θ) = (a·cos + b·sin) + i(b·cos - a·sin)
+  let real = tf.matMul(a, cos);
+  let imag = tf.neg(tf.matMul(a, sin));
+  if (im !== null) {
+    const b = tf.reshape(im, [rows, n]);
+    real = tf.add(real, tf.matMul(b, sin));
+    imag = tf.add(imag, tf.matMul(b, cos));
+  }
+  return [tf.reshape(real, [...lead, bins]), tf.reshape(imag, [...lead, bins])];
+}
+
+function fft(call: KernelCall): tf.Tensor[] {
+  const parts = call.tensors('x');
+  if (parts.length !== 2) throw new Error(`${call.path}: x must be a (real, imaginary) pair of tensors`);
+  const [re, im] = parts.map((t) => (t.dtype === 'float32' ? t : tf.cast(t, 'float32'))) as [tf.Tensor, tf.Tensor];
+  if (re.rank < 1 || re.shape.join(',') !== im.shape.join(','))
+    throw new Error(`${call.path}: the parts must have one shape, of rank >= 1`);
+  return dft(re, im, re.shape.at(-1)!);
+}
+
+/** x cut or zero-padded to `n` along its last axis. */
+function toLength(x: tf.Tensor, n: number): tf.Tensor {
+  const size = x.shape.at(-1)!;
+  if (size === n) return x;
+  if (size > n)
+    return tf.slice(
+      x,
+      x.shape.map(() => 0),
+      [...x.shape.slice(0, -1), n],
+    );
+  return tf.pad(
+    x,
+    x.shape.map((_, i) => (i === x.rank - 1 ? [0, n - size] : [0, 0])),
+  );
+}
+
+function rfft(call: KernelCall): tf.Tensor[] {
+  const x = call.cast('x', 'float32');
+  if (x.rank < 1) throw new Error(`${call.path}: x must have rank >= 1`);
+  const given = call.value('fft_length');
+  const n = given === null ? x.shape.at(-1)! : (given as number);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${call.path}: fft_length ${JSON.stringify(given)} is not a positive int`);
+  return dft(toLength(x, n), null, Math.floor(n / 2) + 1);
+}
+
+/** NumPy's pad mode "reflect" (the edge not repeated) along the last axis, `width` on each side, as gather indices. */
+function reflectIndices(size: number, width: number): number[] {
+  const period = 2 * (size - 1);
+  return Array.from({ length: size + 2 * width }, (_, i) => {
+    if (period === 0) return 0;
+    const j = (((i - width) % period) + period) % period;
+    return j < size ? j : period - j;
+  });
+}
+
+/** scipy.signal.get_window(name, length): periodic ("fftbins") Hann or Hamming, in float64. */
+function namedWindow(name: string, length: number): number[] {
+  const [a0, a1] = name === 'hann' ? [0.5, 0.5] : [0.54, 0.46];
+  if (length === 1) return [1];
+  return Array.from({ length }, (_, i) => a0 - a1 * Math.cos((2 * Math.PI * i) / length));
+}
+
+/**
+ * stft: the signal reflect-padded by fft_length // 2 on each side (center), cut in frames of fft_length every
+ * sequence_stride, each multiplied by the window (of sequence_length, zero-padded to fft_length in the middle) and
+ * transformed; scipy's "spectrum" scaling (1 / Σ window) undone as Keras does.
+ */
+function stft(call: KernelCall): tf.Tensor[] {
+  const x0 = call.tensor('x');
+  if (x0.dtype !== 'float32') throw new Error(`${call.path}: the input must be float32`);
+  const length = call.number('sequence_length');
+  const stride = call.number('sequence_stride');
+  const fftLength = call.number('fft_length');
+  if (fftLength < length) throw new Error(`${call.path}: fft_length must be at least sequence_length`);
+  if (!(Number.isInteger(stride) && stride > 0)) throw new Error(`${call.path}: sequence_stride must be a positive int`);
+  let x = x0;
+  if (call.value('center') !== false) {
+    const half = Math.floor(fftLength / 2);
+    x = tf.gather(x, tf.tensor1d(reflectIndices(x.shape.at(-1)!, half), 'int32'), x.rank - 1);
+  }
+  const leftPad = Math.floor((fftLength - length) / 2);
+  const rightPad = fftLength - length - leftPad;
+  const given = call.value('window');
+  let window: tf.Tensor;
+  if (given === null) window = tf.ones([fftLength]);
+  else {
+    if (typeof given === 'string') {
+      if (given !== 'hann' && given !== 'hamming') throw new Error(`${call.path}: window ${JSON.stringify(given)} is not hann or hamming`);
+      window = tf.tensor1d(namedWindow(given, length), 'float32');
+    } else window = call.cast('window', 'float32');
+    if (window.rank !== 1 || window.shape[0] !== length) throw new Error(`${call.path}: the window must have shape (sequence_length,)`);
+    window = tf.pad(window, [[leftPad, rightPad]]);
+  }
+  const size = x.shape.at(-1)!;
+  const frames = size < fftLength ? 0 : 1 + Math.floor((size - fftLength) / stride);
+  const index = Array.from({ length: frames * fftLength }, (_, i) => Math.floor(i / fftLength) * stride + (i % fftLength));
+  const framed = tf.gather(x, tf.tensor2d(index, [frames, fftLength], 'int32'), x.rank - 1);
+  const [re, im] = dft(tf.mul(framed, window), null, Math.floor(fftLength / 2) + 1);
+  const sum = tf.sum(window);
+  const scale = tf.sqrt(tf.div(1, tf.square(sum)));
+  return [tf.div(tf.mul(re, scale), scale), tf.div(tf.mul(im, scale), scale)];
+}
+
+export const fourierKernels: Readonly<Record<string, Kernel>> = {
+  'keras.ops.fft': fft,
+  'keras.ops.rfft': rfft,
+  'keras.ops.stft': stft,
+};
