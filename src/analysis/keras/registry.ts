@@ -12,6 +12,7 @@ import type { ApiFunction } from './api-context.js';
 import type { LayerRule } from './rule.js';
 import { arrayLiteralFunctions } from './functions/array-literals.js';
 import { arrayFunctions } from './functions/arrays.js';
+import { opAliasFunctions } from './functions/op-aliases.js';
 import { opFunctions } from './functions/ops.js';
 import { modelFunctions } from './functions/models.js';
 import { pythonModuleFunctions } from './functions/python-modules.js';
@@ -112,7 +113,14 @@ const layersByClass = new Map<string, LayerEntry>(
 
 const entriesByPath = new Map<string, ApiEntry>();
 for (const entry of layersByClass.values()) for (const path of [entry.path, ...entry.aliases]) entriesByPath.set(path, entry);
-for (const entry of [...opFunctions, ...modelFunctions, ...arrayFunctions, ...arrayLiteralFunctions, ...pythonModuleFunctions])
+for (const entry of [
+  ...opFunctions,
+  ...opAliasFunctions,
+  ...modelFunctions,
+  ...arrayFunctions,
+  ...arrayLiteralFunctions,
+  ...pythonModuleFunctions,
+])
   entriesByPath.set(entry.path, entry);
 
 /** The entry of a canonical API path (see api-paths.ts), aliases included. */
