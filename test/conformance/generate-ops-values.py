@@ -22,6 +22,7 @@ import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from keras_ops_tests_recorder import decode  # noqa: E402
 from keras_test_mining import dump, prepare_environment, prettier  # noqa: E402
 
 TESTS = os.path.join(HERE, "reference", "keras-ops-tests.json")
@@ -50,27 +51,6 @@ def input_array(spec, seed):
         values = np.round(values * 5)
         return (np.abs(values) if dtype.startswith("uint") else values).astype(dtype)
     return values.astype(dtype)
-
-
-def decode(value, tensors):
-    if isinstance(value, dict):
-        if "tensor" in value:
-            return tensors[value["tensor"]]
-        if "tuple" in value:
-            return tuple(decode(v, tensors) for v in value["tuple"])
-        if "list" in value:
-            return [decode(v, tensors) for v in value["list"]]
-        if "dict" in value:
-            return {k: decode(v, tensors) for k, v in value["dict"].items()}
-        if "float" in value:
-            return float(value["float"])
-        if "slice" in value:
-            return slice(*(decode(v, tensors) for v in value["slice"]))
-        if "ellipsis" in value:
-            return Ellipsis
-        if "dtype" in value:
-            return value["dtype"]
-    return value
 
 
 def significant(x):
