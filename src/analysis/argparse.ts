@@ -6,7 +6,7 @@ import { type Arguments, type BuiltinFunction, none, type PythonClass, type Pyth
 
 function objectOf(name: string): PythonObject {
   const cls: PythonClass = { name, bases: [], namespace: new Map(), keras: undefined };
-  return { cls, attributes: new Map(), ownParams: 0, built: false };
+  return { cls, attributes: new Map(), ownParams: 0, ownNonTrainableParams: 0, built: false };
 }
 
 function method(name: string, call: BuiltinFunction): Value {

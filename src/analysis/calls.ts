@@ -188,7 +188,7 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   }
 
   private instantiate(cls: PythonClass, args: Arguments, site: CallSite): Value {
-    const object: PythonObject = { cls, attributes: new Map(), ownParams: 0, built: false };
+    const object: PythonObject = { cls, attributes: new Map(), ownParams: 0, ownNonTrainableParams: 0, built: false };
     const self: Value = { kind: 'object', object };
     if (cls.keras) this.keras.registerSubclassed(object, site);
     const init = this.classAttribute(cls, '__init__');
@@ -252,7 +252,7 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
       case 'unknown':
         return { kind: 'unknown', reason: object.reason, ...(object.reported ? { reported: true } : {}) };
       default:
-        return this.keras.attribute(object, name, node) ?? pythonMethod(object, name);
+        return this.keras.attribute(object, name, node) ?? pythonMethod(object, name, (list, items) => this.keras.listGrew(list, items));
     }
   }
 

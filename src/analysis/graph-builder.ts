@@ -18,6 +18,16 @@ import type {
 import type { Shape } from '../graph/shape.js';
 import { NameCounter } from './keras/naming.js';
 
+/** A layer's own weights (its rule's, or its `add_weight` calls'), of its `params` less its sublayers'. */
+export interface OwnWeights {
+  /** Made non-trainable (moving statistics), including `restored`. */
+  readonly nonTrainable: number | null;
+  /** Of `nonTrainable`, those made trainable and then frozen (LoRA's kernel): `trainable = True` makes them trainable. */
+  readonly restored: number | null;
+  /** Trainable weights of sublayers that do not take the layer's constructor `trainable` (LayerRule.sublayersKeepTrainable). */
+  readonly spared: number | null;
+}
+
 /** A file with more problems than this shows the first ones: more would only bury them. */
 const maxDiagnostics = 1000;
 
@@ -39,8 +49,135 @@ export class GraphBuilder {
 
   addLayer(className: string, name: string, config: { [key: string]: JsonValue }, range: SourceRange): number {
     const id = this.layers.length;
-    this.layers.push({ id, name, className, config, params: null, calls: [], range, children: [] });
+    this.layers.push({ id, name, className, config, params: null, nonTrainableParams: null, calls: [], range, children: [] });
+    // Keras's `trainable=False` constructor argument: the weights the layer makes itself are made non-trainable.
+    const trainable =
+      config['trainable'] === false ? false : config['trainable'] === true || config['trainable'] === undefined ? true : null;
+    this.trainability.set(id, { trainable, own: trainable, spared: true, restored: false });
+    if (trainable === null) this.trainableReasons.set(id, 'its `trainable=` argument is not known');
     return id;
+  }
+
+  /**
+   * Per layer: `layer.trainable`, and whether the kinds of its own weights (OwnWeights) are trainable now: those it made
+   * trainable, those its sublayers keep, those it froze after making them (null: not known).
+   */
+  private readonly trainability = new Map<
+    number,
+    { trainable: boolean | null; own: boolean | null; spared: boolean | null; restored: boolean | null }
+  >();
+  private readonly ownWeights = new Map<number, OwnWeights>();
+  /** Why no layer's trainable split is known (a `trainable` set on a value the analysis does not know), once that happens. */
+  private trainableUnknown: string | undefined;
+
+  /** What a layer's own weights (not its sublayers' in the graph) are, from its rule or its `add_weight` calls. */
+  setOwnWeights(layer: number, weights: OwnWeights): void {
+    this.ownWeights.set(layer, weights);
+  }
+
+  /** `layer.trainable` as the file left it; null when not known. */
+  isTrainable(layer: number): boolean | null {
+    return this.trainability.get(layer)?.trainable ?? true;
+  }
+
+  /**
+   * Keras's `trainable` setter: the layer's flag, and that of each weight it made trainable, for it and all its
+   * sublayers; null (a value not known, or set in a branch the analysis cannot decide) makes them not known.
+   */
+  setTrainable(layer: number, value: boolean | null, reason?: string, seen = new Set<number>()): void {
+    if (seen.has(layer)) return;
+    seen.add(layer);
+    this.trainability.set(layer, { trainable: value, own: value, spared: value, restored: value });
+    if (value === null) this.trainableReasons.set(layer, reason ?? 'its `trainable` is set to a value that is not known');
+    for (const child of this.layers[layer]!.children) this.setTrainable(child, value, reason, seen);
+  }
+
+  /** Why a layer's `trainable` is not known, where the file made it so. */
+  private readonly trainableReasons = new Map<number, string>();
+
+  /** Why the split of a layer's count is not known: the file's doing, on it or on a sublayer. */
+  private nonTrainableReason(layer: number, seen = new Set<number>()): string | undefined {
+    if (this.trainableUnknown !== undefined) return this.trainableUnknown;
+    if (seen.has(layer)) return undefined;
+    seen.add(layer);
+    const own = this.trainableReasons.get(layer);
+    if (own !== undefined) return own;
+    for (const child of this.layers[layer]!.children) {
+      const reason = this.nonTrainableReason(child, seen);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  }
+
+  /** `trainable=` given to a layer's constructor: its own flag and its own weights', not its sublayers'. */
+  setMadeTrainable(layer: number, value: boolean | null): void {
+    this.trainability.set(layer, { trainable: value, own: value, spared: true, restored: false });
+    if (value === null) this.trainableReasons.set(layer, 'its `trainable=` argument is not known');
+  }
+
+  /** A `trainable` was set on something the analysis does not know (a layer it cannot tell): no split is known from here on. */
+  setTrainableUnknown(reason: string): void {
+    this.trainableUnknown ??= reason;
+  }
+
+  /** The count of `layer.non_trainable_weights` as the layer stands now; null when not known. */
+  nonTrainableParams(layer: number): number | null {
+    if (this.trainableUnknown !== undefined) return null;
+    const node = this.layers[layer]!;
+    if (node.params === null) return null;
+    const state = this.trainability.get(layer)!;
+    if (state.trainable === false) return node.params;
+    if (state.trainable === null) return null;
+    return this.frozenWeights(layer);
+  }
+
+  /** Weights of the layer and its sublayers (each once) whose own flag is non-trainable: Keras's `not v.trainable`. */
+  private frozenWeights(layer: number): number | null {
+    const cache = new Map<number, number | null>();
+    let total = 0;
+    for (const id of this.closure([layer])) {
+      const frozen = this.ownFrozen(id, cache);
+      if (frozen === null) return null;
+      total += frozen;
+    }
+    return total;
+  }
+
+  /** Of a layer's own weights (OwnWeights), those whose flag is non-trainable now. */
+  private ownFrozen(layer: number, cache: Map<number, number | null>): number | null {
+    const ownTotal = this.ownParams(layer, cache);
+    const own = this.ownWeights.get(layer) ?? { nonTrainable: 0, restored: 0, spared: 0 };
+    const state = this.trainability.get(layer)!;
+    if (ownTotal === null || own.nonTrainable === null || own.restored === null || own.spared === null) return null;
+    const direct = ownTotal - own.nonTrainable - own.spared;
+    const flag = (trainable: boolean | null, size: number): number | null =>
+      size === 0 || trainable === true ? 0 : trainable === false ? size : null;
+    const frozen = [flag(state.own, direct), flag(state.spared, own.spared), flag(state.restored, own.restored)];
+    if (frozen.some((f) => f === null)) return null;
+    return own.nonTrainable - own.restored + (frozen as number[]).reduce((a, b) => a + b, 0);
+  }
+
+  /** The layers and every layer under them through their sublayers, each once (Keras's weights, deduplicated). */
+  private closure(ids: Iterable<number>): Set<number> {
+    const found = new Set<number>();
+    const visit = (id: number): void => {
+      if (found.has(id)) return;
+      found.add(id);
+      for (const child of this.layers[id]!.children) visit(child);
+    };
+    for (const id of ids) visit(id);
+    return found;
+  }
+
+  /** A layer's own weights: its count less its sublayers' (each once); null when either is not known. */
+  private ownParams(layer: number, cache: Map<number, number | null>): number | null {
+    if (cache.has(layer)) return cache.get(layer)!;
+    cache.set(layer, null);
+    const node = this.layers[layer]!;
+    const children = node.children.length === 0 ? 0 : this.sumParams(node.children, cache);
+    const own = node.params === null || children === null ? null : node.params - children;
+    cache.set(layer, own);
+    return own;
   }
 
   /** Records a call of a layer and makes its output tensors. */
@@ -156,18 +293,29 @@ export class GraphBuilder {
     return [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || layerIndex.get(a)! - layerIndex.get(b)!);
   }
 
-  /** Total weights of distinct layers (shared layers count once); null if any is unknown. */
-  sumParams(layerIds: Iterable<number>): number | null {
+  /**
+   * Total weights of the layers and their sublayers, as Keras's `weights` has them: a layer shared, also between a
+   * model and a model nested in it, counts once. null if any is unknown.
+   */
+  sumParams(layerIds: Iterable<number>, cache = new Map<number, number | null>()): number | null {
     let total = 0;
-    for (const id of new Set(layerIds)) {
-      const params = this.layers[id]!.params;
-      if (params === null) return null;
-      total += params;
+    for (const id of this.closure(layerIds)) {
+      const own = this.ownParams(id, cache);
+      if (own === null) return null;
+      total += own;
     }
     return total;
   }
 
   finish(): ModelGraph {
+    for (const layer of this.layers) {
+      layer.nonTrainableParams = this.nonTrainableParams(layer.id);
+      if (layer.nonTrainableParams === null && layer.params !== null) {
+        layer.nonTrainableUnknown =
+          this.nonTrainableReason(layer.id) ??
+          'which of its weights are trainable is not known (a weight made with a `trainable` not known)';
+      }
+    }
     return {
       tensors: this.tensors,
       layers: this.layers,

@@ -26,6 +26,8 @@ export class Interpreter extends CallEvaluator {
   protected readonly builtins: Map<string, Value>;
   /** The outermost statement being run, where a budget cut is reported. */
   private topStatement: Node | undefined;
+  /** How many branches of conditions it cannot decide the interpreter is in: what they set may not happen. */
+  private undecidedBranches = 0;
 
   constructor(limits: Limits = defaultLimits) {
     super(limits);
@@ -250,6 +252,7 @@ export class Interpreter extends CallEvaluator {
   }
 
   private setAttribute(object: Value, name: string, value: Value): void {
+    if (name === 'trainable') this.keras.setTrainable(object, value, this.undecidedBranches > 0);
     if (object.kind === 'object') {
       object.object.attributes.set(name, value);
       this.keras.trackAttribute(object.object, value);
@@ -286,10 +289,18 @@ export class Interpreter extends CallEvaluator {
    */
   private exploreBoth(reason: string, first: () => Completion, second: () => Completion, scope: Scope): Completion {
     const before = scope.snapshot();
-    const a = first();
-    const afterFirst = scope.snapshot();
-    scope.restore(before);
-    const b = second();
+    this.undecidedBranches++;
+    let a: Completion;
+    let b: Completion;
+    let afterFirst: Map<string, Value>;
+    try {
+      a = first();
+      afterFirst = scope.snapshot();
+      scope.restore(before);
+      b = second();
+    } finally {
+      this.undecidedBranches--;
+    }
     const afterSecond = scope.snapshot();
     const frame = this.frames.at(-1)!;
     if (a.type === 'return' && b.type === 'return') return { type: 'return', value: mergeValues(a.value, b.value, reason) };

@@ -6,9 +6,22 @@ import type { ArrayFeed, JsonValue, LayerNode, ModelInfo } from '../graph/ir.js'
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
-import { type Arguments, type CallSite, int, isSequence, none, str, tuple, unknown, type Value } from './values.js';
+import {
+  type Arguments,
+  bool,
+  type CallSite,
+  int,
+  isSequence,
+  none,
+  type PythonObject,
+  str,
+  truthy,
+  tuple,
+  unknown,
+  type Value,
+} from './values.js';
 import { ModelRuntime } from './model-runtime.js';
-import { dimValue } from './layer-runtime.js';
+import { dimValue, tensorShapeValue } from './layer-runtime.js';
 import type { KerasApi } from './keras/api-context.js';
 
 /** A layer or model whose attribute the file reads; `self` is the object of a subclassed one. */
@@ -21,6 +34,11 @@ interface AttributeTarget {
 
 function method({ name, self }: AttributeTarget, call: (args: Arguments, site: CallSite) => Value): Value {
   return { kind: 'builtin', name, call, ...(self ? { self } : {}) };
+}
+
+/** A `trainable` argument: a bool, or null when not known. */
+function knownFlag(value: Value): boolean | null {
+  return value.kind === 'bool' ? value.value : null;
 }
 
 const symbolicTensorError =
@@ -66,6 +84,10 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
       }),
     predict: (target) => method(target, (args, site) => this.predict(target.id, args, site)),
     predict_on_batch: (target) => method(target, (args, site) => this.predict(target.id, args, site)),
+    trainable: ({ id, layer }) => {
+      const trainable = this.graph.isTrainable(id);
+      return trainable === null ? unknown(`whether '${layer.name}' is trainable is not known`) : bool(trainable);
+    },
     count_params: (target) =>
       method(target, () =>
         target.layer.params === null ? unknown(`the parameter count of '${target.layer.name}' is not known`) : int(target.layer.params),
@@ -77,6 +99,51 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
       ]),
     ),
   };
+
+  // ---- trainable ------------------------------------------------------------------------------------------------
+
+  /**
+   * `layer.trainable = value`, Keras's setter: the layer and all its sublayers, with the weights they made trainable,
+   * become (non-)trainable. Set on a value the analysis does not know (it may be any layer), or in a branch it cannot
+   * decide, the split of the counts is not known.
+   */
+  setTrainable(target: Value, value: Value, undecided: boolean): void {
+    if (target.kind === 'unknown') {
+      this.graph.setTrainableUnknown(`\`trainable\` is set on a value that is not known (${target.reason})`);
+      return;
+    }
+    const id = target.kind === 'layer' ? target.layer : target.kind === 'object' ? target.object.layer : undefined;
+    if (id === undefined) return;
+    const flag = truthy(value);
+    if (undecided) this.graph.setTrainable(id, null, '`trainable` is set in a branch of a condition the analysis cannot decide');
+    else this.graph.setTrainable(id, flag ?? null, `\`trainable\` is set to a value that is not known`);
+  }
+
+  /** `keras.Model(inputs, outputs, trainable=False)`: Functional sets it through the setter, on every layer of it. */
+  override functionalModel(args: Arguments, site: CallSite): Value {
+    const model = super.functionalModel(args, site);
+    const flag = args.keywords.get('trainable');
+    if (model.kind === 'layer' && flag !== undefined && flag.kind !== 'none') this.graph.setTrainable(model.layer, knownFlag(flag));
+    return model;
+  }
+
+  /** `keras.Sequential(layers, trainable=False)`: only the model's own flag (Layer's constructor), not its layers'. */
+  override sequential(args: Arguments, site: CallSite): Value {
+    const model = super.sequential(args, site);
+    const given = args.keywords.get('trainable') ?? args.positional[1];
+    const flag = given?.kind === 'str' ? undefined : given;
+    if (model.kind === 'layer' && flag !== undefined) this.graph.setMadeTrainable(model.layer, knownFlag(flag));
+    return model;
+  }
+
+  /** `super().__init__(trainable=False)` of a subclassed layer or model: its own flag, as Layer's constructor sets it. */
+  override applyBaseInit(object: PythonObject, args: Arguments): Value {
+    const made = object.layer === undefined;
+    const result = super.applyBaseInit(object, args);
+    const flag = args.keywords.get('trainable');
+    if (made && object.layer !== undefined && flag !== undefined) this.graph.setMadeTrainable(object.layer, knownFlag(flag));
+    return result;
+  }
 
   /** A model's inputs or outputs once built, else those of the layer's first call. */
   private endpoints({ layer }: AttributeTarget, which: 'inputs' | 'outputs'): readonly number[] | undefined {
@@ -135,7 +202,7 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
 
   /** What a file reads of a KerasTensor, by attribute name. */
   private readonly tensorAttributes: Readonly<Record<string, (tensor: number, node: Node) => Value>> = {
-    shape: (tensor) => tuple(this.graph.tensors[tensor]!.shape.map(dimValue)),
+    shape: (tensor) => tensorShapeValue(this.graph.tensors[tensor]!.shape, tensor),
     dtype: (tensor) => str(this.graph.tensors[tensor]!.dtype),
     ndim: (tensor) => int(this.graph.tensors[tensor]!.shape.length),
     numpy: (tensor, node) => ({

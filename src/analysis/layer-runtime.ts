@@ -19,6 +19,9 @@ import {
   type InputSpec,
   type LayerConfig,
   type LayerOutput,
+  type LayerRule,
+  nonTrainableOf,
+  restoredOf,
   type RuleContext,
   shapeNeutralArgument,
 } from './keras/rule.js';
@@ -36,6 +39,7 @@ import {
   type PythonFunction,
   type PythonObject,
   str,
+  tuple,
   unknown,
   type Value,
 } from './values.js';
@@ -227,6 +231,15 @@ export abstract class LayerRuntime {
     }
   }
 
+  /** Keras calls a layer or op symbolically when any of its tensors is symbolic (a KerasTensor plus a weight is symbolic). */
+  private allEager(tensors: readonly number[]): boolean {
+    return tensors.every((t) => this.graph.tensors[t]!.eager);
+  }
+
+  configValue(value: Value): JsonValue | undefined {
+    return this.toJson(value);
+  }
+
   /** A value as it appears in a Keras config; undefined when it is not known. */
   protected toJson(value: Value): JsonValue | undefined {
     switch (value.kind) {
@@ -255,6 +268,8 @@ export abstract class LayerRuntime {
         const layer = this.graph.layers[value.layer]!;
         return { class_name: layer.className, config: layer.config };
       }
+      case 'kerasObject':
+        return { class_name: value.className, config: { ...value.config } };
       case 'array':
         return arrayLiteralJson(value);
       case 'module':
@@ -336,8 +351,9 @@ export abstract class LayerRuntime {
     const difference = state?.entry?.rule?.training?.(this.graph.layers[layerId]!.config);
     if (difference === undefined) return;
     const given = args.keywords.get('training');
-    const eager = inputs.some((t) => this.graph.tensors[t]!.eager);
-    if (given === undefined) {
+    const eager = this.allEager(inputs);
+    // An explicit None is no choice: Keras takes the outer call's, or the signature's default.
+    if (given === undefined || given.kind === 'none') {
       if (eager && state?.entry?.callTraining === true) {
         this.refuseEvaluation(
           layerId,
@@ -407,13 +423,20 @@ export abstract class LayerRuntime {
       // A quantized dtype policy (`int8_from_float32`) stores packed kernels and scales: their sizes are not modelled.
       const quantized = isQuantizedPolicy(layer.config['dtype']);
       layer.params = quantized || unknownArguments.length > 0 ? null : output.params;
+      const nonTrainable = layer.params === null ? null : output.nonTrainableParams === undefined ? 0 : output.nonTrainableParams;
+      const spared = rule.sublayersKeepTrainable
+        ? layer.params === null || nonTrainable === null
+          ? null
+          : layer.params - nonTrainable
+        : 0;
+      this.graph.setOwnWeights(layerId, { nonTrainable, restored: layer.params === null ? null : restoredOf(output), spared });
       if (quantized) {
         this.refuseEvaluation(layerId, `with the quantized dtype policy ${pythonRepr(layer.config['dtype'])} cannot be evaluated yet`);
       }
       if (output.built) state.built = output.built;
     }
     const dtype = output.dtype ?? computeDtype(layer.config);
-    const eager = inputs.some((t) => this.graph.tensors[t]!.eager);
+    const eager = this.allEager(inputs);
     const call = this.graph.addCall(
       layerId,
       inputs,
@@ -434,7 +457,8 @@ export abstract class LayerRuntime {
       const config: Record<string, JsonValue> = {};
       for (const p of spec.parameters) if ('default' in p) config[p.name] = p.default ?? null;
       Object.assign(config, layer.config);
-      return spec.rule.compute(config, inputs, this.ruleContext, { names: [], options: {} });
+      const output = spec.rule.compute(config, inputs, this.ruleContext, { names: [], options: {} });
+      return config['trainable'] === false ? madeUntrainable(spec.rule, output) : output;
     },
   };
 
@@ -532,14 +556,17 @@ export abstract class LayerRuntime {
     evaluation: LayerEvaluation = { className: 'TensorLensOperation' },
     className = 'Operation',
   ): Value[] {
-    const name = this.graph.names.uniquify(operator);
+    // Keras makes an Operation, which takes an auto-name, for a symbolic call outside any layer; inside a layer's call the
+    // backend traces its own ops, and on concrete tensors it computes at once.
+    const named = this.parent === undefined && !this.allEager(operands);
+    const name = named ? this.graph.names.uniquify(operator) : operator;
     const id = this.graph.addLayer(className, name, { name, operator, ...extra }, range);
     const layer = this.graph.layers[id]!;
     layer.params = 0;
     layer.operation = operator;
     layer.evaluation = evaluation;
     this.states.set(id, { unknownArgs: new Map() });
-    const eager = operands.some((t) => this.graph.tensors[t]!.eager);
+    const eager = this.allEager(operands);
     const call = this.graph.addCall(id, operands, false, outputs, eager, range, this.parent);
     return call.outputs.map((tensor) => ({ kind: 'tensor', tensor }));
   }
@@ -551,27 +578,39 @@ export abstract class LayerRuntime {
     const range = rangeOf(site.node);
     const bound = this.bindOperation(path, args);
     if ('problem' in bound) return bound.problem;
+    // A size known only when the code runs (`ops.shape(x)[0]` of a None size, `x_train.shape[1]`) comes as its symbol.
+    const runtimeSize = [...args.positional, ...args.keywords.values()].map(symbolicSizeIn).find((s) => s !== undefined);
+    const unread = [...args.positional, ...args.keywords.values()].map(unreadSizeIn).find((s) => s !== undefined);
     let output: OpResult;
     try {
       output = rule.compute({ path, arguments: bound.arguments });
     } catch (error) {
       if (error instanceof OpNotKnown) return unknown(error.message);
       if (!(error instanceof LayerError)) throw error;
+      // Where the rule does not read such a size, its complaint is about the symbol, not about the user's code.
+      if (runtimeSize !== undefined) return unknown(`${path} given \`${runtimeSize}\`, a size known only when it runs: ${error.message}`);
       this.graph.report('error', range, error.message, 'shape-error');
       return { kind: 'unknown', reason: error.message, reported: true };
     }
     const name = path.slice(path.lastIndexOf('.') + 1);
-    if ('python' in output) return output.python;
+    if ('python' in output) return withSizeSources(output.python, this.graph, bound.operands);
     const outputs = 'tuple' in output ? output.tuple : 'list' in output ? output.list : [output];
     const halfPrecision = [...bound.operands.map((t) => this.graph.tensors[t]!.dtype), ...outputs.map((o) => o.dtype)].find((d) =>
       halfPrecisionDtypes.has(d),
     );
     const evaluation: LayerEvaluation =
-      bound.operands.length === 0
-        ? { refused: `(${path}) makes a tensor from no tensor input, which is not evaluated yet` }
-        : halfPrecision
-          ? { refused: `(${path}) on ${halfPrecision} is not evaluated: TensorFlow.js computes in float32, not ${halfPrecision}` }
-          : { className: 'TensorLensOperation', config: { operator: name, call: operationCall(path, bound.json, outputs) } };
+      bound.operands.length === 0 && !(outputs.length === 1 && outputs[0]!.shape.every(isKnown))
+        ? { refused: `(${path}) makes tensors of sizes known only when it runs from no tensor input, which is not evaluated yet` }
+        : unread !== undefined
+          ? { refused: `(${path}) is given \`${unread}\`, a size known only when it runs, and not where to read it from` }
+          : halfPrecision
+            ? { refused: `(${path}) on ${halfPrecision} is not evaluated: TensorFlow.js computes in float32, not ${halfPrecision}` }
+            : { className: 'TensorLensOperation', config: { operator: name, call: operationCall(path, bound.json, outputs) } };
+    if (bound.operands.length === 0 && !('refused' in evaluation)) {
+      // On Python values alone the backend computes at once: a concrete tensor, whose numbers the kernel gives.
+      const source: ArraySource = { kind: 'operation', call: operationCall(path, bound.json, outputs) };
+      return { kind: 'tensor', tensor: this.graph.addTensor(outputs[0]!.shape, outputs[0]!.dtype, true, undefined, source) };
+    }
     const className = opSignature(path)?.class;
     const tensors = this.addOperation(name, { arguments: bound.json }, bound.operands, outputs, range, evaluation, className);
     if ('tuple' in output) return { kind: 'tuple', items: tensors };
@@ -656,9 +695,23 @@ export abstract class LayerRuntime {
         };
       }
       bound.set(parameter.name, literal);
-      json[parameter.name] = literal;
+      json[parameter.name] = this.runtimeJson(value, operands) ?? literal;
     }
     return { arguments: bound, json, operands };
+  }
+
+  /**
+   * An argument holding sizes read when the code runs, as the engine takes it: each such size `{size: [operand, axis]}`,
+   * its tensor an operand of the op; undefined when it holds none.
+   */
+  private runtimeJson(value: Value, operands: number[]): JsonValue | undefined {
+    if (value.kind === 'symint' && value.size) {
+      if (!operands.includes(value.size.tensor)) operands.push(value.size.tensor);
+      return { size: [operands.indexOf(value.size.tensor), value.size.axis] };
+    }
+    if (!isSequence(value) || !value.items.some((v) => this.runtimeJson(v, []) !== undefined)) return undefined;
+    const items = value.items.map((v) => this.runtimeJson(v, operands) ?? this.argumentJson(v));
+    return items.every((v) => v !== undefined) ? (items as JsonValue[]) : undefined;
   }
 
   /** An op argument as JSON: as in a config, and a slice as `{slice: [start, stop, step]}`, `...` as `{ellipsis: true}`. */
@@ -726,6 +779,19 @@ export abstract class LayerRuntime {
   protected abstract callFunctionLayer(layerId: number, followed: FollowedFunction, args: Arguments, site: CallSite): Value;
 }
 
+/**
+ * What the layer holding it counts non-trainable of a layer made with `trainable=False`: every weight, but those its
+ * sublayers keep trainable (LayerRule.sublayersKeepTrainable).
+ */
+function madeUntrainable(rule: LayerRule, output: LayerOutput): LayerOutput {
+  if (output.params === null || rule.sublayersKeepTrainable) return output;
+  // Those it makes trainable are frozen by the flag, and Keras's setter (on the layer holding it) makes them trainable.
+  const nonTrainable = nonTrainableOf(output);
+  const restored = restoredOf(output);
+  const thawed = nonTrainable === null || restored === null ? null : output.params - nonTrainable + restored;
+  return { ...output, nonTrainableParams: output.params, restoredBySetter: thawed };
+}
+
 export function compatibleShapes(expected: Shape, found: Shape): boolean {
   if (expected.length !== found.length) return false;
   return expected.every((d, i) => d === null || found[i] === null || sameDim(d, found[i]!) || isSymbolic(d) || isSymbolic(found[i]!));
@@ -759,6 +825,27 @@ export function dimValue(dim: Dim): Value {
   if (dim === null) return none;
   if (isSymbolic(dim)) return { kind: 'symint', symbol: dim.symbol };
   return int(dim);
+}
+
+/** A tensor's shape as Python reads it: its sizes known only at run time say which axis of it they are. */
+export function tensorShapeValue(shape: Shape, tensor: number): Value {
+  return tuple(
+    shape.map((dim, axis) => (isSymbolic(dim) ? { kind: 'symint', symbol: dim.symbol, size: { tensor, axis } } : dimValue(dim))),
+  );
+}
+
+/** A Python result with its sizes known only at run time tied to the axis of an operand that has them. */
+function withSizeSources(value: Value, graph: GraphBuilder, operands: readonly number[]): Value {
+  if (value.kind === 'symint' && !value.size) {
+    for (const tensor of operands) {
+      const axis = graph.tensors[tensor]!.shape.findIndex((d) => isSymbolic(d) && d.symbol === value.symbol);
+      if (axis >= 0) return { ...value, size: { tensor, axis } };
+    }
+    return value;
+  }
+  if (value.kind === 'tuple') return tuple(value.items.map((v) => withSizeSources(v, graph, operands)));
+  if (value.kind === 'list') return { kind: 'list', items: value.items.map((v) => withSizeSources(v, graph, operands)) };
+  return value;
 }
 
 /** A serialized layer's evaluation, by its class's rule; its own TensorFlow.js class by default. */
@@ -795,6 +882,18 @@ function unreadableReason(value: Value): string {
   if (value.kind === 'unknown') return value.reason;
   if (value.kind === 'function') return `the Python function \`${value.fn.name}\` is not followed as a layer argument yet`;
   return `a ${value.kind} cannot be analysed here`;
+}
+
+/** The symbol of the first size known only at run time in an argument (a tuple of sizes, say), if any. */
+function symbolicSizeIn(value: Value): string | undefined {
+  if (value.kind === 'symint') return value.symbol;
+  return isSequence(value) ? value.items.map(symbolicSizeIn).find((s) => s !== undefined) : undefined;
+}
+
+/** The same, of the sizes the engine cannot read from a tensor when it runs. */
+function unreadSizeIn(value: Value): string | undefined {
+  if (value.kind === 'symint') return value.size ? undefined : value.symbol;
+  return isSequence(value) ? value.items.map(unreadSizeIn).find((s) => s !== undefined) : undefined;
 }
 
 /** Constructor arguments that change no shape but do change values: the activations and the initial weights. */

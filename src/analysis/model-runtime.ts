@@ -2,14 +2,18 @@
 // (built as items are added), models called as layers, and subclassed layers
 // and models whose `call` the interpreter runs on symbolic inputs.
 
-import type { JsonValue, LayerCall, SourceRange } from '../graph/ir.js';
-import { formatShape, isKnown, isSymbolic, type Shape } from '../graph/shape.js';
+import type { ArraySource, JsonValue, LayerCall, SourceRange, VariableSource } from '../graph/ir.js';
+import { formatShape, isKnown, isSymbolic, symbolic, traceDimension, type Dim, type Shape } from '../graph/shape.js';
+import { dependsOnTrace } from '../graph/size-terms.js';
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
 import { type Arguments, type CallSite, isSequence, none, type PythonObject, str, tuple, unknown, type Value } from './values.js';
 import { opRules } from './keras/functions/ops.js';
 import { computeDtype } from './keras/rules/util.js';
+import { standardizeDtype } from './keras/ops/dtypes.js';
+import { OpNotKnown } from './keras/ops/op-rule.js';
+import { LayerError } from './keras/rule.js';
 import { compatibleShapes, dimValue, type FollowedFunction, LayerRuntime, type TensorValue } from './layer-runtime.js';
 
 export abstract class ModelRuntime extends LayerRuntime {
@@ -79,10 +83,24 @@ export abstract class ModelRuntime extends LayerRuntime {
   functionalModel(args: Arguments, site: CallSite): Value {
     const inputs = this.flattenTensors(args.keywords.get('inputs') ?? args.positional[0]);
     const outputs = this.flattenTensors(args.keywords.get('outputs') ?? args.positional[1]);
-    if (!inputs || !outputs) return unknown('the inputs or outputs of this model are not known tensors');
     const nameValue = args.keywords.get('name');
     const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('Functional');
     const id = this.graph.addLayer('Functional', name, { name, trainable: true }, rangeOf(site.node));
+    if (!inputs || !outputs) {
+      // Keras makes the model all the same (and it takes its name): it is listed, as nothing of it can be known.
+      const reason = 'the inputs or outputs of this model are not known tensors';
+      this.graph.layers[id]!.model = {
+        kind: 'functional',
+        inputs: inputs ?? [],
+        outputs: [],
+        layers: [],
+        built: false,
+        unknown: { at: 0, reason },
+      };
+      this.states.set(id, { unknownArgs: new Map() });
+      this.graph.models.push(id);
+      return { kind: 'layer', layer: id };
+    }
     const layers = this.graph.kerasLayerOrder(inputs, outputs);
     const layer = this.graph.layers[id]!;
     layer.model = { kind: 'functional', inputs, outputs, layers, built: true };
@@ -211,7 +229,8 @@ export abstract class ModelRuntime extends LayerRuntime {
     if (model.kind === 'sequential' && model.inputs.length === 0 && given.tensors.length === 1) {
       this.buildSequential(modelId, [null, ...this.graph.tensors[given.tensors[0]!]!.shape.slice(1)], site);
     }
-    if (!model.built) return unknown(`model '${layer.name}' is not built`);
+    if (!model.built)
+      return unknown(model.unknown ? `model '${layer.name}': ${model.unknown.reason}` : `model '${layer.name}' is not built`);
     const range = rangeOf(site.node);
     if (given.tensors.length !== model.inputs.length) {
       const message = `Layer "${layer.name}" expects ${model.inputs.length} input(s), but it received ${given.tensors.length} input tensors.`;
@@ -298,6 +317,9 @@ export abstract class ModelRuntime extends LayerRuntime {
     return none;
   }
 
+  /** The list attributes of Keras layers, by their items: what is appended to them later is tracked too. */
+  private readonly trackedLists = new WeakMap<readonly Value[], PythonObject>();
+
   trackAttribute(object: PythonObject, value: Value): void {
     if (!object.cls.keras) return;
     if (object.layer === undefined) this.applyBaseInit(object, { positional: [], keywords: new Map(), keywordNodes: new Map() });
@@ -308,9 +330,16 @@ export abstract class ModelRuntime extends LayerRuntime {
         layer.children.push(id);
         if (layer.model) layer.model.layers.push(id);
       }
+      if (v.kind === 'list') this.trackedLists.set(v.items, object);
       if (isSequence(v)) v.items.forEach(track);
     };
     track(value);
+  }
+
+  /** Items added to a list: tracked, in the order they come, when the list is an attribute of a Keras layer. */
+  listGrew(list: readonly Value[], items: readonly Value[]): void {
+    const owner = this.trackedLists.get(list);
+    if (owner) for (const item of items) this.trackAttribute(owner, item);
   }
 
   callSubclassed(object: PythonObject, args: Arguments, site: CallSite): Value {
@@ -320,23 +349,32 @@ export abstract class ModelRuntime extends LayerRuntime {
     const given = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
     if (!('tensors' in given)) return given.problem;
     const self: Value = { kind: 'object', object };
-    const first = this.graph.tensors[given.tensors[0]!]!;
+    let unbuiltByKeras: number[] = [];
     if (!object.built) {
       object.built = true;
       const build = this.interpreter.classAttribute(object.cls, 'build');
       if (build?.kind === 'function') {
-        const shapeValue = tuple(first.shape.map(dimValue));
+        const shapes = given.tensors.map((t) => tuple(this.graph.tensors[t]!.shape.map(dimValue)));
+        const shapeValue: Value = given.isList ? { kind: 'list', items: shapes } : shapes[0]!;
         this.interpreter.invoke(build.fn, { positional: [shapeValue], keywords: new Map(), keywordNodes: new Map() }, self);
+        // With its own build() and compute_output_shape(), Keras never runs call() symbolically: the sublayers only
+        // call() would build stay unbuilt, with no weights, though the trace below builds them for evaluation.
+        if (this.interpreter.classAttribute(object.cls, 'compute_output_shape')?.kind === 'function') {
+          unbuiltByKeras = layer.children.filter((id) => this.graph.layers[id]!.params === null);
+        }
       }
     }
     const callMethod = this.interpreter.classAttribute(object.cls, 'call');
     if (callMethod?.kind !== 'function') return unknown(`${object.cls.name} has no call() method`);
     const range = rangeOf(site.node);
     const composite = this.graph.reserveCall(layerId, range, this.parent);
+    const tracing = this.traceDepth === 0;
+    const inputs = tracing ? this.traceInputs(given.tensors) : given.tensors;
     const inputValue: Value = given.isList
-      ? { kind: 'list', items: given.tensors.map((t) => ({ kind: 'tensor', tensor: t })) }
-      : { kind: 'tensor', tensor: given.tensors[0]! };
+      ? { kind: 'list', items: inputs.map((t) => ({ kind: 'tensor', tensor: t })) }
+      : { kind: 'tensor', tensor: inputs[0]! };
     this.parents.push(composite);
+    this.traceDepth++;
     let result: Value;
     try {
       result = this.interpreter.invoke(
@@ -349,18 +387,91 @@ export abstract class ModelRuntime extends LayerRuntime {
         self,
       );
     } finally {
+      this.traceDepth--;
       this.parents.pop();
     }
-    const outputs = this.flattenTensors(result) ?? [];
+    if (tracing) result = this.untraced(result);
+    for (const id of unbuiltByKeras) if (this.graph.layers[id]!.params !== null) this.graph.layers[id]!.params = 0;
+    let outputs = this.flattenTensors(result) ?? [];
+    const declared = this.computedOutputShape(object, given, self);
+    if (declared) {
+      // Keras's output is what compute_output_shape says, in the layer's compute dtype, whatever call() traces.
+      const dtype = computeDtype(layer.config);
+      const traced = outputs.map((t) => this.graph.tensors[t]!);
+      const same = traced.length === 1 && traced[0]!.dtype === dtype && formatShape(traced[0]!.shape) === formatShape(declared);
+      if (!same) {
+        outputs = [this.graph.addTensor(declared, dtype, false, { call: composite, index: 0 })];
+        layer.evaluation = {
+          refused:
+            traced.length > 0
+              ? `computes ${traced.map((t) => `${formatShape(t.shape)} ${t.dtype}`).join(', ')} in call(), not ${formatShape(declared)} ${dtype} as its compute_output_shape says`
+              : `has a call() Tensor Lens does not follow (${result.kind === 'unknown' ? result.reason : `it returns a ${result.kind}`})`,
+        };
+        result = { kind: 'tensor', tensor: outputs[0]! };
+      }
+    }
     this.graph.completeCall(composite, given.tensors, given.isList, outputs);
     const childParams = this.graph.sumParams(layer.children);
     layer.params = childParams === null || object.ownParams === null ? null : childParams + object.ownParams;
+    this.graph.setOwnWeights(layerId, { nonTrainable: object.ownNonTrainableParams, restored: 0, spared: 0 });
     if (layer.model && !layer.model.built) {
       layer.model.inputs = given.tensors;
       layer.model.outputs = outputs;
       layer.model.built = true;
     }
     return result;
+  }
+
+  /** How many layer calls are being traced: Keras's JAX backend traces a layer's call() once, nested layers within it. */
+  private traceDepth = 0;
+
+  /**
+   * The tensors a call() is traced on, as Keras's JAX backend makes them: every None size is one named size
+   * (`dynamic_dimension`), so that `ops.shape(x)[0]` is a size a reshape's -1 can divide. Each stands for the tensor
+   * given (the same producer), with that shape.
+   */
+  private traceInputs(tensors: readonly number[]): number[] {
+    return tensors.map((t) => this.reshapedAlias(t, (d) => (d === null ? symbolic(traceDimension) : d)));
+  }
+
+  private withTraceDimensions(value: Value): Value {
+    if (value.kind === 'tensor') return { kind: 'tensor', tensor: this.traceInputs([value.tensor])[0]! };
+    return value.kind === 'list' ? { kind: 'list', items: value.items.map((v) => this.withTraceDimensions(v)) } : value;
+  }
+
+  /** A tensor out of a trace: a size that depends on the traced size is None again, as Keras's spec of JAX's gives it. */
+  private untracedTensor(tensor: number): number {
+    return this.reshapedAlias(tensor, (d) => (dependsOnTrace(d) ? null : d));
+  }
+
+  /** The call's result with its tensors out of the trace. */
+  private untraced(value: Value): Value {
+    if (value.kind === 'tensor') return { kind: 'tensor', tensor: this.untracedTensor(value.tensor) };
+    if (value.kind === 'tuple') return { kind: 'tuple', items: value.items.map((v) => this.untraced(v)) };
+    if (value.kind === 'list') return { kind: 'list', items: value.items.map((v) => this.untraced(v)) };
+    if (value.kind === 'dict') {
+      const entries = new Map([...value.entries].map(([k, e]) => [k, { key: e.key, value: this.untraced(e.value) }]));
+      return { kind: 'dict', entries };
+    }
+    return value;
+  }
+
+  /** The tensor itself where `map` changes no size, else a tensor of the mapped shape standing for it. */
+  private reshapedAlias(tensor: number, map: (d: Dim) => Dim): number {
+    const node = this.graph.tensors[tensor]!;
+    const shape = node.shape.map(map);
+    if (shape.every((d, i) => d === node.shape[i])) return tensor;
+    return this.graph.addTensor(shape, node.dtype, node.eager, node.producer, node.constant);
+  }
+
+  /** The one shape a subclassed layer's own `compute_output_shape` gives for the call's inputs, if it defines one. */
+  private computedOutputShape(object: PythonObject, given: { tensors: number[]; isList: boolean }, self: Value): Shape | undefined {
+    const method = this.interpreter.classAttribute(object.cls, 'compute_output_shape');
+    if (method?.kind !== 'function') return undefined;
+    const shapes = given.tensors.map((t) => tuple(this.graph.tensors[t]!.shape.map(dimValue)));
+    const shapeValue: Value = given.isList ? { kind: 'list', items: shapes } : shapes[0]!;
+    const returned = this.interpreter.invoke(method.fn, { positional: [shapeValue], keywords: new Map(), keywordNodes: new Map() }, self);
+    return shapeArgument(returned);
   }
 
   /**
@@ -384,15 +495,20 @@ export abstract class ModelRuntime extends LayerRuntime {
     const declared = this.declaredOutputShape(followed.outputShape, given.tensors[0]!, site);
     if (declared && 'problem' in declared) return declared.problem;
     const composite = this.graph.reserveCall(layerId, rangeOf(site.node), this.parent);
+    const tracing = this.traceDepth === 0;
+    const traceValue = tracing ? this.withTraceDimensions(inputValue) : inputValue;
     this.parents.push(composite);
+    this.traceDepth++;
     let result: Value;
     let outputs: number[] | undefined;
     try {
-      result = this.interpreter.call(followed.fn, { positional: [inputValue], keywords, keywordNodes: new Map() }, site);
+      result = this.interpreter.call(followed.fn, { positional: [traceValue], keywords, keywordNodes: new Map() }, site);
       outputs = this.flattenTensors(result)?.map((t) => this.castTo(t, dtype, site));
     } finally {
+      this.traceDepth--;
       this.parents.pop();
     }
+    if (tracing && outputs) outputs = outputs.map((t) => this.untracedTensor(t));
     const traced = outputs?.map((t) => this.graph.tensors[t]!.shape);
     if (declared && !(traced?.length === 1 && compatibleShapes(traced[0]!, declared.shape))) {
       // Keras gives the declared shape whatever the function computes: the engine cannot run it as declared.
@@ -449,20 +565,39 @@ export abstract class ModelRuntime extends LayerRuntime {
       return {
         kind: 'builtin',
         name: 'add_weight',
-        call: (args) => {
-          const shape = shapeArgument(args.keywords.get('shape') ?? args.positional[0] ?? tuple([]));
+        call: (args, site) => {
+          // Keras 3 takes shape, initializer and dtype by position, as Keras 2 did, but a name only by keyword.
+          const arg = (keyword: string, position: number): Value | undefined => args.keywords.get(keyword) ?? args.positional[position];
+          const first = args.positional[0];
+          if (first?.kind === 'str') {
+            const message = `\`name\` must be passed as a keyword argument. Received: add_weight('${first.value}', ...). Use: add_weight(shape=..., name='${first.value}').`;
+            this.graph.report('error', rangeOf(site.node), message, 'invalid-argument');
+            return { kind: 'unknown', reason: message, reported: true };
+          }
+          const shape = shapeArgument(arg('shape', 0) ?? tuple([]));
           const size = shape?.every(isKnown) ? (shape as number[]).reduce((a, b) => a * b, 1) : null;
           object.ownParams = object.ownParams === null || size === null ? null : object.ownParams + size;
+          const flag = args.keywords.get('trainable') ?? args.positional[3];
+          const frozen = flag === undefined || (flag.kind === 'bool' && flag.value) ? 0 : flag.kind === 'bool' ? size : null;
+          object.ownNonTrainableParams =
+            object.ownNonTrainableParams === null || frozen === null ? null : object.ownNonTrainableParams + frozen;
           if (!shape) return unknown('the shape of this weight is not known');
-          const dtype = args.keywords.get('dtype');
+          const dtype = this.variableDtype(arg('dtype', 2));
+          if (typeof dtype !== 'string') return dtype;
           const name = args.keywords.get('name');
-          const what = `the weight${name?.kind === 'str' ? ` \`${name.value}\`` : ''} of ${object.cls.name}, made by add_weight`;
-          // A variable: an eager tensor of its shape for the shapes after it; its values (the initializer's) are not evaluated yet.
-          const tensor = this.graph.addTensor(shape, dtype?.kind === 'str' ? dtype.value : 'float32', true, undefined, {
-            kind: 'unknown',
-            reason: `${what}, whose values are not evaluated yet`,
-          });
-          return { kind: 'tensor', tensor };
+          const what = `the weight${name?.kind === 'str' ? ` \`${name.value}\`` : ''} of ${object.cls.name}`;
+          // A variable: an eager tensor of its shape, whose numbers are the weights file's or its initializer's.
+          const source: ArraySource =
+            flag === undefined || flag.kind === 'bool'
+              ? {
+                  kind: 'variable',
+                  layer: object.layer!,
+                  name: name?.kind === 'str' ? name.value : null,
+                  trainable: flag?.kind !== 'bool' || flag.value,
+                  initializer: this.variableInitializer(arg('initializer', 1), dtype),
+                }
+              : { kind: 'unknown', reason: `${what}, made by add_weight with a \`trainable\` that is not known` };
+          return { kind: 'tensor', tensor: this.graph.addTensor(shape, dtype, true, undefined, source) };
         },
       };
     }
@@ -488,6 +623,27 @@ export abstract class ModelRuntime extends LayerRuntime {
       this.attribute({ kind: 'layer', layer: object.layer! }, name, node, self) ??
       unknown(`${object.cls.name} has no attribute \`${name}\``)
     );
+  }
+
+  /** `add_weight`'s dtype: the layer's variable dtype (float32) when None, or why it is not known. */
+  private variableDtype(given: Value | undefined): string | Value {
+    const json = given === undefined ? null : this.toJson(given);
+    if (json === undefined) return unknown('the dtype of this weight is not known');
+    try {
+      return standardizeDtype(json);
+    } catch (error) {
+      if (error instanceof OpNotKnown || error instanceof LayerError) return unknown(`the dtype of this weight: ${error.message}`);
+      throw error;
+    }
+  }
+
+  /** Keras's default: glorot_uniform for a float variable, zeros for the others. */
+  private variableInitializer(given: Value | undefined, dtype: string): VariableSource['initializer'] {
+    if (given === undefined || given.kind === 'none') return { known: dtype.includes('float') ? 'glorot_uniform' : 'zeros' };
+    const json = this.toJson(given);
+    return json === undefined
+      ? { unknown: given.kind === 'unknown' ? given.reason : `a ${given.kind} is not read as an initializer` }
+      : { known: json };
   }
 
   superAttribute(object: PythonObject, name: string): Value {

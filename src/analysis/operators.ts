@@ -1,6 +1,8 @@
 // Python operators on plain values: int/float/str arithmetic, comparisons,
 // and data-dependent integers (`x.shape[1] * 2` stays named by its expression).
 
+import { formatDim, isKnown, symbolic, type Dim } from '../graph/shape.js';
+import { termArithmetic } from '../graph/size-terms.js';
 import { bool, type Value, unknown } from './values.js';
 
 type Numeric = Extract<Value, { kind: 'int' | 'float' | 'bool' }>;
@@ -11,6 +13,12 @@ function isNumeric(value: Value): value is Numeric {
 
 function numberOf(value: Numeric): number {
   return value.kind === 'bool' ? (value.value ? 1 : 0) : value.value;
+}
+
+/** A size-like value as a dimension (a symbol for a data-dependent one), or None where it is no size. */
+function sizeOf(value: Value): Dim {
+  if (value.kind === 'symint') return symbolic(value.symbol);
+  return value.kind === 'int' ? value.value : null;
 }
 
 function symbolText(value: Value): string | undefined {
@@ -30,6 +38,8 @@ export function binaryOperation(operator: string, left: Value, right: Value): Va
   if (left.kind === 'symint' || right.kind === 'symint') {
     const l = symbolText(left);
     const r = symbolText(right);
+    const product = operator === '*' || operator === '//' ? termArithmetic(sizeOf(left), operator, sizeOf(right)) : undefined;
+    if (product !== undefined) return isKnown(product) ? { kind: 'int', value: product } : { kind: 'symint', symbol: formatDim(product) };
     if (l !== undefined && r !== undefined && ['+', '-', '*', '//', '%'].includes(operator)) {
       return { kind: 'symint', symbol: `${l} ${operator} ${r}` };
     }

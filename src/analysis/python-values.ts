@@ -69,6 +69,9 @@ export function subscriptValue(container: Value, index: Value): Value | undefine
     }
     if (index.kind === 'slice') {
       const { start, stop, step } = index;
+      // A bound not known (`layers[:cut]`) picks items not known.
+      const unread = [start, stop, step].find((v) => v.kind !== 'int' && v.kind !== 'none');
+      if (unread && false) return unknown(unread.kind === 'unknown' ? unread.reason : `a slice bound that is a ${unread.kind} is not analysed`);
       const s = step.kind === 'int' ? step.value : 1;
       if (s === 0) return unknown('slice step is zero');
       const clamp = (v: Value | undefined, fallback: number): number => {
@@ -125,18 +128,24 @@ export function boundValue(value: Value): BoundValue | undefined {
   }
 }
 
-/** A list, dict or str method the analysis models (`append`, `get`, `format`…), bound to its object; unknown for others. */
-export function pythonMethod(object: Value, name: string): Value {
+/**
+ * A list, dict or str method the analysis models (`append`, `get`, `format`…), bound to its object; unknown for others.
+ * `added` hears of the items a list method adds (Keras tracks the layers appended to a layer's list attribute).
+ */
+export function pythonMethod(object: Value, name: string, added?: (list: Value[], items: readonly Value[]) => void): Value {
   if (object.kind === 'list' && (name === 'append' || name === 'extend' || name === 'insert' || name === 'pop')) {
     return {
       kind: 'builtin',
       name: `list.${name}`,
       call: (args) => {
         const [a, b] = args.positional;
-        if (name === 'append' && a) object.items.push(a);
-        else if (name === 'extend' && a) object.items.push(...(itemsOf(a) ?? []));
-        else if (name === 'insert' && a?.kind === 'int' && b) object.items.splice(a.value, 0, b);
+        const items =
+          name === 'append' ? [a] : name === 'extend' && a ? (itemsOf(a) ?? []) : name === 'insert' && a?.kind === 'int' ? [b] : [];
+        const adding = items.filter((item): item is Value => item !== undefined);
+        if (name === 'insert' && a?.kind === 'int') object.items.splice(a.value, 0, ...adding);
         else if (name === 'pop') return object.items.pop() ?? unknown('pop from empty list');
+        else object.items.push(...adding);
+        if (adding.length > 0) added?.(object.items, adding);
         return none;
       },
     };

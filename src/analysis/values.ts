@@ -2,7 +2,7 @@
 // with, Keras objects (layers, tensors, models) that live in the graph being
 // built, and `unknown` for anything the analysis cannot know, with the reason.
 
-import type { ArraySource } from '../graph/ir.js';
+import type { ArraySource, JsonValue } from '../graph/ir.js';
 import type { Shape } from '../graph/shape.js';
 import type { Node } from './python/parser.js';
 import type { Scope } from './scope.js';
@@ -14,7 +14,12 @@ export type Value =
   | { readonly kind: 'float'; readonly value: number }
   | { readonly kind: 'str'; readonly value: string }
   /** A data-dependent integer, e.g. `x_train.shape[1]`, named by its source text. */
-  | { readonly kind: 'symint'; readonly symbol: string }
+  | {
+      readonly kind: 'symint';
+      readonly symbol: string;
+      /** Where the size is read from when the code runs: an axis of a tensor (`ops.shape(x)[0]` of a None size). */
+      readonly size?: { readonly tensor: number; readonly axis: number };
+    }
   | { readonly kind: 'tuple'; readonly items: readonly Value[] }
   | { readonly kind: 'list'; readonly items: Value[] }
   | { readonly kind: 'dict'; readonly entries: Map<string, { key: Value; value: Value }> }
@@ -22,6 +27,8 @@ export type Value =
   | { readonly kind: 'module'; readonly path: string }
   | { readonly kind: 'builtin'; readonly name: string; readonly call: BuiltinFunction; readonly self?: Value }
   | { readonly kind: 'layerClass'; readonly className: string }
+  /** A Keras object known by its class and config alone (an initializer), as Keras serializes it. */
+  | { readonly kind: 'kerasObject'; readonly className: string; readonly config: { readonly [key: string]: JsonValue } }
   /** A Keras base class a user class can derive from. */
   | { readonly kind: 'kerasBase'; readonly base: 'Model' | 'Layer' }
   | { readonly kind: 'layer'; readonly layer: number }
@@ -81,6 +88,8 @@ export interface PythonObject {
   layer?: number;
   /** Weights made by `self.add_weight` (subclassed layers), counted as params. */
   ownParams: number | null;
+  /** Of `ownParams`, those made with `add_weight(trainable=False)`; null when not known. */
+  ownNonTrainableParams: number | null;
   built: boolean;
 }
 

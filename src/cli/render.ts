@@ -63,15 +63,24 @@ export function renderSummary(report: Report): string {
         : model.knownParams > 0
           ? `at least ${formatCount(model.knownParams)} (${readableSize(model.knownParams)}; a size is not known statically)`
           : '? (a size is not known statically)';
+    const split = splitLines(model);
     const note = model.unknownReason
       ? `\n (not analysed from the layer marked ?: ${model.unknownReason})`
       : model.built
         ? ''
         : '\n (not built: call it on a tensor or give the first layer an input shape)';
-    return `Model: "${model.name}" (line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${note}`;
+    return `Model: "${model.name}" (line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${split}${note}`;
   });
   const diagnostics = renderDiagnostics(report);
   return parts.join('\n\n') + (diagnostics ? `\n\n${diagnostics}` : '\n');
+}
+
+/** Keras's "Trainable params" and "Non-trainable params" lines, under the total (nothing when the total is not known). */
+function splitLines(model: ReportModel): string {
+  if (model.totalParams === null) return '';
+  const count = (n: number | null): string =>
+    n === null ? `? (${model.nonTrainableUnknown ?? 'not known statically'})` : `${formatCount(n)} (${readableSize(n)})`;
+  return `\n Trainable params: ${count(model.trainableParams)}\n Non-trainable params: ${count(model.nonTrainableParams)}`;
 }
 
 function tensorDescription(t: ReportTensor): string[] {

@@ -14,6 +14,7 @@ import {
   type EvaluateRequest,
   type EvaluateResult,
   type InputSource,
+  type VariableFeed,
 } from '../protocol/engine.js';
 import { selectBackend } from './backend.js';
 import { registerKerasLayers } from './layers/index.js';
@@ -22,7 +23,8 @@ import { defaultIntRange, makeInput } from './sample-input.js';
 import { seedInitializers } from './seeds.js';
 import { summarize } from './summarize.js';
 import { inputLayerNames, LayerNames, prepareTopology, refusedInput, tfjsDtype } from './topology.js';
-import { matchWeights, readWeightFile } from './weights/read-weights.js';
+import { matchWeights, readWeightFile, type WeightFile } from './weights/read-weights.js';
+import { variableValues } from './weights/variables.js';
 
 /** A refusal or failure the user should read as is. */
 export class EvaluationError extends Error {}
@@ -70,11 +72,12 @@ export class Evaluator {
       );
     }
     const started = performance.now();
-    const built = await this.build(request);
+    const file = request.weights.kind === 'file' ? await readWeightFile(request.weights.path) : undefined;
+    const built = await this.build(request, file);
     const { model, feeds, names } = built;
     let outputs: tf.Tensor[] = [];
     try {
-      if (request.weights.kind === 'file') await this.loadWeights(model, names, request.weights.path);
+      if (file) this.loadWeights(model, names, file);
       // The graph run directly, not predict: predict turns a rank-1 input (Input(shape=()), one id per example) into a column.
       outputs = tf.tidy(() => runGraph(model, feeds));
       const summaries = [];
@@ -115,11 +118,11 @@ export class Evaluator {
    * or negative dimension would read out of bounds in the wasm backend. A None
    * other than the batch gets the first size of `noneSizes` every layer accepts.
    */
-  private async build(request: EvaluateRequest): Promise<Built> {
+  private async build(request: EvaluateRequest, file: WeightFile | undefined): Promise<Built> {
     const sizes = hasFreeDimension(request) ? noneSizes : [noneSizes[0]];
     let last: Error | undefined;
     for (const noneSize of sizes) {
-      const feeds = makeFeeds(request, noneSize);
+      const feeds = makeFeeds(request, noneSize, file);
       const prepared = prepareTopology(
         seedInitializers(request.topology, request.seed),
         feeds.map((f) => f.shape),
@@ -148,8 +151,7 @@ export class Evaluator {
     throw new EvaluationError(`${last!.message} (None → ${sizes.join(', ')} tried, none fits every layer)`);
   }
 
-  private async loadWeights(model: tf.LayersModel, names: LayerNames, path: string): Promise<void> {
-    const file = await readWeightFile(path);
+  private loadWeights(model: tf.LayersModel, names: LayerNames, file: WeightFile): void {
     const expected = new Map<string, { name: string; shape: number[] }[]>();
     for (const layer of model.layers) {
       if (layer.weights.length > 0)
@@ -184,7 +186,7 @@ function cacheKey(request: EvaluateRequest): string {
     .digest('hex');
 }
 
-function pathOf(source: InputSource | null): string | undefined {
+function pathOf(source: InputSource | VariableFeed | null): string | undefined {
   return source && (source.kind === 'npy' || source.kind === 'image') ? source.path : undefined;
 }
 
@@ -223,11 +225,16 @@ function hasFreeDimension(request: EvaluateRequest): boolean {
   });
 }
 
-function makeFeeds(request: EvaluateRequest, noneSize: number): tf.Tensor[] {
+function makeFeeds(request: EvaluateRequest, noneSize: number, file: WeightFile | undefined): tf.Tensor[] {
   const feeds: tf.Tensor[] = [];
   try {
     request.inputShapes.forEach((shape, i) => {
       const source = request.inputSources?.[i] ?? request.input.source;
+      const dtype = request.inputDtypes[i] ?? 'float32';
+      if (source.kind === 'variable') {
+        feeds.push(variableValues(source, shape as number[], dtype, file, request.seed));
+        return;
+      }
       const sizes = { batchSize: request.input.batchSize, noneSize };
       const range = request.inputIntRanges?.[i] ?? undefined;
       feeds.push(makeInput(source, shape, sizes, request.inputDtypes[i] ?? 'float32', request.seed, i, range));
@@ -280,14 +287,18 @@ function describeSource(source: InputSource, kerasDtype: string, range: number, 
       return `${source.path}${evaluatedAs}`;
     case 'values':
       return `the numbers written in the file${evaluatedAs}`;
+    case 'operation':
+      return 'computed by its keras.ops call';
   }
 }
 
 function describeInputs(request: EvaluateRequest, feeds: readonly tf.Tensor[], noneSize: number | undefined): string {
-  const parts = feeds.map((feed, i) => {
+  // The weights of subclassed layers are fed as inputs too; the weights description covers them.
+  const parts = feeds.flatMap((feed, i) => {
     const source = request.inputSources?.[i] ?? request.input.source;
+    if (source.kind === 'variable') return [];
     const range = request.inputIntRanges?.[i] ?? defaultIntRange;
-    return `(${feed.shape.join(', ')}) ${describeSource(source, request.inputDtypes[i] ?? 'float32', range, request.seed)}`;
+    return [`(${feed.shape.join(', ')}) ${describeSource(source, request.inputDtypes[i] ?? 'float32', range, request.seed)}`];
   });
   return `${parts.join('; ')}${noneSize === undefined ? '' : `, None → ${noneSize}`}`;
 }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { sliceShape } from '../analysis/tensor-ops.js';
 import type { Value } from '../analysis/values.js';
+import type { JsonValue } from '../graph/ir.js';
 import { decodeOperationCall, type OperationCall } from '../graph/operation-config.js';
 import { opKernel } from './ops/index.js';
 import { KernelCall, tfDtype, type Kernel } from './ops/kernel.js';
@@ -36,22 +37,13 @@ export class TensorLensOperation extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
     return tf.tidy(() => {
       const tensors = Array.isArray(inputs) ? inputs : [inputs];
-      if (this.op) return this.callOp(this.op.call, this.op.kernel, tensors);
+      if (this.op) return callOp(this.op.call, this.op.kernel, tensors);
       // modelFromJSON converts snake_case string values too: get_item arrives as getItem.
       if (this.args.operator === 'get_item' || this.args.operator === 'getItem') return getItem(tensors[0]!, this.args.index ?? null);
       throw new Error(`operation ${this.args.operator} cannot be evaluated`);
     });
   }
 
-  /** The kernel's outputs, each cast to the dtype TensorFlow.js holds Keras's output dtype in. */
-  private callOp(call: OperationCall, kernel: Kernel, tensors: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
-    const result = kernel(new KernelCall(call, tensors));
-    const outputs = (Array.isArray(result) ? result : [result]).map((t, i) => {
-      const dtype = tfDtype(call.outputs[i]!.dtype);
-      return t.dtype === dtype ? t : tf.cast(t, dtype);
-    });
-    return call.outputs.length === 1 && !Array.isArray(result) ? outputs[0]! : outputs;
-  }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     if (this.op) {
@@ -66,6 +58,37 @@ export class TensorLensOperation extends tf.layers.Layer {
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), ...(this.args as unknown as tf.serialization.ConfigDict) };
   }
+}
+
+/** The kernel's outputs, each cast to the dtype TensorFlow.js holds Keras's output dtype in. */
+function callOp(call: OperationCall, kernel: Kernel, tensors: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+  const resolved = { ...call, arguments: resolveSizes(call.arguments, tensors) as OperationCall['arguments'] };
+  const result = kernel(new KernelCall(resolved, tensors));
+  const outputs = (Array.isArray(result) ? result : [result]).map((t, i) => {
+    const dtype = tfDtype(call.outputs[i]!.dtype);
+    return t.dtype === dtype ? t : tf.cast(t, dtype);
+  });
+  return call.outputs.length === 1 && !Array.isArray(result) ? outputs[0]! : outputs;
+}
+
+/** The arguments with each size read when it runs (`{size: [input, axis]}`) as the size that input has now. */
+function resolveSizes(json: JsonValue, tensors: readonly tf.Tensor[]): JsonValue {
+  if (Array.isArray(json)) return json.map((item) => resolveSizes(item, tensors));
+  if (json === null || typeof json !== 'object') return json;
+  const size = json['size'];
+  if (Array.isArray(size) && Object.keys(json).length === 1) {
+    const [input, axis] = size as [number, number];
+    const dim = tensors[input]?.shape[axis];
+    if (dim === undefined) throw new Error(`a size read from input ${input}, axis ${axis}, which it does not have`);
+    return dim;
+  }
+  return Object.fromEntries(Object.entries(json).map(([key, value]) => [key, resolveSizes(value, tensors)]));
+}
+
+/** The tensor a keras.ops call on Python values alone computes (`ops.cast(8, "float32")`), by its kernel. */
+export function operationValues(encoded: string): tf.Tensor {
+  const call = decodeOperationCall(encoded);
+  return tf.tidy(() => callOp(call, opKernel(call.path), []) as tf.Tensor);
 }
 
 /** The index as the analysis's values, so that its shape rule (tensor-ops) computes the shape here too. */

@@ -2,12 +2,12 @@
 // feeds its inputs (the file's own `np.random.rand(1, 32, 32, 3)` where it has
 // one), and one request for every group of bindings that share inputs and feeds.
 
-import type { ArrayFeed, ArraySource, Binding, JsonValue, ModelGraph } from '../graph/ir.js';
-import { ExportError, exportSubgraph } from '../graph/keras-json.js';
+import type { ArrayFeed, ArraySource, Binding, JsonValue, LayerNode, ModelGraph, TensorNode, VariableSource } from '../graph/ir.js';
+import { ExportError, exportSubgraph, tfjsInitializer } from '../graph/keras-json.js';
 import { estimateMemory } from '../graph/memory.js';
 import { formatShape, isSymbolic, type Shape } from '../graph/shape.js';
 import { layerEntry } from '../analysis/keras/registry.js';
-import type { EvaluateRequest, InputSource, InputSpec, WeightsSpec } from '../protocol/engine.js';
+import type { EvaluateRequest, InputSource, InputSpec, VariableFeed, WeightsSpec } from '../protocol/engine.js';
 import { refusedInput } from './topology.js';
 
 export interface EvaluationSettings {
@@ -42,10 +42,17 @@ function targetOf(binding: Binding): Target | string {
   if (value.kind === 'tensor') return { tensor: value.tensor, feeds: [] };
   if (value.kind === 'array') {
     if (value.source.kind === 'evaluation') return { tensor: value.source.tensors[0]!, feeds: value.source.feeds };
-    if (value.source.kind === 'constructor') return `sample data made by ${value.source.fn}() in the file`;
-    return value.source.reason;
+    return whyNoValues(value.source);
   }
   return 'not a tensor';
+}
+
+/** Why an array the file holds has no numbers of its own to show. */
+export function whyNoValues(source: Exclude<ArraySource, { kind: 'evaluation' }>): string {
+  if (source.kind === 'constructor') return `sample data made by ${source.fn}() in the file`;
+  if (source.kind === 'variable') return `a weight made by add_weight`;
+  if (source.kind === 'operation') return 'a keras.ops call on Python values';
+  return source.reason;
 }
 
 export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[], settings: EvaluationSettings): EvaluationPlan {
@@ -76,13 +83,18 @@ export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[],
       skipped.push({ binding, reason: refused });
       continue;
     }
-    // A constant whose numbers the analysis does not know (a weight of a custom layer, np.array of an unknown) is no input to sample.
+    // A constant whose numbers the analysis does not know (np.array of an unknown) is no input to sample.
     const unreadable = inputs.map((t) => graph.tensors[t]!.constant).find((c) => c?.kind === 'unknown');
     if (
       unreadable?.kind === 'unknown' &&
       !target.feeds.some((f) => inputs.includes(f.input) && graph.tensors[f.input]!.constant === unreadable)
     ) {
       skipped.push({ binding, reason: `its values depend on ${unreadable.reason}` });
+      continue;
+    }
+    const uninitialized = settings.weights.kind === 'initializers' ? inputs.find((t) => unknownInitializer(graph, t)) : undefined;
+    if (uninitialized !== undefined) {
+      skipped.push({ binding, reason: `its values depend on ${unknownInitializer(graph, uninitialized)}; a weights file would give them` });
       continue;
     }
     const key = JSON.stringify({ inputs, feeds: target.feeds });
@@ -126,14 +138,14 @@ export function buildRequest(
 ): EvaluateRequest {
   const exported = exportSubgraph(graph, tensors);
   const inputShapes: (number | null)[][] = [];
-  const inputSources: (InputSource | null)[] = [];
+  const inputSources: (InputSource | VariableFeed | null)[] = [];
   for (const input of exported.inputs) {
     const tensor = graph.tensors[input]!;
     const feed = feeds.find((f) => f.input === input);
     const shape: Shape = feed?.shape ?? tensor.shape;
     inputShapes.push(shape.map((d) => (isSymbolic(d) ? null : d)));
     const source = feed?.source ?? tensor.constant;
-    inputSources.push(source ? inputSourceOf(source) : null);
+    inputSources.push(source?.kind === 'variable' ? variableFeed(graph, input, source) : source ? inputSourceOf(source) : null);
   }
   return {
     topology: exported.topology,
@@ -160,6 +172,45 @@ function embeddingRange(graph: ModelGraph, tensor: number): number | null {
     })
     .filter((n): n is number => typeof n === 'number' && n > 0);
   return sizes.length > 0 ? Math.min(...sizes) : null;
+}
+
+/** Why the initial numbers of an `add_weight` variable are not known, or undefined. */
+function unknownInitializer(graph: ModelGraph, tensor: number): string | undefined {
+  const source = graph.tensors[tensor]!.constant;
+  if (source?.kind !== 'variable' || 'known' in source.initializer) return undefined;
+  return `${describeVariable(graph, source)}, whose initializer is not known (${source.initializer.unknown})`;
+}
+
+function describeVariable(graph: ModelGraph, source: VariableSource): string {
+  const layer = graph.layers[source.layer]!;
+  return `the weight${source.name === null ? '' : ` \`${source.name}\``} of ${layer.className} '${layer.name}'`;
+}
+
+/**
+ * Where the engine finds an `add_weight` variable: the names of the layers holding its layer, outermost first, and its
+ * index among the layer's own variables as Keras saves them (the trainable ones first, each group in creation order).
+ */
+function variableFeed(graph: ModelGraph, tensor: number, source: VariableSource): VariableFeed {
+  const own = graph.tensors.filter((t) => t.constant?.kind === 'variable' && t.constant.layer === source.layer);
+  const trainable = (t: TensorNode): boolean => t.constant?.kind === 'variable' && t.constant.trainable;
+  const index = [...own.filter(trainable), ...own.filter((t) => !trainable(t))].findIndex((t) => t.id === tensor);
+  const initializer = 'known' in source.initializer ? tfjsInitializer(source.initializer.known) : null;
+  return { kind: 'variable', layers: enclosingNames(graph, source.layer), index, name: source.name ?? `#${index}`, initializer };
+}
+
+/** The names of a layer's enclosing layers (the layers that track it, up to the outermost), then its own. */
+function enclosingNames(graph: ModelGraph, layerId: number): string[] {
+  const names = [graph.layers[layerId]!.name];
+  const seen = new Set([layerId]);
+  for (let parent = parentOf(graph, layerId, seen); parent; parent = parentOf(graph, parent.id, seen)) {
+    names.unshift(parent.name);
+    seen.add(parent.id);
+  }
+  return names;
+}
+
+function parentOf(graph: ModelGraph, layerId: number, seen: ReadonlySet<number>): LayerNode | undefined {
+  return graph.layers.find((layer) => !seen.has(layer.id) && layer.children.includes(layerId));
 }
 
 /** The Keras name of the layer that makes an input tensor. */
@@ -198,6 +249,7 @@ const constructorSources: Readonly<Record<string, InputSource['kind']>> = {
 
 /** The engine's version of the file's sample data, or null (use the configured input) where it has none. */
 function inputSourceOf(source: ArraySource): InputSource | null {
+  if (source.kind === 'operation') return { kind: 'operation', call: source.call };
   if (source.kind !== 'constructor') return null;
   if (source.fn === 'np.array') return literalSource(source.args['object'] ?? null);
   const kind = constructorSources[source.fn];

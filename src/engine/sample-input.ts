@@ -7,6 +7,7 @@ import { formatShape } from '../graph/shape.js';
 import type { InputSource } from '../protocol/engine.js';
 import { decodeImage } from './inputs/image.js';
 import { readNpy } from './inputs/npy.js';
+import { operationValues } from './operation-layer.js';
 import { derivedSeed } from './seeds.js';
 import { tfjsDtype, type TfjsDtype } from './topology.js';
 
@@ -67,6 +68,8 @@ export function makeInput(
       return fromImage(source.path, shape, sizes.batchSize);
     case 'values':
       return fromValues(source.shape, source.values, shape, dtype);
+    case 'operation':
+      return operationValues(source.call);
   }
 }
 

@@ -38,6 +38,14 @@ export interface LayerNode {
   readonly config: { [key: string]: JsonValue };
   /** Number of weights once built; null while unbuilt or when a size is unknown. */
   params: number | null;
+  /**
+   * Of `params`, those Keras counts non-trainable (`layer.non_trainable_weights`): weights made with
+   * `trainable=False` (moving statistics), and every weight of a layer made or set `trainable = False`. null when
+   * `params` is, or when the split is not known.
+   */
+  nonTrainableParams: number | null;
+  /** Why `nonTrainableParams` is null where `params` is known. */
+  nonTrainableUnknown?: string;
   /** The calls of this layer, in the order they happened. */
   readonly calls: number[];
   readonly range: SourceRange;
@@ -86,7 +94,22 @@ export interface LayerCall {
 export type ArraySource =
   | { readonly kind: 'constructor'; readonly fn: string; readonly args: { [key: string]: JsonValue } }
   | { readonly kind: 'evaluation'; readonly tensors: number[]; readonly feeds: ArrayFeed[] }
+  | VariableSource
+  /** A keras.ops call on Python values alone (`ops.cast(8, "float32")`): its kernel computes it (operation-config.ts). */
+  | { readonly kind: 'operation'; readonly call: string }
   | { readonly kind: 'unknown'; readonly reason: string };
+
+/** A weight made by `self.add_weight` in a subclassed layer: its numbers are the weights file's, or its initializer's. */
+export interface VariableSource {
+  readonly kind: 'variable';
+  /** The layer that made it. */
+  readonly layer: number;
+  readonly name: string | null;
+  /** Keras saves a layer's trainable variables first, then the others, each group in the order they were made. */
+  readonly trainable: boolean;
+  /** The initializer as Keras's identifier (`"zeros"`, `{"class_name": "Constant", "config": {…}}`), or why it is not known. */
+  readonly initializer: { readonly known: JsonValue } | { readonly unknown: string };
+}
 
 export interface ArrayFeed {
   readonly input: number;

@@ -39,7 +39,8 @@ const kerasOnlyKeys = new Set([
 export function exportSubgraph(graph: ModelGraph, requested: readonly number[]): ExportedSubgraph {
   const calls = new Map<number, LayerCall>();
   const inputs: number[] = [];
-  const visit = (tensor: number): void => {
+  const visit = (given: number): void => {
+    const tensor = canonicalTensor(graph, given);
     const node = graph.tensors[tensor];
     if (!node) throw new ExportError(`unknown tensor ${tensor}`);
     const producer = node.producer ? graph.calls[node.producer.call] : undefined;
@@ -72,7 +73,8 @@ export function exportSubgraph(graph: ModelGraph, requested: readonly number[]):
   // A layer's calls in the exported model, numbered as its nodes there.
   const nodeIndex = new Map<number, number>();
   const inboundByLayer = new Map<number, Inbound[][]>();
-  const reference = (tensor: number): Inbound => {
+  const reference = (given: number): Inbound => {
+    const tensor = canonicalTensor(graph, given);
     const inputName = inputNames.get(tensor);
     if (inputName !== undefined) return [inputName, 0, 0, {}];
     const producer = graph.calls[graph.tensors[tensor]!.producer!.call]!;
@@ -117,13 +119,22 @@ export function exportSubgraph(graph: ModelGraph, requested: readonly number[]):
   };
 }
 
+/**
+ * The tensor its producer made, for one standing for it with another shape (the inputs and outputs of a layer's
+ * call() trace, whose None sizes are named inside it): one tensor in the export, whichever of them is asked for.
+ */
+function canonicalTensor(graph: ModelGraph, tensor: number): number {
+  const producer = graph.tensors[tensor]?.producer;
+  return (producer && graph.calls[producer.call]?.outputs[producer.index]) ?? tensor;
+}
+
 /** A Keras config as TensorFlow.js reads it: Keras-3-only keys and defaulted Nones dropped, initializers as class configs. */
 export function exportConfig(config: { readonly [key: string]: JsonValue }): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = {};
   for (const [key, value] of Object.entries(config)) {
     // TensorFlow.js reads a null as a value (data_format: null is not channels_last); absent means Keras's default.
     if (kerasOnlyKeys.has(key) || (value === null && !meaningfulNulls.has(key))) continue;
-    if (key.endsWith('_initializer') && typeof value === 'string') out[key] = initializerConfig(value);
+    if (key.endsWith('_initializer') && value !== null) out[key] = tfjsInitializer(value) ?? value;
     else if ((key === 'layer' || key === 'backward_layer') && value && typeof value === 'object' && !Array.isArray(value)) {
       const inner = value['config'] as { [key: string]: JsonValue };
       out[key] = { class_name: value['class_name']!, config: exportConfig(inner) };
@@ -140,6 +151,18 @@ const initializerAliases: Record<string, { class_name: string; config: { [key: s
   random_normal: { class_name: 'RandomNormal', config: { mean: 0, stddev: 0.05, seed: null } },
   truncated_normal: { class_name: 'TruncatedNormal', config: { mean: 0, stddev: 0.05, seed: null } },
 };
+
+/** An initializer as Keras names it (`"zeros"`, or its class and config) as the class config TensorFlow.js builds, or null. */
+export function tfjsInitializer(initializer: JsonValue): { class_name: string; config: { [key: string]: JsonValue } } | null {
+  const config = typeof initializer === 'string' ? initializerConfig(initializer) : initializer;
+  if (!config || typeof config !== 'object' || Array.isArray(config) || typeof config['class_name'] !== 'string') return null;
+  const options = config['config'];
+  const className = tfjsInitializerNames[config['class_name']] ?? config['class_name'];
+  return { class_name: className, config: options && typeof options === 'object' && !Array.isArray(options) ? options : {} };
+}
+
+/** Keras initializer classes that TensorFlow.js spells otherwise. */
+const tfjsInitializerNames: Readonly<Record<string, string>> = { LecunNormal: 'LeCunNormal', LecunUniform: 'LeCunUniform' };
 
 function initializerConfig(name: string): JsonValue {
   const alias = initializerAliases[name];

@@ -7,7 +7,10 @@ import type { JsonValue } from './ir.js';
 export interface OperationCall {
   /** The canonical op path: `keras.ops.log_softmax`. */
   readonly path: string;
-  /** The arguments by parameter name, defaults filled in; a tensor as `{tensor: i}`, the i-th input of the layer. */
+  /**
+   * The arguments by parameter name, defaults filled in; a tensor as `{tensor: i}`, the i-th input of the layer; a size
+   * read when it runs (`ops.shape(x)[0]` of a None size) as `{size: [i, axis]}`, that axis of the i-th input.
+   */
   readonly arguments: { readonly [name: string]: JsonValue };
   /** Keras's output shapes and dtypes (null for a size known only at run time). */
   readonly outputs: readonly { readonly shape: readonly (number | null)[]; readonly dtype: string }[];

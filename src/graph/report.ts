@@ -40,10 +40,14 @@ function reportModel(graph: ModelGraph, id: number): ReportModel {
             ? shapeToJson(row.outputShapes[0]!)
             : row.outputShapes.map(shapeToJson),
       params: row.params,
+      nonTrainableParams: row.nonTrainableParams,
       connectedTo: row.connectedTo,
       ...(row.unknown !== undefined && { unknown: row.unknown }),
     })),
     totalParams: summary.totalParams,
+    trainableParams: summary.trainableParams,
+    nonTrainableParams: summary.nonTrainableParams,
+    ...(summary.nonTrainableUnknown !== undefined && { nonTrainableUnknown: summary.nonTrainableUnknown }),
     knownParams: summary.knownParams,
     ...(summary.unknownReason !== undefined && { unknownReason: summary.unknownReason }),
   };

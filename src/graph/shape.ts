@@ -40,9 +40,19 @@ export function knownSize(shape: Shape): number | null {
   return size;
 }
 
+/**
+ * The name Keras's JAX backend gives every None size of the tensors it traces a layer's call() with. Sizes made of it
+ * are None outside the trace, and are shown so inside it too.
+ */
+export const traceDimension = 'dynamic_dimension';
+
+function isTraced(dim: SymbolicDim): boolean {
+  return dim.symbol.includes(traceDimension);
+}
+
 export function formatDim(dim: Dim): string {
   if (dim === null) return 'None';
-  if (isSymbolic(dim)) return dim.symbol;
+  if (isSymbolic(dim)) return isTraced(dim) ? 'None' : dim.symbol;
   return Number.isSafeInteger(dim) ? String(dim) : dim.toExponential();
 }
 
@@ -54,5 +64,5 @@ export function formatShape(shape: Shape): string {
 
 /** JSON form: a number, null for None, a string for a named dimension. */
 export function shapeToJson(shape: Shape): (number | string | null)[] {
-  return shape.map((dim) => (isSymbolic(dim) ? dim.symbol : dim));
+  return shape.map((dim) => (isSymbolic(dim) ? (isTraced(dim) ? null : dim.symbol) : dim));
 }

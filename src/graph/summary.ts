@@ -11,6 +11,8 @@ export interface SummaryRow {
   /** One shape, or several for layers with several outputs; null when the layer was never called. */
   readonly outputShapes: Shape[] | null;
   readonly params: number | null;
+  /** Of `params`, the non-trainable weights (Keras's `layer.non_trainable_weights`); null when not known. */
+  readonly nonTrainableParams: number | null;
   /** `conv2d[0][0]`-style references to the calls feeding this layer, in Keras's notation. */
   readonly connectedTo: string[];
   /** For an item of the model that is not understood: why. */
@@ -24,6 +26,11 @@ export interface ModelSummary {
   readonly built: boolean;
   readonly rows: SummaryRow[];
   readonly totalParams: number | null;
+  /** Keras's "Trainable params" and "Non-trainable params" (the model's trainable and non-trainable weights); null when not known. */
+  readonly trainableParams: number | null;
+  readonly nonTrainableParams: number | null;
+  /** Why the split is not known where the total is. */
+  readonly nonTrainableUnknown?: string;
   /** When the total is not known: the sum of the parameters that are (the total is at least this). */
   readonly knownParams: number;
   /** Why part of the model is not known. */
@@ -50,6 +57,9 @@ export function summarizeModel(graph: ModelGraph, modelId: number): ModelSummary
     built: info.built,
     rows,
     totalParams: model.params,
+    trainableParams: model.params === null || model.nonTrainableParams === null ? null : model.params - model.nonTrainableParams,
+    nonTrainableParams: model.nonTrainableParams,
+    ...(model.nonTrainableUnknown !== undefined && { nonTrainableUnknown: model.nonTrainableUnknown }),
     knownParams,
     ...(info.unknown && { unknownReason: info.unknown.reason }),
     showConnections: info.kind === 'functional' && !isChain(rows),
@@ -57,12 +67,13 @@ export function summarizeModel(graph: ModelGraph, modelId: number): ModelSummary
 }
 
 function unknownRow(reason: string): SummaryRow {
-  return { name: '?', className: '?', outputShapes: null, params: null, connectedTo: [], unknown: reason };
+  return { name: '?', className: '?', outputShapes: null, params: null, nonTrainableParams: null, connectedTo: [], unknown: reason };
 }
 
 function row(graph: ModelGraph, layer: LayerNode, relevantCalls: ReadonlySet<number>): SummaryRow {
   const lastCall = layer.calls.length > 0 ? graph.calls[layer.calls.at(-1)!]! : undefined;
-  const outputShapes = lastCall ? lastCall.outputs.map((t) => graph.tensors[t]!.shape) : null;
+  // A call whose outputs are not known (a custom layer's call() not followed) has none recorded.
+  const outputShapes = lastCall && lastCall.outputs.length > 0 ? lastCall.outputs.map((t) => graph.tensors[t]!.shape) : null;
   const connectedTo: string[] = [];
   for (const callId of layer.calls) {
     if (!relevantCalls.has(callId)) continue;
@@ -73,7 +84,14 @@ function row(graph: ModelGraph, layer: LayerNode, relevantCalls: ReadonlySet<num
       connectedTo.push(`${source.name}[${source.calls.indexOf(producer.id)}][${producer.outputs.indexOf(input)}]`);
     }
   }
-  return { name: layer.name, className: layer.className, outputShapes, params: layer.params, connectedTo };
+  return {
+    name: layer.name,
+    className: layer.className,
+    outputShapes,
+    params: layer.params,
+    nonTrainableParams: layer.nonTrainableParams,
+    connectedTo,
+  };
 }
 
 /** The calls that make up a model's graph (Keras's "relevant nodes"): from its outputs back to its inputs. */

@@ -15,8 +15,23 @@ export type InputSource =
   | { readonly kind: 'uniform' | 'normal' | 'zeros' | 'ones' }
   | { readonly kind: 'npy'; readonly path: string }
   | { readonly kind: 'image'; readonly path: string }
+  /** A keras.ops call on Python values alone, encoded as graph/operation-config.ts does: its kernel computes it. */
+  | { readonly kind: 'operation'; readonly call: string }
   /** Numbers written in the file (`np.array([[1, 2], [3, 4]])`), row-major, with their shape. */
   | { readonly kind: 'values'; readonly shape: readonly number[]; readonly values: readonly number[] };
+
+/**
+ * The numbers of a weight a subclassed layer made with `add_weight`, fed like an input: the weights file's (found by
+ * the names of the layers holding it, outermost first, and its index among the layer's own variables), or else made by
+ * its initializer (Keras's identifier as TensorFlow.js class config), seeded.
+ */
+export interface VariableFeed {
+  readonly kind: 'variable';
+  readonly layers: readonly string[];
+  readonly index: number;
+  readonly name: string;
+  readonly initializer: { readonly class_name: string; readonly config: { readonly [key: string]: unknown } } | null;
+}
 
 export interface InputSpec {
   readonly source: InputSource;
@@ -35,7 +50,7 @@ export interface EvaluateRequest {
   /** Per integer input, the exclusive upper bound of random ids (the smallest `input_dim` of the Embeddings it feeds). */
   readonly inputIntRanges?: readonly (number | null)[];
   /** Per input, the source of its numbers; defaults to `input` for inputs not listed. */
-  readonly inputSources?: readonly (InputSource | null)[];
+  readonly inputSources?: readonly (InputSource | VariableFeed | null)[];
   readonly input: InputSpec;
   readonly weights: WeightsSpec;
   readonly seed: number;

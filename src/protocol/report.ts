@@ -12,6 +12,8 @@ export interface ReportLayer {
   /** The output shape; a list of shapes for layers with several outputs; null if never called. */
   readonly outputShape: JsonDim[] | JsonDim[][] | null;
   readonly params: number | null;
+  /** Of `params`, the non-trainable weights (Keras's `layer.non_trainable_weights`); null when not known. */
+  readonly nonTrainableParams: number | null;
   readonly connectedTo: string[];
   /** For an item of the model that is not understood (name and class are then `?`): why. */
   readonly unknown?: string;
@@ -26,6 +28,11 @@ export interface ReportModel {
   readonly layers: ReportLayer[];
   /** null when a size is not known; then the total is at least `knownParams`. */
   readonly totalParams: number | null;
+  /** What Keras's summary() prints as "Trainable params" and "Non-trainable params"; null when not known. */
+  readonly trainableParams: number | null;
+  readonly nonTrainableParams: number | null;
+  /** Why the trainable split is not known where the total is. */
+  readonly nonTrainableUnknown?: string;
   readonly knownParams: number;
   /** Why part of the model is not known. */
   readonly unknownReason?: string;

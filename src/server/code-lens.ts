@@ -4,6 +4,7 @@ import type { CodeLens } from 'vscode-languageserver';
 import type { ModelGraph } from '../graph/ir.js';
 import { summarizeModel } from '../graph/summary.js';
 import { clientCommands } from '../protocol/lsp.js';
+import { nonTrainableNote } from './describe-tensor.js';
 
 /** `links`: whether the client runs Tensor Lens's own commands (only the VS Code client does). */
 export function codeLenses(graph: ModelGraph, uri: string, links: boolean): CodeLens[] {
@@ -12,7 +13,8 @@ export function codeLenses(graph: ModelGraph, uri: string, links: boolean): Code
     const info = model.model!;
     const line = model.range.start.line;
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };
-    const params = model.params === null ? paramsNotKnown(graph, id) : `${model.params.toLocaleString('en-US')} params`;
+    const params =
+      model.params === null ? paramsNotKnown(graph, id) : `${model.params.toLocaleString('en-US')} params${nonTrainableNote(model)}`;
     // As many layers as Keras's len(model.layers), input layers included.
     const size: CodeLens = { range, command: { title: `${model.name}: ${info.layers.length} layers · ${params}`, command: '' } };
     const output = info.outputs[0];

@@ -41,3 +41,12 @@ function pythonValue(value: JsonValue): string {
   if (Array.isArray(value)) return value.length === 1 ? `(${pythonValue(value[0]!)},)` : `(${value.map(pythonValue).join(', ')})`;
   return JSON.stringify(value);
 }
+
+/** How many of a layer's params are non-trainable, when any are (or when that is not known). */
+export function nonTrainableNote(layer: LayerNode): string {
+  if (layer.nonTrainableParams === null) return layer.params === null ? '' : ' (how many are trainable is not known statically)';
+  if (layer.nonTrainableParams === 0) return '';
+  return layer.nonTrainableParams === layer.params
+    ? ' (all non-trainable)'
+    : ` (${layer.nonTrainableParams.toLocaleString('en-US')} non-trainable)`;
+}

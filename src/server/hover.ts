@@ -9,7 +9,7 @@ import type { Binding, LayerNode, ModelGraph, SourceRange } from '../graph/ir.js
 import { formatShape } from '../graph/shape.js';
 import { histogramLine, statsLine } from '../engine/summary-text.js';
 import { clientCommands } from '../protocol/lsp.js';
-import { keyConfig, layerOf, typeLine } from './describe-tensor.js';
+import { keyConfig, layerOf, nonTrainableNote, typeLine } from './describe-tensor.js';
 import type { EvaluationOutcome } from './evaluations.js';
 import { lineText } from './line-text.js';
 import { bindingsAt, contains, isTensorBinding } from './tensor-items.js';
@@ -116,7 +116,8 @@ function commandLink(uri: string, binding: Binding): string {
 }
 
 function layerLine(layer: LayerNode): string {
-  const params = layer.params === null ? 'params not known statically' : `${layer.params.toLocaleString('en-US')} params`;
+  const params =
+    layer.params === null ? 'params not known statically' : `${layer.params.toLocaleString('en-US')} params${nonTrainableNote(layer)}`;
   const config = keyConfig(layer);
   return `${layer.className} '${layer.name}' · ${params}${config ? `\n\n${config}` : ''}`;
 }

@@ -3,6 +3,7 @@
 
 import type { Binding, ModelGraph, SourceRange } from '../graph/ir.js';
 import { formatShape } from '../graph/shape.js';
+import { whyNoValues } from '../engine/plan.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TensorItem, TextPosition } from '../protocol/lsp.js';
 import { keyConfig, layerOf, typeLine } from './describe-tensor.js';
@@ -68,7 +69,7 @@ export function tensorItem(graph: ModelGraph, binding: Binding): TensorItem {
     }),
     ...(value.kind === 'array' &&
       value.source.kind !== 'evaluation' && {
-        notEvaluable: value.source.kind === 'constructor' ? `sample data made by ${value.source.fn}() in the file` : value.source.reason,
+        notEvaluable: whyNoValues(value.source),
       }),
   };
 }

@@ -15,9 +15,7 @@ import { analyzeReference, compareOutputs, comparableRows, layerTableReference, 
 const backends: BackendName[] = ['wasm', 'cpu'];
 
 /** Fixtures whose values Keras recorded but the engine refuses today, with the refusal: a test fails once it evaluates. */
-const notEvaluatedYet: Readonly<Record<string, RegExp>> = {
-  'test/conformance/models/vit_custom_layers.py': /made by add_weight, whose values are not evaluated yet/,
-};
+const notEvaluatedYet: Readonly<Record<string, RegExp>> = {};
 
 describe('conformance with real Keras', function () {
   this.timeout(120_000);
@@ -30,7 +28,13 @@ describe('conformance with real Keras', function () {
     assert.equal(keras.length, layerCases.length, 'regenerate the references: the layer table changed');
     const disagreements = layerCases.filter((c, i) => {
       const k = keras[i]!;
-      return k.layer !== c.layer || JSON.stringify(k.output) !== JSON.stringify(c.output) || k.params !== c.params;
+      return (
+        k.layer !== c.layer ||
+        JSON.stringify(k.output) !== JSON.stringify(c.output) ||
+        k.params !== c.params ||
+        k.nonTrainableParams !== (c.nonTrainableParams ?? 0) ||
+        (k.frozenTrainableParams !== null && k.frozenTrainableParams !== (c.frozenTrainableParams ?? 0))
+      );
     });
     assert.deepEqual(
       disagreements.map((c) => c.layer),
@@ -47,6 +51,7 @@ describe('conformance with real Keras', function () {
           assert.ok(rows, `${reference.file}: Tensor Lens has no model "${model.name}"`);
           assert.deepEqual(rows.ours, rows.keras, `${reference.file}: model ${model.name}`);
           assert.equal(rows.totals[0], rows.totals[1], `${reference.file}: total params of ${model.name}`);
+          assert.deepEqual(rows.split[0], rows.split[1], `${reference.file}: trainable and non-trainable params of ${model.name}`);
         });
       });
     }

@@ -22,7 +22,9 @@ Layout, under test/conformance/reference-layers/ (REFERENCE_DIR):
     index.json                      Keras version; every class, its aliases, status (ok / no-case /
                                     not-constructible) with the reason, and its case ids
     <Class>/<n>/case.json           arguments, input spec, source, Keras's output shapes (symbolic and
-                                    eager), dtypes, parameter counts; or, for a rejected variant, the error
+                                    eager), dtypes, parameter counts (all, trainable, non-trainable, and
+                                    those a model still trains of the layer made with trainable=False);
+                                    or, for a rejected variant, the error
     <Class>/<n>/input_<i>.npy       the fixed input (seeded), when values are recorded
     <Class>/<n>/output_<j>.npy      the layer's inference outputs for it
     <Class>/<n>/model.weights.h5    weights of `keras.Model(inputs, layer(inputs))`, when the layer has any
@@ -36,6 +38,7 @@ import argparse
 import inspect
 import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -584,9 +587,32 @@ def record_case(out_dir, case, built, eager_result):
         else:
             case["values"] = None
             case["valuesReason"] = reason
+    if built is not None:
+        case["frozenTrainableParams"] = frozen_trainable(built, case["call"])
     with open(os.path.join(out_dir, "case.json"), "w") as f:
         json.dump(case, f, indent=1, ensure_ascii=False)
         f.write("\n")
+
+
+def weight_count(weights):
+    return int(sum(math.prod(int(d) for d in w.shape) for w in weights))
+
+
+def frozen_trainable(built, call):
+    """The case's layer made with trainable=False (from its config, so its constructor gets the flag), called in a
+    model on the same inputs: the weights that model still counts trainable, those of sublayers the layer makes
+    without passing the flag on (Bidirectional's copies, MultiHeadAttention's projections). None where Keras cannot
+    remake the layer so (a class whose constructor takes no `trainable`)."""
+    import keras
+
+    layer, model = built["layer"], built["model"]
+    try:
+        frozen = type(layer).from_config({**layer.get_config(), "trainable": False})
+        inputs = list(model.inputs)
+        outputs = frozen(inputs) if call == "list" else frozen(*inputs)
+        return weight_count(keras.Model(inputs, outputs).trainable_weights)
+    except Exception:
+        return None
 
 
 def case_json(cls_name, aliases, kind, variant, kwargs, candidate):

@@ -1,5 +1,6 @@
 """Records what real Keras says about each conformance fixture: every model's
-summary (layer name, class, output shape, parameter count, in order) and, for
+summary (layer name, class, output shape, parameter count and its non-trainable
+part, in order; the model's total, trainable and non-trainable counts) and, for
 the last functional or Sequential model of each file, its weights, a fixed
 input and the outputs Keras computes from them. The TypeScript tests compare
 Tensor Lens against these files without Python.
@@ -53,6 +54,17 @@ def output_shape(layer):
     return shape_json(output.shape)
 
 
+def size(weights):
+    """The number of scalars in a list of weights, as summary()'s `count_params` counts them."""
+    total = 0
+    for w in weights:
+        n = 1
+        for d in w.shape:
+            n *= int(d)
+        total += n
+    return total
+
+
 def record_one(fixture, out_dir):
     """Runs in the child process: executes the fixture and writes its reference files."""
     import numpy as np
@@ -79,10 +91,19 @@ def record_one(fixture, out_dir):
                 "name": m.name,
                 "class": type(m).__name__,
                 "layers": [
-                    {"name": l.name, "class": type(l).__name__, "outputShape": output_shape(l), "params": int(l.count_params())}
+                    {
+                        "name": l.name,
+                        "class": type(l).__name__,
+                        "outputShape": output_shape(l),
+                        "params": int(l.count_params()),
+                        "nonTrainableParams": size(l.non_trainable_weights),
+                    }
                     for l in m.layers
                 ],
                 "totalParams": int(m.count_params()),
+                # What summary() prints as "Trainable params" and "Non-trainable params".
+                "trainableParams": size(m.trainable_weights),
+                "nonTrainableParams": size(m.non_trainable_weights),
             }
             for m in models
             if m.built
@@ -111,10 +132,10 @@ def record_one(fixture, out_dir):
 
 
 def record_layer_table(path):
-    """Keras's output shape and parameter count for every case of test/unit/layer-table.ts."""
+    """Keras's output shape and parameter counts (all, non-trainable, and trainable once frozen) for every case of test/unit/layer-table.ts."""
     env = dict(os.environ, KERAS_BACKEND="jax")
     script = (
-        "import json, sys, keras\n"
+        "import json, math, sys, keras\n"
         "from keras.layers import *\n"
         "cases = json.load(sys.stdin)\n"
         "out = []\n"
@@ -124,7 +145,20 @@ def record_layer_table(path):
         "    layer = eval(case['layer'])  # the table's own expressions\n"
         "    y = layer(inputs if len(inputs) > 1 else inputs[0])\n"
         "    shape = [list(t.shape) for t in y] if isinstance(y, (list, tuple)) else list(y.shape)\n"
-        "    out.append({'layer': case['layer'], 'inputs': case['inputs'], 'output': shape, 'params': int(layer.count_params())})\n"
+        "    size = lambda weights: int(sum(math.prod(w.shape) for w in weights))\n"
+        "    row = {'layer': case['layer'], 'inputs': case['inputs'], 'output': shape, 'params': int(layer.count_params())}\n"
+        "    row['nonTrainableParams'] = size(layer.non_trainable_weights)\n"
+        "    # The same layer made with trainable=False (its config, so the constructor gets it), in a model: the weights\n"
+        "    # that model still counts as trainable (those of sublayers that do not take the flag).\n"
+        "    keras.backend.clear_session()\n"
+        "    inputs = [keras.Input(tuple(s), dtype=case.get('dtype', 'float32')) for s in case['inputs']]\n"
+        "    try:\n"
+        "        frozen = type(layer).from_config({**layer.get_config(), 'trainable': False})\n"
+        "        model = keras.Model(inputs, frozen(inputs if len(inputs) > 1 else inputs[0]))\n"
+        "        row['frozenTrainableParams'] = size(model.trainable_weights)\n"
+        "    except Exception as error:  # recorded as not known\n"
+        "        row['frozenTrainableParams'] = None\n"
+        "    out.append(row)\n"
         "json.dump({'keras': keras.__version__, 'cases': out}, sys.stdout, indent=1)\n"
     )
     cases = subprocess.check_output(
@@ -167,6 +201,9 @@ def drift(expected_dir, actual_dir):
                     for l_old, l_new in zip(m_old["layers"], m_new["layers"]):
                         if l_old != l_new:
                             problems.append(f"{name}: model {m_old['name']}, layer {l_old['name']}: {l_old} → {l_new}")
+                    for key in ("totalParams", "trainableParams", "nonTrainableParams"):
+                        if m_old.get(key) != m_new.get(key):
+                            problems.append(f"{name}: model {m_old['name']}: {key} {m_old.get(key)} → {m_new.get(key)}")
                 if len(old["models"]) != len(new["models"]):
                     problems.append(f"{name}: {len(old['models'])} models → {len(new['models'])}")
             elif file.endswith(".npy") and not np.allclose(np.load(a), np.load(b), rtol=1e-5, atol=1e-6):

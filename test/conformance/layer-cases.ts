@@ -62,6 +62,8 @@ export interface LayerCase {
   readonly params?: number;
   readonly trainableParams?: number;
   readonly nonTrainableParams?: number;
+  /** The layer made with trainable=False, in a model: what the model still trains; null where Keras cannot make it so. */
+  readonly frozenTrainableParams?: number | null;
   readonly values?: { readonly inputs: readonly string[]; readonly outputs: readonly string[]; readonly weights: string | null } | null;
   readonly valuesReason?: string;
   readonly error?: { readonly stage: 'construct' | 'call' | 'eager'; readonly type: string; readonly message: string };
@@ -164,6 +166,10 @@ export interface OurCase {
   /** One shape per output, or null where the output is not known. */
   readonly shapes: JsonDim[][] | null;
   readonly params: number | null;
+  /** Of `params`, the non-trainable weights; null where not known. */
+  readonly nonTrainableParams: number | null;
+  /** The same source with `trainable=False` given to the layer: the weights its model still counts trainable; null where not known. */
+  readonly frozenTrainableParams: number | null;
   readonly dtypes: (string | null)[] | null;
   /** Errors and warnings (information, e.g. "not supported yet", is left out). */
   readonly problems: ReportDiagnostic[];
@@ -191,10 +197,18 @@ export function analyzeCase(analyzer: Analyzer, c: LayerCase): OurCase {
     shapes = tensor?.kind === 'tensor' && tensor.shape ? [tensor.shape] : null;
   }
   const dtypes = model ? model.outputs.map((t) => graph.tensors[t]?.dtype ?? null) : null;
+  const frozen = analyzer.analyze(caseSource({ ...c, kwargs: { ...c.kwargs, trainable: false } }));
+  const frozenModel = frozen.models.length > 0 ? frozen.layers[frozen.models.at(-1)!]! : undefined;
+  const frozenTrainableParams =
+    !frozenModel || frozenModel.params === null || frozenModel.nonTrainableParams === null
+      ? null
+      : frozenModel.params - frozenModel.nonTrainableParams;
   return {
     graph,
     shapes,
     params: row?.params ?? null,
+    nonTrainableParams: row?.nonTrainableParams ?? null,
+    frozenTrainableParams,
     dtypes,
     problems,
     outputTensors: model ? model.outputs : null,
@@ -219,6 +233,13 @@ export function wrongValues(c: LayerCase, ours: OurCase): string[] {
       });
   }
   if (ours.params !== null && ours.params !== c.params) problems.push(`${ours.params} params where Keras has ${c.params}`);
+  if (ours.nonTrainableParams !== null && ours.nonTrainableParams !== c.nonTrainableParams) {
+    problems.push(`${ours.nonTrainableParams} non-trainable params where Keras has ${c.nonTrainableParams}`);
+  }
+  const frozen = c.frozenTrainableParams;
+  if (typeof frozen === 'number' && ours.frozenTrainableParams !== null && ours.frozenTrainableParams !== frozen) {
+    problems.push(`made with trainable=False, ${ours.frozenTrainableParams} params a model trains where Keras has ${frozen}`);
+  }
   return problems;
 }
 
@@ -231,6 +252,17 @@ export function inexactValues(c: LayerCase, ours: OurCase): string[] {
       `shape ${ours.shapes === null ? 'unknown' : ours.shapes.map(fmt).join(', ')} where Keras has ${keras.map(fmt).join(', ')}`,
     );
   if (ours.params !== c.params) problems.push(`${ours.params === null ? 'unknown' : ours.params} params where Keras has ${c.params}`);
+  // A count unknown is already a difference of `params`.
+  if (ours.params !== null && ours.nonTrainableParams !== c.nonTrainableParams) {
+    problems.push(
+      `${ours.nonTrainableParams === null ? 'unknown' : ours.nonTrainableParams} non-trainable params where Keras has ${c.nonTrainableParams}`,
+    );
+  }
+  const frozen = c.frozenTrainableParams;
+  if (ours.params !== null && typeof frozen === 'number' && ours.frozenTrainableParams !== frozen) {
+    const found = ours.frozenTrainableParams === null ? 'unknown' : ours.frozenTrainableParams;
+    problems.push(`made with trainable=False, ${found} params a model trains where Keras has ${frozen}`);
+  }
   return problems;
 }
 

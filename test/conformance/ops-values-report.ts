@@ -40,17 +40,23 @@ export function markdownReport(byBackend: ReadonlyMap<string, readonly ValuesRes
     );
   }
   const first = [...byBackend.values()][0] ?? [];
-  const missing = new Map<string, number>();
-  for (const r of first.filter((r) => r.status === 'not evaluated')) {
-    const op = canonical.get(r.op) ?? r.op;
-    missing.set(op, (missing.get(op) ?? 0) + 1);
-  }
-  lines.push(
-    '',
-    `Ops with cases and no kernel (${missing.size}): ${[...missing]
+  const tally = (keep: (r: ValuesResult) => boolean) => {
+    const counts = new Map<string, number>();
+    for (const r of first.filter((r) => r.status === 'not evaluated' && keep(r))) {
+      const op = canonical.get(r.op) ?? r.op;
+      counts.set(op, (counts.get(op) ?? 0) + 1);
+    }
+    return `(${counts.size}): ${[...counts]
       .sort((a, b) => b[1] - a[1])
       .map(([op, n]) => `${op.replace('keras.ops.', '')} ${n}`)
-      .join(', ')}`,
+      .join(', ')}`;
+  };
+  const noKernel = (r: ValuesResult) => (r.detail ?? '').startsWith('no kernel for ');
+  lines.push(
+    '',
+    `Ops with cases and no kernel ${tally(noKernel)}`,
+    '',
+    `Ops with cases not evaluated (refused by the kernel or the analysis, or a dtype) ${tally((r) => !noKernel(r))}`,
   );
   const differing = [...byBackend].flatMap(([backend, results]) =>
     results.filter((r) => r.status === 'differ').map((r) => `- ${backend}: ${r.id}: ${r.detail}`),

@@ -1,6 +1,7 @@
 // Reads the references that test/conformance/generate.py recorded with real
 // Keras, and what Tensor Lens says about the same files, side by side.
 
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analyzer } from '../../src/analysis/analyze.js';
@@ -20,6 +21,8 @@ export interface KerasLayer {
   readonly class: string;
   readonly outputShape: JsonDim[] | JsonDim[][] | null;
   readonly params: number;
+  /** `layer.non_trainable_weights`, counted. */
+  readonly nonTrainableParams: number;
 }
 
 export interface KerasModel {
@@ -27,6 +30,9 @@ export interface KerasModel {
   readonly class: string;
   readonly layers: KerasLayer[];
   readonly totalParams: number;
+  /** What summary() prints as "Trainable params" and "Non-trainable params". */
+  readonly trainableParams: number;
+  readonly nonTrainableParams: number;
 }
 
 export interface Reference {
@@ -46,6 +52,9 @@ export interface KerasLayerCase {
   readonly inputs: (number | null)[][];
   readonly output: (number | null)[] | (number | null)[][];
   readonly params: number;
+  readonly nonTrainableParams: number;
+  /** Made with trainable=False, in a model: what the model still counts trainable; null where Keras cannot remake the layer so. */
+  readonly frozenTrainableParams: number | null;
 }
 
 /** Keras's output shape and parameter count for each case of test/unit/layer-table.ts, in its order. */
@@ -82,23 +91,41 @@ export function comparableRows(
   graph: ModelGraph,
   reference: Reference,
   index: number,
-): { ours: KerasLayer[]; keras: KerasLayer[]; totals: [number | null, number] } | undefined {
+):
+  | {
+      ours: KerasLayer[];
+      keras: KerasLayer[];
+      totals: [number | null, number];
+      /** [trainable, non-trainable], ours and Keras's. */
+      split: [[number | null, number | null], [number, number]];
+    }
+  | undefined {
   const model = reference.models[index]!;
   const at = ourModelIndex(graph, reference, index);
   if (at < 0) return undefined;
   const found = buildReport(reference.file, graph).models[at]!;
   const comparable = (layers: KerasLayer[]): KerasLayer[] => (reference.legacy ? layers.map((l) => ({ ...l, name: '' })) : layers);
   // Keras's `model.layers` (what the reference records) leaves out the op nodes its summary() lists (`sigmoid (Sigmoid)`).
-  const operations = new Set(graph.layers.filter((l) => l.operation !== undefined).map((l) => l.name));
+  const own = graph.layers[graph.models[at]!]!.model!.layers.map((id) => graph.layers[id]!);
+  const operations = new Set(own.filter((l) => l.operation !== undefined).map((l) => l.name));
   const ours = found.layers
     .filter((l) => !operations.has(l.name))
-    .map(({ name, class: className, outputShape, params }, i) => ({
+    .map(({ name, class: className, outputShape, params, nonTrainableParams }, i) => ({
       name,
       class: className,
       outputShape: model.layers[i]?.outputShape === null ? null : outputShape,
       params: params ?? -1,
+      nonTrainableParams: nonTrainableParams ?? -1,
     }));
-  return { ours: comparable(ours), keras: comparable(model.layers), totals: [found.totalParams, model.totalParams] };
+  return {
+    ours: comparable(ours),
+    keras: comparable(model.layers),
+    totals: [found.totalParams, model.totalParams],
+    split: [
+      [found.trainableParams, found.nonTrainableParams],
+      [model.trainableParams, model.nonTrainableParams],
+    ],
+  };
 }
 
 /** Tolerances of the value comparison. */
@@ -116,6 +143,8 @@ export interface OutputComparison {
 export async function compareOutputs(evaluator: Evaluator, graph: ModelGraph, reference: Reference): Promise<OutputComparison[]> {
   const index = reference.models.findIndex((m) => m.name === reference.evaluated!.model);
   const model = graph.layers[graph.models[ourModelIndex(graph, reference, index)]!]!.model!;
+  // An unbuilt Sequential's outputs are its input: compared with Keras's outputs, that would read as a wrong value.
+  assert.ok(model.built, `${reference.file}: Tensor Lens did not build ${reference.evaluated!.model}`);
   const comparisons: OutputComparison[] = [];
   for (const [j, output] of model.outputs.entries()) {
     const request = buildRequest(graph, [output], [], {
@@ -124,11 +153,12 @@ export async function compareOutputs(evaluator: Evaluator, graph: ModelGraph, re
       seed: 0,
       memoryBudgetBytes: 2 ** 31,
     });
-    // Each input of the sub-graph gets the array Keras was fed for that model input.
-    const inputSources = exportSubgraph(graph, [output]).inputs.map((t) => ({
-      kind: 'npy' as const,
-      path: join(reference.dir, `input_${model.inputs.indexOf(t)}.npy`),
-    }));
+    // Each input of the model gets the array Keras was fed; the sub-graph's other inputs (add_weight variables) keep theirs.
+    const inputSources = exportSubgraph(graph, [output]).inputs.map((t, i) =>
+      model.inputs.includes(t)
+        ? { kind: 'npy' as const, path: join(reference.dir, `input_${model.inputs.indexOf(t)}.npy`) }
+        : (request.inputSources?.[i] ?? null),
+    );
     const result = await evaluator.evaluate({ ...request, inputSources, withValues: true });
     const keras = readNpy(readFileSync(join(reference.dir, `output_${j}.npy`)));
     const ours = result.outputs[0]!;

@@ -338,6 +338,25 @@ describe('language server over stdio', function () {
     );
   });
 
+  it('says in hovers and code lenses how many params are non-trainable', async () => {
+    const uri = await open(
+      'frozen.py',
+      [
+        'import keras',
+        'inputs = keras.Input((8,))',
+        'x = keras.layers.BatchNormalization()(inputs)',
+        'y = keras.layers.Dense(4, trainable=False)(x)',
+        'model = keras.Model(inputs, y)',
+        '',
+      ].join('\n'),
+    );
+    // BatchNormalization: gamma, beta, and the moving mean and variance (non-trainable) of 8; Dense 8·4+4, all frozen.
+    assert.match(await hoverText(uri, 2, 0), /BatchNormalization 'batch_normalization' · 32 params \(16 non-trainable\)/);
+    assert.match(await hoverText(uri, 3, 0), /Dense 'dense' · 36 params \(all non-trainable\)/);
+    const lenses = await connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } });
+    assert.equal(lenses?.[0]?.command?.title, 'functional: 3 layers · 68 params (52 non-trainable)');
+  });
+
   it('turns inlay hints off and on with the setting', async () => {
     const uri = await open('toggle.py', 'import keras\nx = keras.Input((8,))\n');
     const range = { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } };

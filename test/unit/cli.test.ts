@@ -30,8 +30,53 @@ describe('tensor-lens CLI', () => {
     assert.match(stdout, /│ conv2d \(Conv2D\)\s+│ \(None, 30, 30, 32\)\s+│\s+896 │/);
     assert.match(stdout, /│ dense \(Dense\)\s+│ \(None, 30, 30, 10\)\s+│\s+330 │/);
     // 896 + 330 = 1226 float32 weights = 4904 bytes = 4.79 KB.
-    assert.match(stdout, /Total params: 1,226 \(4\.79 KB\)/);
+    assert.match(stdout, /Total params: 1,226 \(4\.79 KB\)\n Trainable params: 1,226 \(4\.79 KB\)\n Non-trainable params: 0 \(0\.00 B\)\n/);
     assert.match(stdout, /Model: "functional_1"/);
+  });
+
+  it("summary splits the total into trainable and non-trainable as Keras's summary() does", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensor-lens-'));
+    const file = join(dir, 'frozen.py');
+    writeFileSync(
+      file,
+      [
+        'import keras',
+        'from keras import layers',
+        'base = keras.Sequential([keras.Input((8,)), layers.Dense(4), layers.BatchNormalization()], name="base")',
+        'base.trainable = False',
+        'inputs = keras.Input((8,))',
+        'outputs = layers.Dense(2)(base(inputs))',
+        'model = keras.Model(inputs, outputs, name="head")',
+        'fine = keras.Input((8,))',
+        'tuned = keras.Model(fine, layers.Dense(2, trainable=flag)(fine), name="tuned")',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = run('summary', file);
+    assert.equal(code, 0);
+    // base: Dense 8·4+4 = 36 and BatchNormalization 4·4 = 16, all frozen; the head's Dense 4·2+2 = 10 is trainable.
+    const head = stdout.slice(stdout.indexOf('Model: "head"'));
+    assert.match(head, /Total params: 62 \(248\.00 B\)\n Trainable params: 10 \(40\.00 B\)\n Non-trainable params: 52 \(208\.00 B\)\n/);
+    assert.match(
+      stdout,
+      /Model: "base"[\s\S]*?Total params: 52 \(208\.00 B\)\n Trainable params: 0 \(0\.00 B\)\n Non-trainable params: 52/,
+    );
+    // A `trainable` the analysis does not know: the total is known, the split is not.
+    assert.match(
+      stdout,
+      /Model: "tuned"[\s\S]*?Total params: 18 \(72\.00 B\)\n Trainable params: \? \(its `trainable=` argument is not known\)/,
+    );
+    const report = JSON.parse(run('summary', file, '--json').stdout) as Report;
+    const model = report.models.find((m) => m.name === 'head')!;
+    assert.deepEqual([model.totalParams, model.trainableParams, model.nonTrainableParams], [62, 10, 52]);
+    assert.deepEqual(
+      model.layers.map((l) => [l.name, l.params, l.nonTrainableParams]),
+      [
+        ['input_layer_1', 0, 0],
+        ['base', 52, 52],
+        ['dense_1', 10, 0],
+      ],
+    );
   });
 
   it('inspect lists every binding with position, shape, dtype and layer', () => {
@@ -49,10 +94,33 @@ describe('tensor-lens CLI', () => {
     assert.equal(report.file, 'examples/seed_method3_subclassing.py');
     const model = report.models[0]!;
     assert.deepEqual(
-      { name: model.name, class: model.class, kind: model.kind, built: model.built, totalParams: model.totalParams },
-      { name: 'custom_model', class: 'CustomModel', kind: 'subclassed', built: true, totalParams: 896 + 330 },
+      {
+        name: model.name,
+        class: model.class,
+        kind: model.kind,
+        built: model.built,
+        totalParams: model.totalParams,
+        trainableParams: model.trainableParams,
+        nonTrainableParams: model.nonTrainableParams,
+      },
+      {
+        name: 'custom_model',
+        class: 'CustomModel',
+        kind: 'subclassed',
+        built: true,
+        totalParams: 896 + 330,
+        trainableParams: 896 + 330,
+        nonTrainableParams: 0,
+      },
     );
-    assert.deepEqual(model.layers[0], { name: 'conv2d', class: 'Conv2D', outputShape: [1, 30, 30, 32], params: 896, connectedTo: [] });
+    assert.deepEqual(model.layers[0], {
+      name: 'conv2d',
+      class: 'Conv2D',
+      outputShape: [1, 30, 30, 32],
+      params: 896,
+      nonTrainableParams: 0,
+      connectedTo: [],
+    });
     const convOut = report.tensors.find((t) => t.name === 'conv_out')!;
     assert.deepEqual(convOut, {
       name: 'conv_out',

@@ -11,6 +11,13 @@ export interface LayerCase {
   /** Output shape with the batch axis (null = None); several for multi-output layers. */
   readonly output: readonly (number | null)[] | readonly (readonly (number | null)[])[];
   readonly params: number;
+  /** Of `params`, the non-trainable weights (Keras's `layer.non_trainable_weights`); 0 when not given. */
+  readonly nonTrainableParams?: number;
+  /**
+   * The same layer made with `trainable=False`, in a model: the weights the model still counts trainable (those of
+   * sublayers that do not take the flag: Bidirectional's copies, TimeDistributed's layer); 0 when not given.
+   */
+  readonly frozenTrainableParams?: number;
   /** Integer inputs (Embedding). */
   readonly dtype?: string;
 }
@@ -25,10 +32,30 @@ export const layerCases: readonly LayerCase[] = [
   { layer: 'Dense(4, use_bias=False)', inputs: [[5, 8]], output: [null, 5, 4], params: 8 * 4 },
   { layer: 'Embedding(1000, 64)', inputs: [[20]], output: [null, 20, 64], params: 1000 * 64, dtype: 'int32' },
   // LoRA: A (kernel's shape, last axis rank) and B (rank, last axis) on top of the kernel.
-  { layer: 'Dense(16, lora_rank=2)', inputs: [[8]], output: [null, 16], params: 8 * 16 + 16 + 8 * 2 + 2 * 16 },
-  { layer: 'Embedding(100, 8, lora_rank=4)', inputs: [[5]], output: [null, 5, 8], params: 100 * 8 + 100 * 4 + 4 * 8, dtype: 'int32' },
+  // LoRA freezes the kernel (the embeddings): it is the non-trainable part.
+  {
+    layer: 'Dense(16, lora_rank=2)',
+    inputs: [[8]],
+    output: [null, 16],
+    params: 8 * 16 + 16 + 8 * 2 + 2 * 16,
+    nonTrainableParams: 8 * 16,
+  },
+  {
+    layer: 'Embedding(100, 8, lora_rank=4)',
+    inputs: [[5]],
+    output: [null, 5, 8],
+    params: 100 * 8 + 100 * 4 + 4 * 8,
+    nonTrainableParams: 100 * 8,
+    dtype: 'int32',
+  },
   // Conv2D takes lora_rank through **kwargs (BaseConv's parameter).
-  { layer: 'Conv2D(4, 3, lora_rank=2)', inputs: [[6, 6, 3]], output: [null, 4, 4, 4], params: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 3 * 2 + 2 * 4 },
+  {
+    layer: 'Conv2D(4, 3, lora_rank=2)',
+    inputs: [[6, 6, 3]],
+    output: [null, 4, 4, 4],
+    params: 3 * 3 * 3 * 4 + 4 + 3 * 3 * 3 * 2 + 2 * 4,
+    nonTrainableParams: 3 * 3 * 3 * 4,
+  },
   { layer: 'Activation("relu")', inputs: [[7, 3]], output: [null, 7, 3], params: 0 },
   { layer: 'Identity()', inputs: [[7]], output: [null, 7], params: 0 },
   // Convolutions
@@ -153,12 +180,19 @@ export const layerCases: readonly LayerCase[] = [
   { layer: 'AlphaDropout(0.1)', inputs: [[10]], output: [null, 10], params: 0 },
   { layer: 'ActivityRegularization(l1=0.01)', inputs: [[10]], output: [null, 10], params: 0 },
   // Normalisation
-  { layer: 'BatchNormalization()', inputs: [[8, 8, 16]], output: [null, 8, 8, 16], params: 4 * 16 },
-  { layer: 'BatchNormalization(axis=1, center=False)', inputs: [[6, 5]], output: [null, 6, 5], params: 3 * 6 },
+  // The moving mean and variance are non-trainable.
+  { layer: 'BatchNormalization()', inputs: [[8, 8, 16]], output: [null, 8, 8, 16], params: 4 * 16, nonTrainableParams: 2 * 16 },
+  {
+    layer: 'BatchNormalization(axis=1, center=False)',
+    inputs: [[6, 5]],
+    output: [null, 6, 5],
+    params: 3 * 6,
+    nonTrainableParams: 2 * 6,
+  },
   { layer: 'LayerNormalization()', inputs: [[10, 32]], output: [null, 10, 32], params: 2 * 32 },
   { layer: 'LayerNormalization(scale=False)', inputs: [[10, 32]], output: [null, 10, 32], params: 32 },
   // renorm adds moving_stddev, renorm_mean and renorm_stddev; rms_scaling (through **kwargs) keeps gamma only.
-  { layer: 'BatchNormalization(renorm=True)', inputs: [[6]], output: [null, 6], params: 7 * 6 },
+  { layer: 'BatchNormalization(renorm=True)', inputs: [[6]], output: [null, 6], params: 7 * 6, nonTrainableParams: 5 * 6 },
   { layer: 'LayerNormalization(rms_scaling=True)', inputs: [[10, 32]], output: [null, 10, 32], params: 32 },
   // Activations
   { layer: 'ReLU(max_value=6.0)', inputs: [[4, 4, 3]], output: [null, 4, 4, 3], params: 0 },
@@ -192,19 +226,28 @@ export const layerCases: readonly LayerCase[] = [
     ],
     params: 3 * (8 * 12 + 12 * 12 + 12),
   },
-  { layer: 'Bidirectional(LSTM(16))', inputs: [[10, 8]], output: [null, 2 * 16], params: 2 * 4 * (8 * 16 + 16 * 16 + 16) },
+  // A wrapper made with trainable=False leaves the layers it wraps trainable: a model holding it trains them.
+  {
+    layer: 'Bidirectional(LSTM(16))',
+    inputs: [[10, 8]],
+    output: [null, 2 * 16],
+    params: 2 * 4 * (8 * 16 + 16 * 16 + 16),
+    frozenTrainableParams: 2 * 4 * (8 * 16 + 16 * 16 + 16),
+  },
   {
     layer: 'Bidirectional(GRU(8, return_sequences=True), merge_mode="sum")',
     inputs: [[10, 4]],
     output: [null, 10, 8],
     params: 2 * 3 * (4 * 8 + 8 * 8 + 2 * 8),
+    frozenTrainableParams: 2 * 3 * (4 * 8 + 8 * 8 + 2 * 8),
   },
-  { layer: 'TimeDistributed(Dense(5))', inputs: [[10, 8]], output: [null, 10, 5], params: 8 * 5 + 5 },
+  { layer: 'TimeDistributed(Dense(5))', inputs: [[10, 8]], output: [null, 10, 5], params: 8 * 5 + 5, frozenTrainableParams: 8 * 5 + 5 },
   {
     layer: 'TimeDistributed(Conv2D(4, 3))',
     inputs: [[6, 10, 10, 3]],
     output: [null, 6, valid(10, 3), valid(10, 3), 4],
     params: 3 * 3 * 3 * 4 + 4,
+    frozenTrainableParams: 3 * 3 * 3 * 4 + 4,
   },
   // Merging
   { layer: 'Add()', inputs: [[8], [8]], output: [null, 8], params: 0 },

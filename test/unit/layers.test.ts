@@ -36,8 +36,23 @@ describe('layers', () => {
       }
       const layer = a.layers.filter((l) => l.className !== 'InputLayer').at(-1)!;
       assert.equal(layer.params, c.params);
+      assert.equal(layer.nonTrainableParams, c.nonTrainableParams ?? 0, 'non-trainable params');
     });
   }
+
+  describe('made with trainable=False, in a model: the weights the model still trains', () => {
+    for (const c of layerCases) {
+      it(`${c.layer}`, async () => {
+        const frozen = c.layer.replace(/\)$/, c.layer.endsWith('()') ? 'trainable=False)' : ', trainable=False)');
+        const inputs = c.inputs.map((_, i) => `x${i}`);
+        const a = await analyze(`${source(frozen, c.inputs, c.dtype)}\nmodel = keras.Model([${inputs.join(', ')}], y)`);
+        const model = a.layers[a.models.at(-1)!]!;
+        const layer = a.layers.filter((l) => l.className !== 'InputLayer' && !l.model).at(-1)!;
+        assert.equal(layer.nonTrainableParams, c.params, 'the layer itself counts every weight non-trainable');
+        assert.equal(model.params! - model.nonTrainableParams!, c.frozenTrainableParams ?? 0);
+      });
+    }
+  });
 
   it('covers every layer class of the foundation issue', () => {
     const tested = new Set(layerCases.map((c) => c.layer.match(/^(\w+)\(/)![1]!));

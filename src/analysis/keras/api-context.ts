@@ -2,7 +2,7 @@
 // interpreter and the Keras runtime implement this, so the registry and its
 // family files depend on an interface instead of on the interpreter.
 
-import type { ArraySource } from '../../graph/ir.js';
+import type { ArraySource, JsonValue } from '../../graph/ir.js';
 import type { Shape } from '../../graph/shape.js';
 import type { Arguments, CallSite, Value } from '../values.js';
 import type { OpRule } from './ops/op-rule.js';
@@ -18,6 +18,8 @@ export interface KerasApi {
   /** Makes a layer of the class from the arguments after the first and calls it on the first (`keras.layers.add([a, b])`). */
   functionalHelper(className: string, args: Arguments, site: CallSite): Value;
   constantTensor(shape: Shape, dtype: string, source: ArraySource): Value;
+  /** A value as a Keras config holds it (numbers, strings, tuples as lists, initializers as class and config), or undefined. */
+  configValue(value: Value): JsonValue | undefined;
   /** A call of a `keras.ops` function the registry models, by its canonical path. */
   operation(path: string, rule: OpRule, args: Arguments, site: CallSite): Value;
 }

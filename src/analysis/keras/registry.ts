@@ -12,6 +12,7 @@ import type { ApiFunction } from './api-context.js';
 import type { LayerRule } from './rule.js';
 import { arrayLiteralFunctions } from './functions/array-literals.js';
 import { arrayFunctions } from './functions/arrays.js';
+import { initializerFunctions } from './functions/initializers.js';
 import { opAliasFunctions } from './functions/op-aliases.js';
 import { opFunctions } from './functions/ops.js';
 import { modelFunctions } from './functions/models.js';
@@ -120,6 +121,7 @@ for (const entry of [
   ...arrayFunctions,
   ...arrayLiteralFunctions,
   ...pythonModuleFunctions,
+  ...initializerFunctions,
 ])
   entriesByPath.set(entry.path, entry);
 

@@ -25,6 +25,16 @@ export interface LayerOutput {
   readonly outputIsList?: boolean;
   /** Number of weights the layer gets when built on these inputs; null when a size is unknown. */
   readonly params: number | null;
+  /**
+   * How many of `params` Keras makes non-trainable (`add_weight(trainable=False)`: BatchNormalization's moving
+   * statistics, Normalization's mean, variance and count, the kernel LoRA freezes); 0 when not given, null when not known.
+   */
+  readonly nonTrainableParams?: number | null;
+  /**
+   * Of `nonTrainableParams`, those Keras made trainable and then froze (the kernel LoRA freezes): being in the
+   * layer's trainable variables, they become trainable again when the file sets `trainable = True`. 0 when not given.
+   */
+  readonly restoredBySetter?: number | null;
   /** Output dtype; defaults to the layer's dtype (config `dtype`) or float32. */
   readonly dtype?: string;
   /** The spec Keras sets in `build`, checked on later calls of the same (shared) layer. */
@@ -91,6 +101,13 @@ export interface LayerRule {
    * the interpreter follows that function on the call's tensors instead of running `compute`.
    */
   readonly followsFunction?: string;
+  /**
+   * The class keeps its weights in sublayers that it makes without passing on its own `trainable` (Bidirectional's
+   * copies, TimeDistributed's and SpectralNormalization's layer, MultiHeadAttention's projections, an RNN's cell given
+   * to it): made with `trainable=False`, the layer counts them as non-trainable, but a model holding it still counts
+   * those that are trainable weights of the sublayers as trainable.
+   */
+  readonly sublayersKeepTrainable?: boolean;
   /** Replaces construction for classes that make a tensor when constructed (InputLayer). */
   construct?(context: ApiContext, args: Arguments, site: CallSite): Value;
 }
@@ -115,6 +132,23 @@ export const commonHoverKeys: readonly string[] = [
   'merge_mode',
   'activation',
 ];
+
+/** The non-trainable part of a rule's count: 0 when the rule gives none, null when the count is not known. */
+export function nonTrainableOf(output: Pick<LayerOutput, 'params' | 'nonTrainableParams'>): number | null {
+  if (output.params === null) return null;
+  return output.nonTrainableParams === undefined ? 0 : output.nonTrainableParams;
+}
+
+/** The `restoredBySetter` part of a rule's count: 0 when the rule gives none, null when the count is not known. */
+export function restoredOf(output: Pick<LayerOutput, 'params' | 'restoredBySetter'>): number | null {
+  if (output.params === null) return null;
+  return output.restoredBySetter === undefined ? 0 : output.restoredBySetter;
+}
+
+/** Adds up counts that may be unknown (null). */
+export function sumKnown(...counts: (number | null)[]): number | null {
+  return counts.some((c) => c === null) ? null : (counts as number[]).reduce((a, b) => a + b, 0);
+}
 
 /** A shape error in Keras's own words, reported as a diagnostic at the layer call. */
 export class LayerError extends Error {

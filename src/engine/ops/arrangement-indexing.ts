@@ -192,10 +192,6 @@ export const indexingKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.get_item': getItem,
   'keras.ops.where': where,
   'keras.ops.unravel_index': unravelIndex,
-};
-
-/** Kernels no case of keras-ops-values.json checks yet (arrangement.ts's uncheckedArrangementKernels). */
-export const uncheckedIndexingKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.take_along_axis': takeAlongAxis,
   'keras.ops.select': select,
 };

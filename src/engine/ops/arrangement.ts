@@ -4,7 +4,8 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { axisOf, intOf, intsOf } from './arrangement-helpers.js';
-import { indexingKernels, uncheckedIndexingKernels } from './arrangement-indexing.js';
+import { indexingKernels } from './arrangement-indexing.js';
+import { uniqueKernels } from './arrangement-unique.js';
 import { padKernels } from './arrangement-pad.js';
 import { sortingKernels } from './arrangement-sorting.js';
 import { viewKernels } from './arrangement-view.js';
@@ -342,14 +343,7 @@ export const arrangementKernels: Readonly<Record<string, Kernel>> = {
   ...indexingKernels,
   ...sortingKernels,
   ...viewKernels,
-};
-
-/**
- * Kernels no case of keras-ops-values.json checks yet (Keras's tests call them on float indices, a tensor `k`, or not
- * at all); each was compared with Keras's values outside the suite. They join the engine when a case checks them.
- */
-export const uncheckedArrangementKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.rot90': rot90,
   'keras.ops.rearrange': rearrange,
-  ...uncheckedIndexingKernels,
+  ...uniqueKernels,
 };

@@ -320,10 +320,6 @@ const scatterUpdate: Kernel = (call) => {
 export const coreKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.slice': slice,
   'keras.ops.convert_to_tensor': convertToTensor,
-};
-
-/** Kernels no reference case can check today (the mined cases give float indices or float16 outputs). */
-export const coreKernelsWithoutCases: Readonly<Record<string, Kernel>> = {
   'keras.ops.slice_update': sliceUpdate,
   'keras.ops.unstack': unstack,
   'keras.ops.saturate_cast': saturateCast,

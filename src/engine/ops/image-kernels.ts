@@ -276,10 +276,63 @@ export const imageKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.image.map_coordinates': mapCoordinatesKernel,
   'keras.ops.image.affine_transform': affineTransform,
   'keras.ops.image.perspective_transform': perspectiveTransform,
-};
-
-/** Kernels no reference case can check today (sobel_edges has no case; extract_patches_3d's outputs are too large). */
-export const imageKernelsWithoutCases: Readonly<Record<string, Kernel>> = {
   'keras.ops.image.sobel_edges': sobelEdges,
   'keras.ops.image.extract_patches_3d': extractPatches(3, 'volumes'),
+};
+
+/**
+ * keras.ops.image.ssim (keras/src/ops/image.py's _ssim): per channel, Gaussian-weighted means, variances and covariance
+ * by a "valid" convolution with the filter_size² kernel (outer product of the normalized 1-D Gaussian), the SSIM map
+ * averaged over space, then over channels.
+ */
+const ssim: Kernel = (call) => {
+  let a = call.cast('image1', 'float32');
+  let b = call.cast('image2', 'float32');
+  if ((a.rank !== 3 && a.rank !== 4) || a.shape.join(',') !== b.shape.join(','))
+    throw new Error(
+      `${call.path} of images of shapes ${JSON.stringify(a.shape)} and ${JSON.stringify(b.shape)} is not evaluated: Keras expects one 3-D or 4-D shape`,
+    );
+  const unbatched = a.rank === 3;
+  if (unbatched) [a, b] = [tf.expandDims(a, 0), tf.expandDims(b, 0)];
+  if (channelsFirst(call)) [a, b] = [tf.transpose(a, [0, 2, 3, 1]), tf.transpose(b, [0, 2, 3, 1])];
+  const size = call.number('filter_size');
+  const sigma = call.number('filter_sigma');
+  const maxVal = call.number('max_val');
+  const [k1, k2] = [call.number('k1'), call.number('k2')];
+  const [batch, height, width, channels] = a.shape as [number, number, number, number];
+  if (!Number.isInteger(size) || size < 1 || size > height || size > width)
+    throw new Error(`${call.path} with filter_size ${size} on ${height}x${width} images is not evaluated`);
+  const f32 = Math.fround;
+  const gauss = Array.from({ length: size }, (_, i) => {
+    const x = f32(i - (size - 1) / 2);
+    return f32(Math.exp(f32(-f32(x * x) / f32(2 * sigma * sigma))));
+  });
+  const total = gauss.reduce((s, v) => f32(s + v), 0);
+  const g = gauss.map((v) => f32(v / total));
+  const kernel = tf.tensor4d(
+    g.flatMap((u) => g.map((v) => f32(u * v))),
+    [size, size, 1, 1],
+  );
+  const perChannel = (t: tf.Tensor) => tf.reshape(tf.transpose(t, [0, 3, 1, 2]), [-1, height, width, 1]) as tf.Tensor4D;
+  const x = perChannel(a);
+  const y = perChannel(b);
+  const blur = (t: tf.Tensor4D) => tf.conv2d(t, kernel as tf.Tensor4D, 1, 'valid');
+  const mu1 = blur(x);
+  const mu2 = blur(y);
+  const mu1Sq = tf.mul(mu1, mu1);
+  const mu2Sq = tf.mul(mu2, mu2);
+  const mu12 = tf.mul(mu1, mu2);
+  const s1 = tf.sub(blur(tf.mul(x, x)), mu1Sq);
+  const s2 = tf.sub(blur(tf.mul(y, y)), mu2Sq);
+  const s12 = tf.sub(blur(tf.mul(x, y)), mu12);
+  const c1 = (k1 * maxVal) ** 2;
+  const c2 = (k2 * maxVal) ** 2;
+  const numerator = tf.mul(tf.add(tf.mul(2, mu12), c1), tf.add(tf.mul(2, s12), c2));
+  const denominator = tf.mul(tf.add(tf.add(mu1Sq, mu2Sq), c1), tf.add(tf.add(s1, s2), c2));
+  const perImage = tf.mean(tf.reshape(tf.mean(tf.div(numerator, denominator), [1, 2, 3]), [batch, channels]), -1);
+  return unbatched ? tf.squeeze(perImage, [0]) : perImage;
+};
+
+export const ssimKernels: Readonly<Record<string, Kernel>> = {
+  'keras.ops.image.ssim': ssim,
 };

@@ -207,13 +207,6 @@ export const nnKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.ctc_decode': ctcDecode,
   ...convKernels,
   ...lossKernels,
-};
-
-/**
- * Kernels checked against Keras by hand, not by the reference: it has no case of these ops that Keras evaluates, and
- * the suite requires each registered kernel to pass one. Not registered until such cases exist.
- */
-export const extraNnKernels: Readonly<Record<string, Kernel>> = {
   ...nnExtraKernels,
   ...adaptivePoolKernels,
   'keras.ops.ctc_loss': ctcLoss,

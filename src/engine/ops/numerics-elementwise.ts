@@ -208,6 +208,14 @@ function nanToNum(call: KernelCall): tf.Tensor {
 }
 
 export const elementwiseNumericKernels: Readonly<Record<string, Kernel>> = {
+  'keras.ops.gcd': (call) => gcdOf(...integers(call)),
+  'keras.ops.lcm': (call) => {
+    const [a, b] = integers(call);
+    const d = gcdOf(a, b);
+    const zero = tf.equal(d, 0);
+    return tf.where(zero, tf.zerosLike(d), tf.mul(a, tf.floorDiv(b, tf.where(zero, tf.onesLike(d), d))));
+  },
+  'keras.ops.ldexp': ldexp,
   'keras.ops.clip': clip,
   'keras.ops.round': round,
   'keras.ops.fabs': (call) => abs(numeric(call, 'x')),
@@ -227,16 +235,4 @@ export const elementwiseNumericKernels: Readonly<Record<string, Kernel>> = {
     return tf.atan2(tf.zerosLike(x), x);
   },
   'keras.ops.erfc': erfc,
-};
-
-/** Kernels checked against Keras on cases of my own only: the reference's cases of them all pass floats, which Keras refuses. */
-export const elementwiseKernelsWithoutReferenceCases: Readonly<Record<string, Kernel>> = {
-  'keras.ops.gcd': (call) => gcdOf(...integers(call)),
-  'keras.ops.lcm': (call) => {
-    const [a, b] = integers(call);
-    const d = gcdOf(a, b);
-    const zero = tf.equal(d, 0);
-    return tf.where(zero, tf.zerosLike(d), tf.mul(a, tf.floorDiv(b, tf.where(zero, tf.onesLike(d), d))));
-  },
-  'keras.ops.ldexp': ldexp,
 };

@@ -65,7 +65,7 @@ function inTopK(call: KernelCall): tf.Tensor {
 }
 
 /** jax.ops.segment_*: data rows reduced by segment id into num_segments rows; ids outside [0, num_segments) dropped. */
-function segmentReduction(which: 'sum' | 'max'): Kernel {
+function segmentReduction(which: 'sum' | 'max' | 'min' | 'prod'): Kernel {
   return (call) => {
     const segments = call.value('num_segments');
     if (typeof segments !== 'number') throw new Error(`${call.path} needs num_segments (as JAX does)`);
@@ -80,8 +80,10 @@ function segmentReduction(which: 'sum' | 'max'): Kernel {
     const shape = [segments, count!, ...rest];
     const wide = tf.broadcastTo(tf.reshape(mask, [segments, count!, ...rest.map(() => 1)]), shape);
     const values = tf.broadcastTo(tf.expandDims(data, 0), shape);
-    const empty = which === 'sum' ? 0 : dtype === 'float32' ? -Infinity : intMin;
-    const reduce = which === 'sum' ? tf.sum : tf.max;
+    // What an empty segment holds: the reduction's identity (JAX's segment_max of nothing is -inf, or the int minimum).
+    const float = dtype === 'float32';
+    const empty = { sum: 0, prod: 1, max: float ? -Infinity : intMin, min: float ? Infinity : 2147483647 }[which];
+    const reduce = { sum: tf.sum, prod: tf.prod, max: tf.max, min: tf.min }[which];
     return reduce(tf.where(wide, values, tf.fill(shape, empty, dtype)), 1);
   };
 }
@@ -160,13 +162,11 @@ function extractSequences(call: KernelCall): tf.Tensor {
 
 export const mathNumericKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.top_k': topK,
+  'keras.ops.in_top_k': inTopK,
   'keras.ops.segment_sum': segmentReduction('sum'),
   'keras.ops.segment_max': segmentReduction('max'),
+  'keras.ops.segment_min': segmentReduction('min'),
+  'keras.ops.segment_prod': segmentReduction('prod'),
   'keras.ops.logdet': logdet,
   'keras.ops.extract_sequences': extractSequences,
-};
-
-/** Kernels checked against Keras on cases of my own only: the reference's cases of them are all refused by Keras. */
-export const mathKernelsWithoutReferenceCases: Readonly<Record<string, Kernel>> = {
-  'keras.ops.in_top_k': inTopK,
 };

@@ -101,7 +101,9 @@ export function matchWeights(
   const matched = new Map<string, Float32Array[]>();
   for (const [layer, specs] of expected) {
     const stored =
-      ownThenSublayers(file.layers, layer, specs.length) ?? findNested(file.layers, layer) ?? gatherSublayers(file.layers, layer, specs);
+      ownThenSublayers(file.layers, layer, specs.length) ??
+      findNested(file.layers, layer) ??
+      gatherSublayers(file.layers, sublayerPrefix(file.layers, layer), specs);
     if (!stored) {
       if (specs.length === 0) matched.set(layer, []);
       else problems.push(`${layer}: not found in the file`);
@@ -146,6 +148,20 @@ function ownThenSublayers(
   if (!own || own.length >= expected) return own;
   const parts = [...layers].filter(([key]) => key.startsWith(`${layer}/`)).flatMap(([, weights]) => weights);
   return parts.length > 0 && own.length + parts.length === expected ? [...own, ...parts] : own;
+}
+
+/**
+ * The entry path whose sub-entries hold a layer's weights: the layer's name, or the one nested path ending with it
+ * (`block/mha` for a MultiHeadAttention inside a custom layer, whose weights are all in `block/mha/query`, …).
+ */
+function sublayerPrefix(layers: ReadonlyMap<string, readonly StoredWeight[]>, layer: string): string {
+  const prefixes = new Set<string>();
+  for (const key of layers.keys()) {
+    // Where `layer` starts as a whole part of the key: "/key" makes the first part like the others.
+    const at = `/${key}`.indexOf(`/${layer}/`);
+    if (at >= 0) prefixes.add(key.slice(0, at + layer.length));
+  }
+  return prefixes.size === 1 ? [...prefixes][0]! : layer;
 }
 
 function findNested(layers: ReadonlyMap<string, readonly StoredWeight[]>, layer: string): readonly StoredWeight[] | undefined {

@@ -204,9 +204,16 @@ function rejectedCall(path: string, op: string, reason: string): ApiFunction {
   return apiFunction(path, () => unknown(`\`${path}\` is not modelled: it does not compute ${op} (${reason})`));
 }
 
-const aliasFunctions = new Map<string, ApiFunction>(
-  Object.entries(aliasTable.aliases).map(([path, alias]) => [path, aliasCall(path, alias)]),
+/** `keras.activations.linear` returns its argument itself, computing no op (so no alias of one). */
+const linear = apiFunction(
+  'keras.activations.linear',
+  (_context, args) => args.positional[0] ?? args.keywords.get('x') ?? unknown("linear() missing 1 required positional argument: 'x'"),
 );
+
+const aliasFunctions = new Map<string, ApiFunction>([
+  ...Object.entries(aliasTable.aliases).map(([path, alias]): [string, ApiFunction] => [path, aliasCall(path, alias)]),
+  [linear.path, linear],
+]);
 
 /** What `keras.activations.<name>` is: the alias's function, or the path as the registry leaves it. */
 function activationValue(path: string, context: ApiContext): Value {

@@ -3,6 +3,7 @@
 
 import type { JsonValue } from '../../../graph/ir.js';
 import { formatShape, isKnown, sameDim, symbolic, type Dim, type Shape, type SymbolicDim } from '../../../graph/shape.js';
+import { termArithmetic } from '../../../graph/size-terms.js';
 import { LayerError } from '../rule.js';
 import { pythonRepr } from '../rules/util.js';
 import {
@@ -62,6 +63,8 @@ const arithmetic = {
 export function sizeArithmetic(a: Size, operator: keyof typeof arithmetic, b: Size): Size {
   if (operator === '//' && b === 0) throw new LayerError('integer division or modulo by zero');
   if (isKnown(a) && isKnown(b)) return arithmetic[operator](a, b);
+  const product = operator === '*' || operator === '//' ? termArithmetic(a, operator, b) : undefined;
+  if (product !== undefined) return product as Size;
   return symbolic(`${sizeText(a)} ${operator} ${sizeText(b)}`);
 }
 

@@ -3,21 +3,25 @@
 
 import type { JsonValue } from '../../../graph/ir.js';
 import { formatShape, isKnown, type Dim } from '../../../graph/shape.js';
+import { termArithmetic } from '../../../graph/size-terms.js';
 import { LayerError } from '../rule.js';
 import { pythonRepr } from '../rules/util.js';
 import { argument, OpNotKnown, operand, type OpRule } from './op-rule.js';
-import { canonicalAxis, flatSize, intArgument, intsArgument, offsetDim, scaleDim, shapeList } from './shape-helpers.js';
+import { canonicalAxis, flatSize, intArgument, intsArgument, offsetDim, scaleDim, shapeList, sizes } from './shape-helpers.js';
 
 const tile: OpRule = {
   compute(call) {
     const x = operand(call, 'x');
-    const repeats = intsArgument(call, 'repeats');
-    if (repeats.some((r) => r < 0)) throw new OpNotKnown('a negative repeat is not analysed');
+    // A repeat known only at run time (`ops.shape(x)[0]` inside a layer's call()) multiplies as its symbol.
+    const repeats = sizes(argument(call, 'repeats'), 'repeats');
+    if (repeats.some((r) => r === null))
+      throw new OpNotKnown("Keras multiplies a size by None: unsupported operand type(s) for *: 'int' and 'NoneType'");
+    if (repeats.some((r) => isKnown(r) && r < 0)) throw new OpNotKnown('a negative repeat is not analysed');
     const rank = Math.max(x.shape.length, repeats.length);
-    const sizes: Dim[] = [...Array<Dim>(rank - x.shape.length).fill(1), ...x.shape];
-    const factors = [...Array<number>(rank - repeats.length).fill(1), ...repeats];
+    const dims: Dim[] = [...Array<Dim>(rank - x.shape.length).fill(1), ...x.shape];
+    const factors = [...Array<Dim>(rank - repeats.length).fill(1), ...repeats];
     // Keras multiplies int sizes only: None stays None.
-    return { shape: sizes.map((d, i) => (d === null ? null : scaleDim(d, factors[i]!))), dtype: x.dtype };
+    return { shape: dims.map((d, i) => multiplyDims(d, factors[i]!)), dtype: x.dtype };
   },
 };
 
@@ -114,3 +118,10 @@ export const repeatingOps: Readonly<Record<string, OpRule>> = {
   'keras.ops.pad': pad,
   'keras.ops.diff': diff,
 };
+
+/** A size times a repeat: None stays None; sizes known only at run time multiply as terms where they can. */
+function multiplyDims(size: Dim, repeat: Dim): Dim {
+  if (size === null) return null;
+  if (isKnown(repeat)) return scaleDim(size, repeat);
+  return termArithmetic(size, '*', repeat) ?? null;
+}

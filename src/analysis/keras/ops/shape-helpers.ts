@@ -2,7 +2,8 @@
 // canonicalization and shape comparison, int arguments, lists of tensors, and sizes that add or scale.
 
 import type { JsonValue } from '../../../graph/ir.js';
-import { formatDim, isSymbolic, sameDim, type Dim, type Shape } from '../../../graph/shape.js';
+import { formatDim, isSymbolic, sameDim, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
+import { termOf } from '../../../graph/size-terms.js';
 import { LayerError } from '../rule.js';
 import { argument, isOperand, OpNotKnown, type OpCall, type Operand } from './op-rule.js';
 import { sizeArithmetic, type Size } from './linalg.js';
@@ -14,6 +15,20 @@ export function ints(value: JsonValue, what: string): number[] {
   if (!list.every((v) => typeof v === 'number' && Number.isInteger(v)))
     throw new LayerError(`\`${what}\` must be an int or a tuple of ints`);
   return list as number[];
+}
+
+/**
+ * Sizes given for `what`: ints, None, and sizes known only at run time, which come as their symbol
+ * (`dynamic_dimension`, from `ops.shape(x)[0]` inside a layer's call()); Keras's error for anything else.
+ */
+export function sizes(value: JsonValue, what: string): Dim[] {
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => {
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (v === null) return null;
+    if (typeof v === 'string' && termOf(symbolic(v))) return symbolic(v);
+    throw new LayerError(`\`${what}\` must be an int or a tuple of ints`);
+  });
 }
 
 /** The int given for `name`, or OpNotKnown naming what was given instead. */

@@ -3,6 +3,7 @@
 // repeat, split, join, index, sort and rearrange (einops), all of them under `shapeOps`.
 
 import { formatShape, isKnown, isSymbolic, sameDim, type Dim } from '../../../graph/shape.js';
+import { dimOf, divideTerms, productTerm } from '../../../graph/size-terms.js';
 import { LayerError } from '../rule.js';
 import { indexingOps } from './indexing.js';
 import { joinOps } from './joins.js';
@@ -11,18 +12,22 @@ import { rearrangeOps } from './rearrange.js';
 import { reductionAxes } from './reductions.js';
 import { reorderingOps } from './reordering.js';
 import { repeatingOps } from './repeating.js';
-import { ints, promoted, tensorList } from './shape-helpers.js';
+import { ints, promoted, sizes, tensorList } from './shape-helpers.js';
 import { sortingOps } from './sorting.js';
 import { splitOps } from './splits.js';
 
-/** `reshape(x, newshape)`, as Keras's compute_reshape_output_shape: one -1 takes what is left, when every size is known. */
+/**
+ * `reshape(x, newshape)`, as Keras's compute_reshape_output_shape: one -1 takes what is left, when every size is known.
+ * Inside a layer's call() JAX sizes are products of the traced size, which the -1 divides (`(b, -1, 2, 4)` of
+ * `(b, 10, 8)` is `(b, 10, 2, 4)`).
+ */
 const reshape: OpRule = {
   compute(call) {
     const x = operand(call, 'x');
     const given = argument(call, 'newshape');
-    const target = ints(given, 'newshape');
+    const target = sizes(given, 'newshape');
     const received = `newshape=${Array.isArray(given) ? formatShape(target) : String(given)}`;
-    if (target.some((d) => d < -1)) {
+    if (target.some((d) => isKnown(d) && d < -1)) {
       throw new LayerError(
         `Each dimension in \`newshape\` must be a non-negative integer, or \`-1\` for a single unknown dimension. Received: ${received}.`,
       );
@@ -30,20 +35,25 @@ const reshape: OpRule = {
     if (target.filter((d) => d === -1).length > 1) {
       throw new LayerError(`There must be at most one unknown dimension (-1) in \`newshape\`. Received: ${received}.`);
     }
-    if (!x.shape.every(isKnown)) return { shape: target.map((d) => (d === -1 ? null : d)), dtype: x.dtype };
-    const size = (x.shape as number[]).reduce((a, b) => a * b, 1);
-    const rest = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+    const size = productTerm(x.shape);
+    const rest = productTerm(target.filter((d) => d !== -1));
+    const unresolved = target.map((d) => (d === -1 ? null : d));
+    if (!size || !rest) return { shape: unresolved, dtype: x.dtype };
+    const numeric = Object.keys(size.powers).length === 0 && Object.keys(rest.powers).length === 0;
     const inputShape = `input_shape=${formatShape(x.shape)}`;
     if (!target.includes(-1)) {
-      if (size !== rest) throw new LayerError(`The total size of the tensor must be unchanged. Received: ${inputShape}, ${received}`);
+      if (numeric && size.coefficient !== rest.coefficient)
+        throw new LayerError(`The total size of the tensor must be unchanged. Received: ${inputShape}, ${received}`);
       return { shape: target, dtype: x.dtype };
     }
-    if (rest === 0 || size % rest !== 0) {
+    const left = divideTerms(size, rest);
+    if (!left && numeric) {
       throw new LayerError(
         `The total size of the tensor must be unchanged, however, the input size cannot by divided by the specified dimensions in newshape. Received: ${inputShape}, ${received}`,
       );
     }
-    return { shape: target.map((d) => (d === -1 ? size / rest : d)), dtype: x.dtype };
+    if (!left) throw new OpNotKnown(`the sizes of ${received} do not divide those of ${inputShape} as Tensor Lens reads them`);
+    return { shape: target.map((d) => (d === -1 ? dimOf(left) : d)), dtype: x.dtype };
   },
 };
 

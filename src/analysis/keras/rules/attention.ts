@@ -203,7 +203,7 @@ const einsumDenseRule: LayerRule = {
       name,
     );
     const kernel = analysis.kernel.every(isKnown) ? (analysis.kernel as number[]) : null;
-    return { outputs: [analysis.output], params: withLora(params, config, kernel), built: { ndim: input!.length } };
+    return { outputs: [analysis.output], ...withLora(params, config, kernel), built: { ndim: input!.length } };
   },
 };
 
@@ -339,6 +339,8 @@ function layerName(config: LayerConfig, fallback: string): string {
 }
 
 const multiHeadAttention: LayerRule = {
+  // Its weights are in sublayers it makes without its own `trainable` (measured: a model holding it frozen counts them trainable).
+  sublayersKeepTrainable: true,
   callTensors: attentionCallTensors,
   callOptions: attentionCallOptions,
   hoverKeys: ['num_heads', 'key_dim', 'value_dim', 'output_shape', 'attention_axes', 'use_bias', 'use_gate', 'dropout'],
@@ -417,6 +419,8 @@ function attentionOutput(output: Shape, call: CallArguments, scores: () => Shape
 }
 
 const groupQueryAttention: LayerRule = {
+  // Its weights are in sublayers it makes without its own `trainable` (measured: a model holding it frozen counts them trainable).
+  sublayersKeepTrainable: true,
   callTensors: attentionCallTensors,
   callOptions: attentionCallOptions,
   hoverKeys: ['head_dim', 'num_query_heads', 'num_key_value_heads', 'use_bias', 'use_gate', 'dropout'],

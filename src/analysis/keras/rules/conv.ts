@@ -95,6 +95,8 @@ function convolution(rank: number, kind: Kind): LayerRule {
       let outChannels: Dim;
       let outSpatial: Dim[];
       let params: number | null;
+      let nonTrainableParams: number | null = 0;
+      let restoredBySetter: number | null = 0;
       if (kind === 'transpose') {
         const filters = int(config, 'filters');
         const outputPadding =
@@ -116,14 +118,17 @@ function convolution(rank: number, kind: Kind): LayerRule {
             );
           }
           outChannels = filters;
-          params =
+          const weights =
             inChannels === null
-              ? null
+              ? { params: null, nonTrainableParams: null, restoredBySetter: null }
               : withLora(product(kernel) * (inChannels / groups) * filters + (bias ? filters : 0), config, [
                   ...kernel,
                   inChannels / groups,
                   filters,
                 ]);
+          params = weights.params;
+          nonTrainableParams = weights.nonTrainableParams;
+          restoredBySetter = weights.restoredBySetter;
         } else {
           const multiplier = int(config, 'depth_multiplier');
           const depthwise = inChannels === null ? null : product(kernel) * inChannels * multiplier;
@@ -147,6 +152,8 @@ function convolution(rank: number, kind: Kind): LayerRule {
       return {
         outputs: [assemble(config, input![0]!, outSpatial, outChannels)],
         params,
+        nonTrainableParams,
+        restoredBySetter,
         ...(inChannels === null ? {} : { built: { minNdim: rank + 2, axes: { [channelAxis]: inChannels } } }),
       };
     },

@@ -15,13 +15,13 @@ const dense: LayerRule = {
         `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatShape(input!)}`,
       );
     }
-    const params =
+    const weights =
       isKnown(inputDim) && isKnown(units)
         ? withLora(inputDim * units + (bool(config, 'use_bias') ? units : 0), config, [inputDim, units])
-        : null;
+        : { params: null };
     return {
       outputs: [[...input!.slice(0, -1), units]],
-      params,
+      ...weights,
       ...(isKnown(inputDim) ? { built: { minNdim: 2, axes: { [-1]: inputDim } } } : {}),
     };
   },
@@ -32,9 +32,9 @@ const embedding: LayerRule = {
   compute(config, [input]) {
     const inputDim = int(config, 'input_dim');
     const outputDim = int(config, 'output_dim');
-    const params = withLora(inputDim * outputDim, config, [inputDim, outputDim]);
+    const weights = withLora(inputDim * outputDim, config, [inputDim, outputDim]);
     // The layer's compute dtype, whatever the ids' dtype.
-    return { outputs: [[...input!, outputDim]], params, dtype: computeDtype(config) };
+    return { outputs: [[...input!, outputDim]], ...weights, dtype: computeDtype(config) };
   },
 };
 

@@ -1,5 +1,6 @@
 // LoRA (`lora_rank=`) of Dense, EinsumDense, Embedding and Conv1D/2D/3D: Keras's `enable_lora` adds two trainable
-// factors, A of the kernel's shape but its last axis of size rank, and B (rank, last axis). Keras saves the kernel
+// factors, A of the kernel's shape but its last axis of size rank, and B (rank, last axis), and makes the kernel (the
+// embeddings) non-trainable. Keras saves the kernel
 // with A·B merged in (`save_own_variables`), so the engine evaluates the layer as it is without LoRA.
 
 import { LayerError, type LayerConfig } from '../rule.js';
@@ -18,8 +19,15 @@ export function loraParams(config: LayerConfig, kernel: readonly number[] | null
   return inner * rank + rank * kernel.at(-1)!;
 }
 
-/** Adds LoRA's weights to a layer's count. */
-export function withLora(params: number | null, config: LayerConfig, kernel: readonly number[] | null): number | null {
+/** Adds LoRA's weights to a layer's count; with LoRA, the kernel's weights are the non-trainable ones. */
+export function withLora(
+  params: number | null,
+  config: LayerConfig,
+  kernel: readonly number[] | null,
+): { readonly params: number | null; readonly nonTrainableParams: number | null; readonly restoredBySetter: number | null } {
   const lora = loraParams(config, kernel);
-  return params === null || lora === null ? null : params + lora;
+  if (params === null || lora === null) return { params: null, nonTrainableParams: null, restoredBySetter: null };
+  // The kernel is made trainable, then frozen: `trainable = True` makes it trainable again.
+  const frozen = lora === 0 ? 0 : kernel!.reduce((a, b) => a * b, 1);
+  return { params: params + lora, nonTrainableParams: frozen, restoredBySetter: frozen };
 }

@@ -5,7 +5,7 @@
 import type { JsonValue } from '../../../graph/ir.js';
 import { formatDim, formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import signatures from '../signatures.json' with { type: 'json' };
-import { LayerError, type LayerConfig, type LayerOutput, type LayerRule, type RuleContext } from '../rule.js';
+import { LayerError, nonTrainableOf, restoredOf, type LayerConfig, type LayerOutput, type LayerRule, type RuleContext } from '../rule.js';
 import { withLora } from './lora.js';
 import { channelsLast, checkWeightShape, int, pythonRepr, sizeArgument } from './util.js';
 
@@ -223,6 +223,8 @@ function wrapperError(layer: JsonValue | undefined): LayerError {
 }
 
 const spectralNormalization: LayerRule = {
+  // Its weights are but `u` in the layer it wraps, which does not take its `trainable` (measured: a model holding it frozen counts them trainable).
+  sublayersKeepTrainable: true,
   hoverKeys: ['power_iterations'],
   normalize(config) {
     if (!serializedLayer(config['layer'])) throw wrapperError(config['layer']);
@@ -252,6 +254,9 @@ const spectralNormalization: LayerRule = {
       outputs: inner.outputs,
       ...(inner.outputIsList ? { outputIsList: true } : {}),
       params: inner.params !== null && isKnown(size) ? inner.params + size : null,
+      // Its power-iteration vector `u` is non-trainable.
+      nonTrainableParams: nonTrainableOf(inner) !== null && isKnown(size) ? nonTrainableOf(inner)! + size : null,
+      restoredBySetter: restoredOf(inner),
       ...(isKnown(last) ? { built: { minNdim: 1, axes: { [-1]: last } } } : {}),
     };
   },
@@ -313,8 +318,8 @@ const reversibleEmbedding: LayerRule = {
     const params =
       isKnown(inputDim) && isKnown(outputDim)
         ? withLora(inputDim * outputDim * (truthy(config['tie_weights']) ? 1 : 2), config, [inputDim, outputDim])
-        : null;
-    if (!truthy(call.options['reverse'])) return { outputs: [[...input!, outputDim]], params };
+        : { params: null };
+    if (!truthy(call.options['reverse'])) return { outputs: [[...input!, outputDim]], ...params };
     if (input!.length === 0) throw new LayerError('list assignment index out of range');
     const last = input!.at(-1)!;
     // Keras's symbolic call does not check the product (compute_output_spec); running it does.
@@ -324,7 +329,7 @@ const reversibleEmbedding: LayerRule = {
             `ReversibleEmbedding with reverse=True multiplies its inputs by a (${outputDim}, ${formatDim(inputDim)}) matrix: their last axis is ${last}, not output_dim=${outputDim}. Keras builds the model, but running it fails.`,
           ]
         : [];
-    return { outputs: [[...input!.slice(0, -1), inputDim]], params, ...(warnings.length > 0 ? { warnings } : {}) };
+    return { outputs: [[...input!.slice(0, -1), inputDim]], ...params, ...(warnings.length > 0 ? { warnings } : {}) };
   },
 };
 

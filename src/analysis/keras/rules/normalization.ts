@@ -67,9 +67,12 @@ const batchNormalization: LayerRule = {
     // gamma, beta, moving_mean, moving_variance, and with renorm moving_stddev, renorm_mean, renorm_stddev.
     const perFeature = (bool(config, 'scale') ? 1 : 0) + (bool(config, 'center') ? 1 : 0) + 2 + (bool(config, 'renorm') ? 3 : 0);
     const axis = axes(config, input!)[0]!;
+    // The moving statistics (and renorm's) are non-trainable.
+    const frozenPerFeature = 2 + (bool(config, 'renorm') ? 3 : 0);
     return {
       outputs: [input!],
       params: size === null ? null : size * perFeature,
+      nonTrainableParams: size === null ? null : size * frozenPerFeature,
       ...(size === null ? {} : { built: { ndim: input!.length, axes: { [axis]: size } } }),
     };
   },

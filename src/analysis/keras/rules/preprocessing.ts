@@ -8,7 +8,7 @@
 import type { JsonValue, LayerEvaluation } from '../../../graph/ir.js';
 import { exportConfig } from '../../../graph/keras-json.js';
 import { formatShape, isKnown, isSymbolic, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
-import { LayerError, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
+import { LayerError, nonTrainableOf, restoredOf, sumKnown, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
 import { computeDtype, pythonRepr, sizeArgument } from './util.js';
 
 // ---- Python's wording ---------------------------------------------------------------------------------------------
@@ -325,14 +325,19 @@ const pipeline: LayerRule = {
   compute(config, [input], context) {
     let shapes: Shape[] = [input!];
     let params: number | null = 0;
+    let nonTrainableParams: number | null = 0;
+    let restoredBySetter: number | null = 0;
     let dtype = 'float32';
     for (const inner of pipelineLayers(config)) {
       const output: LayerOutput = context.inner(inner, shapes);
       shapes = output.outputs;
       params = params === null || output.params === null ? null : params + output.params;
+      const frozen = nonTrainableOf(output);
+      nonTrainableParams = nonTrainableParams === null || frozen === null ? null : nonTrainableParams + frozen;
+      restoredBySetter = sumKnown(restoredBySetter, restoredOf(output));
       dtype = output.dtype ?? computeDtype(inner.config);
     }
-    return { outputs: shapes, params, dtype };
+    return { outputs: shapes, params, nonTrainableParams, restoredBySetter, dtype };
   },
   // Each layer as the engine runs it on its own (its rule's `evaluation`), its config as TensorFlow.js reads it.
   evaluation(config, inner) {
@@ -423,8 +428,9 @@ const normalization: LayerRule = {
     }
     const sizes = keep.map((d) => input![d]!);
     const size = sizes.every(isKnown) ? sizes.reduce((a, b) => a * b, 1) : null;
-    // Weights mean, variance (the kept axes' shape) and count (a scalar).
-    return { outputs: [input!], params: size === null ? null : 2 * size + 1, dtype: computeDtype(config) };
+    // Weights mean, variance (the kept axes' shape) and count (a scalar), all non-trainable.
+    const params = size === null ? null : 2 * size + 1;
+    return { outputs: [input!], params, nonTrainableParams: params, dtype: computeDtype(config) };
   },
   hoverKeys: ['axis', 'invert'],
 };

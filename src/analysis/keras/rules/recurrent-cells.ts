@@ -15,7 +15,17 @@
 import type { JsonValue, LayerEvaluation } from '../../../graph/ir.js';
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import { exportConfig } from '../../../graph/keras-json.js';
-import { LayerError, type CallArguments, type LayerConfig, type LayerOutput, type LayerRule, type RuleContext } from '../rule.js';
+import {
+  LayerError,
+  nonTrainableOf,
+  restoredOf,
+  sumKnown,
+  type CallArguments,
+  type LayerConfig,
+  type LayerOutput,
+  type LayerRule,
+  type RuleContext,
+} from '../rule.js';
 import { givenStates } from './rnn.js';
 import { bool, checkStateful, numpyArray, pythonRepr, sizeArgument, standardizePadding, undefinedWeightShapeMessage } from './util.js';
 
@@ -163,6 +173,8 @@ function cellsOf(config: LayerConfig): SerializedLayer[] {
 }
 
 const stackedCells: LayerRule = {
+  // Its weights are in its cells, which do not take its `trainable` (measured: a model holding it frozen counts them trainable).
+  sublayersKeepTrainable: true,
   callTensors: ['inputs', 'states'],
   evaluation: () => ({ refused: 'StackedRNNCells called on its own (not as the cell of an RNN) is not evaluated' }),
   normalize(config) {
@@ -190,17 +202,30 @@ const stackedCells: LayerRule = {
     const batch = input[0] ?? null;
     let step: Shape = input;
     let params: number | null = 0;
+    let nonTrainableParams: number | null = 0;
+    let restoredBySetter: number | null = 0;
     const sizes: StateSize[] = [];
     let outputSize: Dim = null;
     for (const cell of cells) {
       const out = inside(config, () => stepOf(cell, step, context));
       params = params === null || out.params === null ? null : params + out.params;
+      const frozen = nonTrainableOf(out);
+      nonTrainableParams = nonTrainableParams === null || frozen === null ? null : nonTrainableParams + frozen;
+      restoredBySetter = sumKnown(restoredBySetter, restoredOf(out));
       sizes.push(out.stateSize);
       outputSize = out.outputSize;
       step = [batch, outputSize];
     }
     const states = sizes.flatMap(flatStates).map((s) => [batch, s]);
-    return { outputs: [[batch, outputSize], ...states], ...(direct && { outputIsList: true }), params, stateSize: sizes, outputSize };
+    return {
+      outputs: [[batch, outputSize], ...states],
+      ...(direct && { outputIsList: true }),
+      params,
+      nonTrainableParams,
+      restoredBySetter,
+      stateSize: sizes,
+      outputSize,
+    };
   },
 };
 
@@ -280,6 +305,8 @@ const rnnLayerEvaluation = (config: LayerConfig): LayerEvaluation => {
 };
 
 const rnn: LayerRule = {
+  // Its weights are in its cell, which does not take its `trainable` (measured: a model holding it frozen counts them trainable).
+  sublayersKeepTrainable: true,
   callTensors: ['sequences', 'initial_state', 'mask'],
   hoverKeys: ['return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll'],
   normalize: (config) => ({ ...config, cell: rnnCell(config) }),
@@ -293,7 +320,13 @@ const rnn: LayerRule = {
     checkStateful(config, sequences);
     const states = flatStates(step.stateSize).map((s) => [batch, s]);
     const outputs = recurrentOutputs(config, sequences, [batch, step.outputSize], states);
-    return { outputs, outputIsList: outputs.length > 1, params: step.params };
+    return {
+      outputs,
+      outputIsList: outputs.length > 1,
+      params: step.params,
+      nonTrainableParams: nonTrainableOf(step),
+      restoredBySetter: restoredOf(step),
+    };
   },
 };
 
@@ -357,6 +390,8 @@ function convLstmArguments(config: LayerConfig, rank: number): ConvLstmArguments
 
 function convLstm(rank: number): LayerRule {
   return {
+    // Its weights are in the ConvLSTMCell it makes without its own `trainable` (measured: a model holding it frozen counts them trainable).
+    sublayersKeepTrainable: true,
     inputSpec: () => ({ ndim: rank + 3 }),
     unevaluatedCallKeywords: givenStates,
     hoverKeys: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'return_sequences', 'return_state'],

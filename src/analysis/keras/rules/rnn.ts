@@ -4,7 +4,16 @@
 
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import type { LayerEvaluation } from '../../../graph/ir.js';
-import { LayerError, type InnerEvaluation, type LayerConfig, type LayerOutput, type LayerRule } from '../rule.js';
+import {
+  LayerError,
+  nonTrainableOf,
+  restoredOf,
+  sumKnown,
+  type InnerEvaluation,
+  type LayerConfig,
+  type LayerOutput,
+  type LayerRule,
+} from '../rule.js';
 import { bool, checkStateful, int } from './util.js';
 
 interface Cell {
@@ -55,6 +64,8 @@ function wrapping(className: string) {
 }
 
 const bidirectional: LayerRule = {
+  // Its weights are in sublayers it makes from `layer` without its own `trainable` (measured: a model holding it frozen counts them trainable).
+  sublayersKeepTrainable: true,
   inputSpec: () => ({ ndim: 3 }),
   unevaluatedCallKeywords: givenStates,
   evaluation: wrapping('Bidirectional'),
@@ -62,6 +73,8 @@ const bidirectional: LayerRule = {
     const layer = config['layer'] as { class_name: string; config: LayerConfig } | null;
     if (!layer || typeof layer !== 'object') throw new LayerError('Bidirectional needs a recurrent layer to wrap. Received: layer=None');
     const inner = context.inner(layer, [input!]);
+    const backwardLayer = config['backward_layer'] as { class_name: string; config: LayerConfig } | null | undefined;
+    const backward = backwardLayer && typeof backwardLayer === 'object' ? context.inner(backwardLayer, [input!]) : undefined;
     const [output, ...states] = inner.outputs;
     const mode = config['merge_mode'];
     let merged: Shape[];
@@ -74,11 +87,16 @@ const bidirectional: LayerRule = {
       outputs: [...merged, ...states, ...states],
       outputIsList: merged.length > 1 || states.length > 0,
       params: inner.params === null ? null : 2 * inner.params,
+      // A `backward_layer` given is its own layer, with its own `trainable`.
+      nonTrainableParams: sumKnown(nonTrainableOf(inner), nonTrainableOf(backward ?? inner)),
+      restoredBySetter: sumKnown(restoredOf(inner), restoredOf(backward ?? inner)),
     };
   },
 };
 
 const timeDistributed: LayerRule = {
+  // Its weights are in the layer it wraps, which does not take its `trainable` (measured: a model holding it frozen counts them trainable).
+  sublayersKeepTrainable: true,
   inputSpec: () => ({ minNdim: 3 }),
   evaluation: wrapping('TimeDistributed'),
   compute(config, [input], context): LayerOutput {
@@ -90,7 +108,12 @@ const timeDistributed: LayerRule = {
         `TimeDistributed only supports layers with one output. Received: ${layer.class_name} with ${inner.outputs.length} outputs for input_shape=${formatShape(input!)}`,
       );
     }
-    return { outputs: [[input![0]!, input![1]!, ...inner.outputs[0]!.slice(1)]], params: inner.params };
+    return {
+      outputs: [[input![0]!, input![1]!, ...inner.outputs[0]!.slice(1)]],
+      params: inner.params,
+      nonTrainableParams: nonTrainableOf(inner),
+      restoredBySetter: restoredOf(inner),
+    };
   },
 };
 
