@@ -1,7 +1,7 @@
 // Python operators on plain values: int/float/str arithmetic, comparisons,
 // and data-dependent integers (`x.shape[1] * 2` stays named by its expression).
 
-import { formatDim, isKnown, symbolic, type Dim } from '../graph/shape.js';
+import { isKnown, symbolic, type Dim, type SymbolicDim } from '../graph/shape.js';
 import { termArithmetic } from '../graph/size-terms.js';
 import { bool, type Value, unknown } from './values.js';
 
@@ -39,7 +39,8 @@ export function binaryOperation(operator: string, left: Value, right: Value): Va
     const l = symbolText(left);
     const r = symbolText(right);
     const product = operator === '*' || operator === '//' ? termArithmetic(sizeOf(left), operator, sizeOf(right)) : undefined;
-    if (product !== undefined) return isKnown(product) ? { kind: 'int', value: product } : { kind: 'symint', symbol: formatDim(product) };
+    if (product !== undefined)
+      return isKnown(product) ? { kind: 'int', value: product } : { kind: 'symint', symbol: (product as SymbolicDim).symbol };
     if (l !== undefined && r !== undefined && ['+', '-', '*', '//', '%'].includes(operator)) {
       return { kind: 'symint', symbol: `${l} ${operator} ${r}` };
     }

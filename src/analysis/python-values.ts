@@ -71,7 +71,7 @@ export function subscriptValue(container: Value, index: Value): Value | undefine
       const { start, stop, step } = index;
       // A bound not known (`layers[:cut]`) picks items not known.
       const unread = [start, stop, step].find((v) => v.kind !== 'int' && v.kind !== 'none');
-      if (unread && false) return unknown(unread.kind === 'unknown' ? unread.reason : `a slice bound that is a ${unread.kind} is not analysed`);
+      if (unread) return unknown(unread.kind === 'unknown' ? unread.reason : `a slice bound that is a ${unread.kind} is not analysed`);
       const s = step.kind === 'int' ? step.value : 1;
       if (s === 0) return unknown('slice step is zero');
       const clamp = (v: Value | undefined, fallback: number): number => {

@@ -65,13 +65,14 @@ export function productTerm(dims: readonly Dim[]): SizeTerm | undefined {
     const term = termOf(dim);
     if (!term) return undefined;
     product = multiplyTerms(product, term);
+    if (!Number.isSafeInteger(product.coefficient)) return undefined;
   }
   return product;
 }
 
 /** Whether a dimension depends on the sizes a call() trace names: those are None once the trace is over. */
 export function dependsOnTrace(dim: Dim): boolean {
-  return isSymbolic(dim) && (termOf(dim)?.powers[traceDimension] !== undefined || dim.symbol.includes(traceDimension));
+  return isSymbolic(dim) && dim.symbol.includes(traceDimension);
 }
 
 /** a * b, or a // b where it divides exactly, as a canonical term; undefined where either is no product. */
@@ -79,5 +80,6 @@ export function termArithmetic(a: Dim, operator: '*' | '//', b: Dim): Dim | unde
   const [left, right] = [termOf(a), termOf(b)];
   if (!left || !right) return undefined;
   const result = operator === '*' ? multiplyTerms(left, right) : divideTerms(left, right);
-  return result && dimOf(result);
+  // Past 2^53 a coefficient is no longer the exact size: such a product is not followed.
+  return result && Number.isSafeInteger(result.coefficient) ? dimOf(result) : undefined;
 }
