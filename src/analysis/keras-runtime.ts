@@ -80,6 +80,7 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
         const shape = shapeArgument(args.positional[0] ?? args.keywords.get('input_shape'));
         const model = target.layer.model;
         if (shape && model?.kind === 'sequential' && model.inputs.length === 0) this.buildSequential(target.id, shape, site);
+        else if (shape && !model) this.buildLayer(target.id, shape, rangeOf(site.node));
         return none;
       }),
     predict: (target) => method(target, (args, site) => this.predict(target.id, args, site)),
@@ -130,8 +131,7 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
   /** `keras.Sequential(layers, trainable=False)`: only the model's own flag (Layer's constructor), not its layers'. */
   override sequential(args: Arguments, site: CallSite): Value {
     const model = super.sequential(args, site);
-    const given = args.keywords.get('trainable') ?? args.positional[1];
-    const flag = given?.kind === 'str' ? undefined : given;
+    const flag = args.keywords.get('trainable') ?? args.positional[1];
     if (model.kind === 'layer' && flag !== undefined) this.graph.setMadeTrainable(model.layer, knownFlag(flag));
     return model;
   }

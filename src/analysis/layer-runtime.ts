@@ -4,7 +4,7 @@
 
 import type { ArraySource, JsonValue, LayerEvaluation, SourceRange } from '../graph/ir.js';
 import { encodeOperationCall } from '../graph/operation-config.js';
-import { formatShape, isKnown, isSymbolic, sameDim, type Dim, type Shape } from '../graph/shape.js';
+import { formatShape, isKnown, isSymbolic, sameDim, sameShape, type Dim, type Shape } from '../graph/shape.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { rangeOf } from './python/source-range.js';
 import { arrayLiteralJson } from './keras/functions/array-literals.js';
@@ -53,6 +53,10 @@ export interface LayerState {
   /** From `input_shape=`/`input_dim=`/`batch_input_shape=`: where a Sequential starts. */
   readonly inputShape?: Shape;
   built?: InputSpec;
+  /** A Python function given as the `activation` of a layer that applies it last: followed on each call's output. */
+  readonly activation?: { readonly fn: Value; readonly site: CallSite };
+  /** Set by `layer.build(shape)`: its weights are made, and its first call does not make them again. */
+  builtExplicitly?: boolean;
   object?: PythonObject;
   /** The Python function a Lambda calls, with its `arguments` and `output_shape` as the file gives them. */
   readonly followed?: FollowedFunction;
@@ -184,6 +188,13 @@ export abstract class LayerRuntime {
         constructionError = error.message;
       }
     }
+    // A function the layer applies to its result last is followed there: the config names it, the engine runs linear.
+    const activationFn = given.get('activation');
+    const followedActivation = spec.rule?.activatesLast && activationFn?.kind === 'function' ? activationFn : undefined;
+    if (followedActivation?.kind === 'function') {
+      unknownArgs.delete('activation');
+      config['activation'] = followedActivation.fn.name;
+    }
     const layerName = name ?? this.graph.names.autoName(className);
     const full = { name: layerName, trainable: true, dtype: config['dtype'] ?? null, ...normalized };
     if (className === 'Bidirectional') this.nameWrappedLayers(full);
@@ -198,6 +209,12 @@ export abstract class LayerRuntime {
     }
     const evaluation = spec.rule?.evaluation?.(full, innerEvaluation);
     if (evaluation) this.graph.layers[id]!.evaluation = evaluation;
+    if (followedActivation && !(evaluation && 'refused' in evaluation)) {
+      this.graph.layers[id]!.evaluation = {
+        className: evaluation?.className ?? className,
+        config: { ...(evaluation?.config ?? full), activation: 'linear' },
+      };
+    }
     // An activation or initializer the analysis cannot read changes no shape, but the engine would run the default.
     const valueArgument = [...unknownArgs].find(([key]) => valueChangingArgument.test(key));
     if (valueArgument && !('refused' in (this.graph.layers[id]!.evaluation ?? {}))) {
@@ -215,6 +232,7 @@ export abstract class LayerRuntime {
       ...(inputShape ? { inputShape } : {}),
       ...(constructionError ? { constructionError } : {}),
       ...(fn ? { followed: { fn, arguments: given.get('arguments'), outputShape: given.get('output_shape') } } : {}),
+      ...(followedActivation ? { activation: { fn: followedActivation, site } } : {}),
     });
     return { kind: 'layer', layer: id };
   }
@@ -375,17 +393,88 @@ export abstract class LayerRuntime {
     range: SourceRange,
     callArguments: CallArguments = { names: [], options: {} },
   ): Value {
+    const shapes = inputs.map((t) => this.graph.tensors[t]!.shape);
+    const computed = this.computeLayer(layerId, shapes, inputIsList, range, callArguments);
+    if ('problem' in computed) return computed.problem;
+    const { output, rule } = computed;
+    const layer = this.graph.layers[layerId]!;
+    if (layer.calls.length === 0 && !this.states.get(layerId)!.builtExplicitly) this.recordBuild(layerId, computed);
+    const dtype = output.dtype ?? computeDtype(layer.config);
+    const eager = this.allEager(inputs);
+    const call = this.graph.addCall(
+      layerId,
+      inputs,
+      inputIsList,
+      output.outputs.map((shape) => ({ shape, dtype })),
+      eager,
+      range,
+      this.parent,
+      rule.callTensors || rule.callOptions ? callArguments : undefined,
+    );
+    const activation = this.states.get(layerId)!.activation;
+    if (activation && call.outputs.length === 1) return this.activate(layerId, activation, call.id, call.outputs[0]!);
+    return this.outputValue(call.outputs, output.outputIsList === true || call.outputs.length > 1);
+  }
+
+  /**
+   * A layer's own result through the Python function it was given as `activation`, followed inside its call. Keras's
+   * output is the layer's compute_output_shape, whatever the function does: where the function does not keep that
+   * shape and dtype (or cannot be followed), the layer's output stands and its values are refused.
+   */
+  private activate(layerId: number, activation: NonNullable<LayerState['activation']>, callId: number, output: number): Value {
+    this.parents.push(callId);
+    let result: Value;
+    try {
+      const args = { positional: [{ kind: 'tensor', tensor: output } as Value], keywords: new Map(), keywordNodes: new Map() };
+      result = this.interpreter.call(activation.fn, args, activation.site);
+    } finally {
+      this.parents.pop();
+    }
+    const expected = this.graph.tensors[output]!;
+    const got = result.kind === 'tensor' ? this.graph.tensors[result.tensor]! : undefined;
+    if (got && sameShape(got.shape, expected.shape) && got.dtype === expected.dtype) return result;
+    const name = activation.fn.kind === 'function' ? activation.fn.fn.name : 'activation';
+    this.refuseEvaluation(
+      layerId,
+      got
+        ? `is not evaluated: its activation \`${name}\` computes ${formatShape(got.shape)} ${got.dtype}, not the layer's ${formatShape(expected.shape)} ${expected.dtype}`
+        : `is not evaluated: its activation \`${name}\` is not followed (${result.kind === 'unknown' ? result.reason : `it returns a ${result.kind}`})`,
+    );
+    return { kind: 'tensor', tensor: output };
+  }
+
+  /**
+   * `layer.build(input_shape)` of a layer the registry models: built as its first call would build it (its weights
+   * made, its input spec set), with no call recorded. Keras does not build it again when it is called.
+   */
+  buildLayer(layerId: number, shape: Shape, range: SourceRange): void {
+    const state = this.states.get(layerId);
+    if (!state?.entry?.rule || state.builtExplicitly || this.graph.layers[layerId]!.calls.length > 0) return;
+    const computed = this.computeLayer(layerId, [shape], false, range, { names: [], options: {} });
+    if ('problem' in computed) return;
+    this.recordBuild(layerId, computed);
+    state.builtExplicitly = true;
+  }
+
+  /** The layer's rule on these input shapes, with its checks; or the unknown value (an error reported) when it fails. */
+  private computeLayer(
+    layerId: number,
+    shapes: Shape[],
+    inputIsList: boolean,
+    range: SourceRange,
+    callArguments: CallArguments,
+  ): { output: LayerOutput; rule: LayerRule; unknownArguments: number } | { problem: Value } {
     const layer = this.graph.layers[layerId]!;
     const state = this.states.get(layerId)!;
     const rule = state.entry?.rule;
-    if (rule?.unsupported) return { kind: 'unknown', reason: `${layer.className}: ${rule.unsupported}`, reported: true };
+    if (rule?.unsupported) return { problem: { kind: 'unknown', reason: `${layer.className}: ${rule.unsupported}`, reported: true } };
     if (!rule) {
       const message = `Layer ${layer.className} is not supported by Tensor Lens yet: tensors after it are not analysed.`;
       if (state.entry) this.graph.report('information', range, message, 'unknown-layer');
-      return { kind: 'unknown', reason: message, reported: state.entry !== undefined };
+      return { problem: { kind: 'unknown', reason: message, reported: state.entry !== undefined } };
     }
-    if (state.constructionError) return { kind: 'unknown', reason: state.constructionError, reported: true };
-    if (inputs.length === 0) return unknown(`layer '${layer.name}' was called on an empty list`);
+    if (state.constructionError) return { problem: { kind: 'unknown', reason: state.constructionError, reported: true } };
+    if (shapes.length === 0) return { problem: unknown(`layer '${layer.name}' was called on an empty list`) };
     // An argument not known stands as None in the config. A required one the rule reads as not known (a size it cannot
     // use); an optional one it would read as its default or as not given (a mean given as an array it cannot read
     // would look absent), so the layer's outputs depend on it, unless it cannot change a size.
@@ -393,9 +482,8 @@ export abstract class LayerRuntime {
     const optional = unknownArguments.find(([argument]) => !state.entry?.parameters.some((p) => p.name === argument && p.required));
     if (optional) {
       const [argument, reason] = optional;
-      return unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`);
+      return { problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`) };
     }
-    const shapes = inputs.map((t) => this.graph.tensors[t]!.shape);
     let output: LayerOutput;
     try {
       if (rule.listInput && !inputIsList) {
@@ -413,41 +501,32 @@ export abstract class LayerRuntime {
       if (!(error instanceof LayerError)) throw error;
       if (state.unknownArgs.size > 0) {
         const [argument, reason] = [...state.unknownArgs][0]!;
-        return unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`);
+        return { problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`) };
       }
       this.graph.report('error', range, error.message, 'shape-error');
-      return { kind: 'unknown', reason: error.message, reported: true };
+      return { problem: { kind: 'unknown', reason: error.message, reported: true } };
     }
     for (const warning of output.warnings ?? []) this.graph.report('warning', range, warning, 'shape-warning');
-    if (layer.calls.length === 0) {
-      // A quantized dtype policy (`int8_from_float32`) stores packed kernels and scales: their sizes are not modelled.
-      const quantized = isQuantizedPolicy(layer.config['dtype']);
-      layer.params = quantized || unknownArguments.length > 0 ? null : output.params;
-      const nonTrainable = layer.params === null ? null : output.nonTrainableParams === undefined ? 0 : output.nonTrainableParams;
-      const spared = rule.sublayersKeepTrainable
-        ? layer.params === null || nonTrainable === null
-          ? null
-          : layer.params - nonTrainable
-        : 0;
-      this.graph.setOwnWeights(layerId, { nonTrainable, restored: layer.params === null ? null : restoredOf(output), spared });
-      if (quantized) {
-        this.refuseEvaluation(layerId, `with the quantized dtype policy ${pythonRepr(layer.config['dtype'])} cannot be evaluated yet`);
-      }
-      if (output.built) state.built = output.built;
+    return { output, rule, unknownArguments: unknownArguments.length };
+  }
+
+  /** What the first build of a layer makes: its weights (counted, trainable or not), its input spec. */
+  private recordBuild(
+    layerId: number,
+    { output, rule, unknownArguments }: { output: LayerOutput; rule: LayerRule; unknownArguments: number },
+  ): void {
+    const layer = this.graph.layers[layerId]!;
+    const state = this.states.get(layerId)!;
+    // A quantized dtype policy (`int8_from_float32`) stores packed kernels and scales: their sizes are not modelled.
+    const quantized = isQuantizedPolicy(layer.config['dtype']);
+    layer.params = quantized || unknownArguments > 0 ? null : output.params;
+    const nonTrainable = layer.params === null ? null : output.nonTrainableParams === undefined ? 0 : output.nonTrainableParams;
+    const spared = rule.sublayersKeepTrainable ? (layer.params === null || nonTrainable === null ? null : layer.params - nonTrainable) : 0;
+    this.graph.setOwnWeights(layerId, { nonTrainable, restored: layer.params === null ? null : restoredOf(output), spared });
+    if (quantized) {
+      this.refuseEvaluation(layerId, `with the quantized dtype policy ${pythonRepr(layer.config['dtype'])} cannot be evaluated yet`);
     }
-    const dtype = output.dtype ?? computeDtype(layer.config);
-    const eager = this.allEager(inputs);
-    const call = this.graph.addCall(
-      layerId,
-      inputs,
-      inputIsList,
-      output.outputs.map((shape) => ({ shape, dtype })),
-      eager,
-      range,
-      this.parent,
-      rule.callTensors || rule.callOptions ? callArguments : undefined,
-    );
-    return this.outputValue(call.outputs, output.outputIsList === true || call.outputs.length > 1);
+    if (output.built) state.built = output.built;
   }
 
   protected readonly ruleContext: RuleContext = {

@@ -121,7 +121,8 @@ export abstract class ModelRuntime extends LayerRuntime {
   }
 
   sequential(args: Arguments, site: CallSite): Value {
-    const nameValue = args.keywords.get('name') ?? args.positional[1];
+    // Sequential(layers=None, trainable=True, name=None).
+    const nameValue = args.keywords.get('name') ?? args.positional[2];
     const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('Sequential');
     const id = this.graph.addLayer('Sequential', name, { name, trainable: true }, rangeOf(site.node));
     const layer = this.graph.layers[id]!;

@@ -142,4 +142,35 @@ m2 = keras.Model(x, keras.layers.Dense(2)(x))
     );
     assert.equal(summarizeModel(analysis, analysis.models[0]!).unknownReason, 'the inputs or outputs of this model are not known tensors');
   });
+
+  it('layer.build(input_shape) makes its weights; a custom layer building a sublayer so counts it (Keras: 32, 156)', async () => {
+    const analysis = await analyze(`import keras
+from keras import layers
+d = layers.Dense(8)
+d.build((None, 3))
+class Cross(layers.Layer):
+    def build(self, input_shape):
+        self.dense = layers.Dense(input_shape[-1])
+        self.dense.build(input_shape)
+    def call(self, x):
+        return x * self.dense(x)
+    def compute_output_shape(self, input_shape):
+        return input_shape
+x = keras.Input((12,))
+m = keras.Model(x, Cross()(x))
+`);
+    assert.equal(analysis.layers.find((l) => l.name === 'dense')!.params, 32);
+    const rows = summarizeModel(analysis, analysis.models.at(-1)!).rows;
+    assert.deepEqual(
+      rows.map((r) => `${r.name} ${r.params}`),
+      ['input_layer 0', 'cross 156'],
+    );
+  });
+
+  it("Sequential's second positional argument is trainable, its third the name (Keras: 'seq', trainable False)", async () => {
+    const analysis = await analyze(`import keras
+s = keras.Sequential([keras.layers.Dense(2)], False, "seq")
+`);
+    assert.equal(analysis.layers[analysis.models[0]!]!.name, 'seq');
+  });
 });

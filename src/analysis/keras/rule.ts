@@ -102,6 +102,11 @@ export interface LayerRule {
    */
   readonly followsFunction?: string;
   /**
+   * The layer applies its `activation` to its result as the last step of its call (Dense, Conv2D, Activation): a
+   * Python function given there is followed on the layer's output, and the engine runs the layer without it.
+   */
+  readonly activatesLast?: boolean;
+  /**
    * The class keeps its weights in sublayers that it makes without passing on its own `trainable` (Bidirectional's
    * copies, TimeDistributed's and SpectralNormalization's layer, MultiHeadAttention's projections, an RNN's cell given
    * to it): made with `trainable=False`, the layer counts them as non-trainable, but a model holding it still counts

@@ -189,6 +189,7 @@ function einsumDense(
 }
 
 const einsumDenseRule: LayerRule = {
+  activatesLast: true,
   hoverKeys: ['equation', 'output_shape', 'bias_axes', 'activation'],
   normalize(config) {
     return { ...config, output_shape: partialOutputShape(config).map((d) => (isSymbolic(d) ? d.symbol : d)) };

@@ -67,6 +67,7 @@ function checkGroups(config: LayerConfig): void {
 function convolution(rank: number, kind: Kind): LayerRule {
   const tupleKeys = ['kernel_size', 'strides', 'dilation_rate'];
   return {
+    activatesLast: true,
     inputSpec: () => ({ minNdim: rank + 2 }),
     normalize(config) {
       const out: Record<string, LayerConfig[string]> = { ...config };

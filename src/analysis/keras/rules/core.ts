@@ -6,6 +6,7 @@ import { withLora } from './lora.js';
 import { bool, computeDtype, int, sizeArgument } from './util.js';
 
 const dense: LayerRule = {
+  activatesLast: true,
   inputSpec: () => ({ minNdim: 2 }),
   compute(config, [input]) {
     const units = sizeArgument(config, 'units');
@@ -61,7 +62,7 @@ export const coreRules: Record<string, LayerRule> = {
   InputLayer: inputLayer,
   Dense: dense,
   Embedding: embedding,
-  Activation: shapePreserving(),
+  Activation: { ...shapePreserving(), activatesLast: true },
   // TensorFlow.js uses the name "Identity" for an initializer.
   Identity: { ...shapePreserving(), evaluation: () => ({ className: 'Activation', config: { activation: 'linear' } }) },
   Dropout: random(shapePreserving(), 'it drops values at random'),
