@@ -3,6 +3,7 @@
 // `ord`, and matrix_rank, from singular values computed in double precision.
 
 import * as tf from '@tensorflow/tfjs';
+import { singularValues } from './linalg-jacobi.js';
 import type { JsonValue } from '../../graph/ir.js';
 import type { Kernel, KernelCall } from './kernel.js';
 import { fma32, getrf, luSolve, trsm, view } from './linalg-openblas.js';
@@ -180,46 +181,6 @@ const luFactor: Kernel = (call) => {
 };
 
 // ---- singular values (double precision, one-sided Jacobi) ----------------------------------------------------------
-
-/** The singular values of an m×n matrix, largest first. */
-export function singularValues(a: ArrayLike<number>, m: number, n: number): number[] {
-  // Work on the columns of the taller orientation.
-  const tall = m >= n;
-  const rows = tall ? m : n;
-  const cols = tall ? n : m;
-  const u = Array.from({ length: cols }, (_, j) => Float64Array.from({ length: rows }, (_, i) => (tall ? a[i * n + j]! : a[j * n + i]!)));
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let rotated = false;
-    for (let p = 0; p < cols - 1; p++) {
-      for (let q = p + 1; q < cols; q++) {
-        const up = u[p]!;
-        const uq = u[q]!;
-        let alpha = 0;
-        let beta = 0;
-        let gamma = 0;
-        for (let i = 0; i < rows; i++) {
-          alpha += up[i]! * up[i]!;
-          beta += uq[i]! * uq[i]!;
-          gamma += up[i]! * uq[i]!;
-        }
-        if (gamma === 0 || Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
-        rotated = true;
-        const zeta = (beta - alpha) / (2 * gamma);
-        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = c * t;
-        for (let i = 0; i < rows; i++) {
-          const x = up[i]!;
-          const y = uq[i]!;
-          up[i] = c * x - s * y;
-          uq[i] = s * x + c * y;
-        }
-      }
-    }
-    if (!rotated) break;
-  }
-  return u.map((col) => Math.sqrt(col.reduce((s, v) => s + v * v, 0))).sort((x, y) => y - x);
-}
 
 function singularValuesOf(x: Matrices): number[][] {
   return x.items.map((a) =>

@@ -107,19 +107,7 @@ function stft(call: KernelCall): tf.Tensor[] {
     const half = Math.floor(fftLength / 2);
     x = tf.gather(x, tf.tensor1d(reflectIndices(x.shape.at(-1)!, half), 'int32'), x.rank - 1);
   }
-  const leftPad = Math.floor((fftLength - length) / 2);
-  const rightPad = fftLength - length - leftPad;
-  const given = call.value('window');
-  let window: tf.Tensor;
-  if (given === null) window = tf.ones([fftLength]);
-  else {
-    if (typeof given === 'string') {
-      if (given !== 'hann' && given !== 'hamming') throw new Error(`${call.path}: window ${JSON.stringify(given)} is not hann or hamming`);
-      window = tf.tensor1d(namedWindow(given, length), 'float32');
-    } else window = call.cast('window', 'float32');
-    if (window.rank !== 1 || window.shape[0] !== length) throw new Error(`${call.path}: the window must have shape (sequence_length,)`);
-    window = tf.pad(window, [[leftPad, rightPad]]);
-  }
+  const window = stftWindow(call, length, fftLength);
   const size = x.shape.at(-1)!;
   const frames = size < fftLength ? 0 : 1 + Math.floor((size - fftLength) / stride);
   const index = Array.from({ length: frames * fftLength }, (_, i) => Math.floor(i / fftLength) * stride + (i % fftLength));
@@ -240,19 +228,7 @@ function istft(call: KernelCall): tf.Tensor {
   if (fftLength < length) throw new Error(`${call.path}: fft_length must be at least sequence_length`);
   if (!(Number.isInteger(stride) && stride > 0 && stride < fftLength))
     throw new Error(`${call.path} with sequence_stride ${stride} is not evaluated: JAX needs 0 < stride < fft_length`);
-  const leftPad = Math.floor((fftLength - length) / 2);
-  const rightPad = fftLength - length - leftPad;
-  const given = call.value('window');
-  let window: tf.Tensor;
-  if (given === null) window = tf.ones([fftLength]);
-  else {
-    if (typeof given === 'string') {
-      if (given !== 'hann' && given !== 'hamming') throw new Error(`${call.path}: window ${JSON.stringify(given)} is not hann or hamming`);
-      window = tf.tensor1d(namedWindow(given, length), 'float32');
-    } else window = call.cast('window', 'float32');
-    if (window.rank !== 1 || window.shape[0] !== length) throw new Error(`${call.path}: the window must have shape (sequence_length,)`);
-    window = tf.pad(window, [[leftPad, rightPad]]);
-  }
+  const window = stftWindow(call, length, fftLength);
   const frames = re.shape.at(-2)!;
   const windowSum = tf.sum(window);
   // (..., frames, fftLength): each frame's inverse transform, scaled and windowed.
@@ -261,7 +237,7 @@ function istft(call: KernelCall): tf.Tensor {
   const squares = tf.broadcastTo(tf.square(window), [frames, fftLength]);
   const norm = overlapAndAdd(squares, stride);
   x = tf.div(x, tf.where(tf.greater(norm, 1e-10), norm, tf.onesLike(norm)));
-  x = given !== null ? tf.div(x, windowSum) : tf.div(x, stride);
+  x = call.value('window') !== null ? tf.div(x, windowSum) : tf.div(x, stride);
   const size = x.shape.at(-1)!;
   const expected = fftLength + stride * (frames - 1);
   const center = call.value('center') !== false;
@@ -287,3 +263,17 @@ export const fourierKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.irfft': irfft,
   'keras.ops.istft': istft,
 };
+
+/** stft's and istft's `window`: ones, "hann", "hamming" or a tensor of `sequence_length`, centred in `fft_length`. */
+function stftWindow(call: KernelCall, length: number, fftLength: number): tf.Tensor {
+  const given = call.value('window');
+  if (given === null) return tf.ones([fftLength]);
+  let window: tf.Tensor;
+  if (typeof given === 'string') {
+    if (given !== 'hann' && given !== 'hamming') throw new Error(`${call.path}: window ${JSON.stringify(given)} is not hann or hamming`);
+    window = tf.tensor1d(namedWindow(given, length), 'float32');
+  } else window = call.cast('window', 'float32');
+  if (window.rank !== 1 || window.shape[0] !== length) throw new Error(`${call.path}: the window must have shape (sequence_length,)`);
+  const leftPad = Math.floor((fftLength - length) / 2);
+  return tf.pad(window, [[leftPad, fftLength - length - leftPad]]);
+}
