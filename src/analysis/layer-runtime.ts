@@ -11,6 +11,7 @@ import { arrayLiteralJson } from './keras/functions/array-literals.js';
 import { OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpResult, type OpRule } from './keras/ops/op-rule.js';
 import { opSignature } from './keras/ops/signatures.js';
 import { opRules } from './keras/functions/ops.js';
+import { autoNamesTaken, type AutoNameMoment } from './keras/layer-auto-names.js';
 import { layerEntry, type LayerEntry } from './keras/registry.js';
 import {
   type CallArguments,
@@ -197,6 +198,7 @@ export abstract class LayerRuntime {
     }
     const layerName = name ?? this.graph.names.autoName(className);
     const full = { name: layerName, trainable: true, dtype: config['dtype'] ?? null, ...normalized };
+    this.takeAutoNames(className, full, 'construct');
     if (className === 'Bidirectional') this.nameWrappedLayers(full);
     const id = this.graph.addLayer(className, layerName, full, range);
     if (spec.rule?.unsupported) {
@@ -398,7 +400,9 @@ export abstract class LayerRuntime {
     if ('problem' in computed) return computed.problem;
     const { output, rule } = computed;
     const layer = this.graph.layers[layerId]!;
-    if (layer.calls.length === 0 && !this.states.get(layerId)!.builtExplicitly) this.recordBuild(layerId, computed);
+    const firstCall = layer.calls.length === 0 && !this.states.get(layerId)!.builtExplicitly;
+    if (firstCall) this.recordBuild(layerId, computed);
+    this.takeAutoNames(layer.className, layer.config, firstCall ? 'build' : 'call');
     const dtype = output.dtype ?? computeDtype(layer.config);
     const eager = this.allEager(inputs);
     const call = this.graph.addCall(
@@ -453,7 +457,13 @@ export abstract class LayerRuntime {
     const computed = this.computeLayer(layerId, [shape], false, range, { names: [], options: {} });
     if ('problem' in computed) return;
     this.recordBuild(layerId, computed);
+    this.takeAutoNames(this.graph.layers[layerId]!.className, this.graph.layers[layerId]!.config, 'build');
     state.builtExplicitly = true;
+  }
+
+  /** The auto-names Keras gives the sublayers, seed generators and ops a layer makes at that moment (MultiHeadAttention's softmax and dropout at its first call). */
+  private takeAutoNames(className: string, config: LayerConfig, moment: AutoNameMoment): void {
+    for (const prefix of autoNamesTaken(className, config, moment) ?? []) this.graph.names.uniquify(prefix);
   }
 
   /** The layer's rule on these input shapes, with its checks; or the unknown value (an error reported) when it fails. */

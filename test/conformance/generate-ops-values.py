@@ -188,7 +188,118 @@ EXTRA_CALLS = {
     "keras.ops.qr": {"inputs": [_spec((3, 2))], "args": [{"tensor": 0}]},
     "keras.ops.pinv": {"inputs": [_spec((3, 2))], "args": [{"tensor": 0}]},
     "keras.ops.slogdet": {"inputs": [_spec((2, 3, 3))], "args": [{"tensor": 0}]},
+    # A tensor fill value, broadcast to the shape (its calls on Python values are PYTHON_VALUE_CALLS).
+    "keras.ops.full": {"inputs": [_spec((2, 1), "int32")], "args": [{"tuple": [2, 2, 3]}, {"tensor": 0}]},
 }
+
+
+def _python_call(op, *args, **kwargs):
+    return {"op": f"keras.ops.{op}", "inputs": [], "args": list(args), "kwargs": kwargs}
+
+
+# Calls on Python values alone (no tensor: Keras computes them at once, the engine by the op's kernel), for the ops that
+# make tensors from numbers and for a few element-wise ops of a Python number. Whole floats are not written (JSON reads
+# 2.0 as 2): each is recorded as `python-values::<op>#<n>`.
+PYTHON_VALUE_CALLS = [
+    _python_call("arange", 10),
+    _python_call("arange", 2, 9),
+    _python_call("arange", 1, 10, 3),
+    _python_call("arange", 10, 0, -2),
+    _python_call("arange", 4.5),
+    _python_call("arange", 0.5, 5),
+    _python_call("arange", 2, 10.5, 1.5),
+    _python_call("arange", 0, 1, 0.1),
+    _python_call("arange", -1.5, 1, 0.25),
+    _python_call("arange", 1, -1, -0.3),
+    _python_call("arange", 1, 6, dtype="float32"),
+    _python_call("arange", 0.5, 5.5, 1.5, dtype="int32"),
+    _python_call("arange", -3, 3, dtype="int8"),
+    _python_call("arange", 250, 260, dtype="uint8"),
+    _python_call("eye", 3),
+    _python_call("eye", 3, 4),
+    _python_call("eye", 3, 4, k=1),
+    _python_call("eye", 4, 3, k=-1, dtype="int32"),
+    _python_call("eye", 3, k=5),
+    _python_call("eye", 2, dtype="bool"),
+    _python_call("identity", 3),
+    _python_call("identity", 4, dtype="int32"),
+    _python_call("tri", 3),
+    _python_call("tri", 3, 4, k=1),
+    _python_call("tri", 4, 3, k=-1, dtype="int32"),
+    _python_call("tri", 2, dtype="bool"),
+    _python_call("full", {"tuple": [2, 3]}, 7),
+    _python_call("full", {"tuple": [2, 3]}, 2.5),
+    _python_call("full", {"tuple": [2, 3]}, -2.5, dtype="int32"),
+    _python_call("full", 4, True),
+    _python_call("full", {"tuple": [3]}, 0.5, dtype="bool"),
+    _python_call("full", {"tuple": [2, 2]}, 300, dtype="uint8"),
+    _python_call("empty", {"tuple": [2, 3]}),
+    _python_call("bartlett", 5),
+    _python_call("bartlett", 8),
+    _python_call("bartlett", 1),
+    _python_call("blackman", 5),
+    _python_call("blackman", 12),
+    _python_call("hamming", 5),
+    _python_call("hamming", 6),
+    _python_call("hanning", 7),
+    _python_call("hanning", 10),
+    _python_call("kaiser", 5, 3.5),
+    _python_call("kaiser", 8, 14),
+    _python_call("kaiser", 6, 0),
+    _python_call("kaiser", 7, -2.5),
+    _python_call("kaiser", 4, 100),
+    _python_call("kaiser", 1, 2.5),
+    _python_call("linspace", 0, 1, 5),
+    _python_call("linspace", 0, 10, 4, endpoint=False),
+    _python_call("linspace", -1.5, 2.5, 9),
+    _python_call("logspace", 0, 2, 5),
+    _python_call("logspace", 1, 3, 4, base=2),
+    _python_call("geomspace", 1, 1000, 4),
+    _python_call("cast", 8, "float32"),
+    _python_call("cast", 2.7, "int32"),
+    _python_call("cast", -2.7, "int32"),
+    _python_call("cast", 0.5, "bool"),
+    _python_call("convert_to_tensor", 3),
+    _python_call("convert_to_tensor", 2.5),
+    _python_call("sqrt", 2.5),
+    _python_call("sqrt", 4),
+    _python_call("exp", 1),
+    _python_call("abs", -3),
+    _python_call("negative", 2.5),
+    _python_call("isnan", 0.7),
+    _python_call("logical_not", 0.5),
+    _python_call("sign", -0.5),
+    _python_call("zeros_like", 3),
+    _python_call("ones_like", 2.5),
+    _python_call("full_like", 3, 7.5),
+]
+
+
+# The Python numbers every op with a one-tensor dtype table (ops.json) is called on, alone: a float and an int.
+PYTHON_NUMBERS = (0.7, 3)
+# Ops of that table the analysis does not make a tensor of on a Python number, though Keras does: average, corrcoef,
+# diagflat and normalize it leaves to the backend ("computed eagerly"), argsort's rule refuses a 0-d input.
+PYTHON_NUMBERS_UNANALYSED = {f"keras.ops.{name}" for name in ("average", "corrcoef", "diagflat", "normalize", "argsort")}
+
+
+def python_value_calls():
+    """The PYTHON_VALUE_CALLS, with their ids (`python-values::<op>#<n>`, numbered per op), then each op with a
+    one-tensor dtype table on each of PYTHON_NUMBERS (`python-values::<op>(<number>)`), those recorded only where
+    Keras accepts the call (most ops want a tensor of some rank: their refusals are no cases)."""
+    counts = {}
+    calls = []
+    for call in PYTHON_VALUE_CALLS:
+        n = counts.get(call["op"], 0)
+        counts[call["op"]] = n + 1
+        calls.append({"id": f"python-values::{call['op']}#{n}", "call": call})
+    table = json.load(open(OPS))["ops"]
+    for path, entry in sorted(table.items()):
+        if "unary" not in entry or path.startswith("keras.ops.image.") or path in PYTHON_NUMBERS_UNANALYSED:
+            continue
+        for number in PYTHON_NUMBERS:
+            call = {"op": path, "inputs": [], "args": [number], "kwargs": {}}
+            calls.append({"id": f"python-values::{path}({number})", "call": call, "accepted_only": True})
+    return calls
 
 
 def generated_calls(tested):
@@ -261,9 +372,17 @@ def generate(sample=None):
     cases = []
     table = json.load(open(OPS))["ops"]
     seeded = {path for path, entry in table.items() if any(p["name"] == "seed" for p in entry["parameters"])}
-    candidates = document["cases"] + generated_calls(tested)
+    candidates = document["cases"] + generated_calls(tested) + python_value_calls()
     step = max(1, len(candidates) // sample) if sample else 1
     for case in candidates[::step]:
+        if "call" in case:
+            record = {"id": case["id"], "call": case["call"]}
+            try:
+                cases.append({**record, "outputs": run_call(keras, case["call"])})
+            except Exception as error:  # noqa: BLE001
+                if not case.get("accepted_only"):
+                    cases.append({**record, "skip": refusal(error)})
+            continue
         if "candidates" in case:
             cases.append(first_accepted(keras, case))
             continue
@@ -286,8 +405,9 @@ def generate(sample=None):
         "backend": keras.backend.backend(),
         "note": (
             "Keras's eager outputs for the cases of keras-ops-tests.json that Keras accepts (sparse and ragged "
-            "inputs left out), and for a call of each public op no such case calls (`generated::<op>`, its `call` "
-            "given: the op on one (2, 3) float32 tensor, or two, where ops.json has a dtype table for it): inputs of the recorded shapes, None as {UNKNOWN_SIZE}, filled with "
+            "inputs left out), for a call of each public op no such case calls (`generated::<op>`, its `call` "
+            "given: the op on one (2, 3) float32 tensor, or two, where ops.json has a dtype table for it), and for "
+            "calls on Python values alone (`python-values::<op>#<n>`, no inputs): inputs of the recorded shapes, None as {UNKNOWN_SIZE}, filled with "
             "round(sin(i*1.37 + k*2.11), 3) for input k (integers: 5x that, rounded, absolute if unsigned; "
             "bool: > 0). Values to 8 significant digits; nan and infinities as strings. `skip`: why there "
             "are no values."

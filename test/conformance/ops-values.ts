@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Analyzer } from '../../src/analysis/analyze.js';
 import { opPaths } from '../../src/analysis/keras/ops/signatures.js';
 import { runGraph } from '../../src/engine/evaluator.js';
+import { operationValues } from '../../src/engine/operation-layer.js';
 import { opKernels } from '../../src/engine/ops/index.js';
 import { tfjsDtype } from '../../src/engine/topology.js';
 import { ExportError, exportSubgraph } from '../../src/graph/keras-json.js';
@@ -163,8 +164,12 @@ export async function evaluateCase(analyzer: Analyzer, values: ValuesDocument, v
     const model = await tf.models.modelFromJSON({ modelTopology: exported.topology } as unknown as tf.io.ModelJSON);
     return tf.tidy(() => {
       const fed = exported.inputs.map((t) => {
-        const binding = graph.bindings.find((b) => b.value.kind === 'tensor' && b.value.tensor === t);
-        return inputs[Number(binding!.name.slice(1))]!;
+        // A call on Python values alone (`ops.arange(5)`) is a concrete tensor its kernel computes, as the engine feeds it.
+        const constant = graph.tensors[t]?.constant;
+        if (constant?.kind === 'operation') return operationValues(constant.call);
+        const binding = graph.bindings.find((b) => b.value.kind === 'tensor' && b.value.tensor === t && /^x\d+$/.test(b.name));
+        if (!binding) throw new Error(`exported input ${t} is neither an input of the case nor a keras.ops call on Python values`);
+        return inputs[Number(binding.name.slice(1))]!;
       });
       const outputs = runGraph(model, fed);
       const problems = outputs.map((t, i) => compareValues(t, v.outputs![i]!, fixture.outputs[i]!.name)).filter((p) => p !== undefined);

@@ -2,6 +2,7 @@
 // and dtype only: evaluating it says so.
 
 import { arrangementKernels } from './arrangement.js';
+import { creationKernels } from './creation.js';
 import { elementwiseKernels } from './elementwise.js';
 import { imageLinalgCoreKernels } from './image-linalg-core.js';
 import type { Kernel } from './kernel.js';
@@ -20,6 +21,7 @@ export const opKernels: Readonly<Record<string, Kernel>> = {
   ...arrangementKernels,
   ...numericKernels,
   ...imageLinalgCoreKernels,
+  ...creationKernels,
 };
 
 export function opKernel(path: string): Kernel {
