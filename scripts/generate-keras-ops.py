@@ -4,7 +4,8 @@ For every public function of `keras.ops` (and of `keras.ops.image`, whose functi
 its parameters in order with their defaults, its Keras module (numpy, nn, math, core, linalg, image, einops), and the
 output dtype Keras gives for each input dtype, found by calling it on symbolic tensors (KerasTensor): `unary` for a
 call on one tensor, `binary` for two tensors of each pair of dtypes and for a tensor with a Python int or float
-(weak types, both orders), encoded one character a call. Run with the pinned Keras:
+(weak types, both orders), encoded one character a call; and `eagerUnary`, the input dtypes on which the op computes
+another dtype eagerly than its symbolic call says (`gelu` of an int32 tensor). Run with the pinned Keras:
     KERAS_BACKEND=jax .venv-conformance/bin/python scripts/generate-keras-ops.py
 """
 import inspect
@@ -65,6 +66,33 @@ def unary_table(fn):
             if table:
                 return table
     return {}
+
+
+# Dtypes whose eager result does not depend on 64-bit support in the backend (JAX holds int64 as int32 without x64).
+EAGER_DTYPES = [d for d in DTYPES if not d.endswith("64")]
+
+
+def eager_unary_mismatches(fn, symbolic):
+    """Where the op's eager result on one concrete tensor has another dtype than its symbolic call gives (`gelu` of an
+    int32 tensor: int32 symbolically, float32 computed): {input dtype: eager dtype}."""
+    import numpy as np
+
+    out = {}
+    for shape in UNARY_SHAPES:
+        for extra in ((), (1,)):
+            for d in EAGER_DTYPES:
+                if d not in symbolic or d in out:
+                    continue
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        result = fn(keras.ops.convert_to_tensor(np.ones(shape), dtype=d), *extra)
+                    eager = keras.backend.standardize_dtype(result.dtype)
+                except Exception:
+                    continue
+                if eager != symbolic[d]:
+                    out[d] = eager
+    return out
 
 
 def binary_table(fn):
@@ -132,6 +160,9 @@ for path, fn in public_functions().items():
     unary = unary_table(fn)
     if unary:
         entry["unary"] = unary
+        eager = eager_unary_mismatches(fn, unary)
+        if eager:
+            entry["eagerUnary"] = eager
     binary = binary_table(fn)
     if binary:
         entry["binary"] = binary

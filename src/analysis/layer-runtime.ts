@@ -8,8 +8,8 @@ import { formatShape, isKnown, isSymbolic, sameDim, sameShape, type Dim, type Sh
 import type { GraphBuilder } from './graph-builder.js';
 import { rangeOf } from './python/source-range.js';
 import { arrayLiteralJson } from './keras/functions/array-literals.js';
-import { OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpResult, type OpRule } from './keras/ops/op-rule.js';
-import { opSignature } from './keras/ops/signatures.js';
+import { isOperand, OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpResult, type OpRule } from './keras/ops/op-rule.js';
+import { eagerUnaryDtype, opSignature } from './keras/ops/signatures.js';
 import { opRules } from './keras/functions/ops.js';
 import { autoNamesTaken, type AutoNameMoment } from './keras/layer-auto-names.js';
 import { layerEntry, type LayerEntry } from './keras/registry.js';
@@ -683,7 +683,16 @@ export abstract class LayerRuntime {
     }
     const name = path.slice(path.lastIndexOf('.') + 1);
     if ('python' in output) return withSizeSources(output.python, this.graph, bound.operands);
-    const outputs = 'tuple' in output ? output.tuple : 'list' in output ? output.list : [output];
+    let outputs = 'tuple' in output ? output.tuple : 'list' in output ? output.list : [output];
+    // Some ops compute another dtype than their symbolic call says (`gelu` of int32 is int32 symbolically, float32
+    // computed): a concrete tensor has the computed one; a KerasTensor keeps Keras's, and its values are not Keras's.
+    const computedDtype = outputs.length === 1 ? this.eagerDtype(path, bound) : undefined;
+    let dtypeMismatch: string | undefined;
+    if (computedDtype !== undefined && computedDtype !== outputs[0]!.dtype) {
+      if (this.allEager(bound.operands)) outputs = [{ ...outputs[0]!, dtype: computedDtype }];
+      else
+        dtypeMismatch = `is ${outputs[0]!.dtype} symbolically, as Keras says, but computes ${computedDtype} when it runs: its values are not evaluated`;
+    }
     const halfPrecision = [...bound.operands.map((t) => this.graph.tensors[t]!.dtype), ...outputs.map((o) => o.dtype)].find((d) =>
       halfPrecisionDtypes.has(d),
     );
@@ -692,9 +701,11 @@ export abstract class LayerRuntime {
         ? { refused: `(${path}) makes tensors of sizes known only when it runs from no tensor input, which is not evaluated yet` }
         : unread !== undefined
           ? { refused: `(${path}) is given \`${unread}\`, a size known only when it runs, and not where to read it from` }
-          : halfPrecision
-            ? { refused: `(${path}) on ${halfPrecision} is not evaluated: TensorFlow.js computes in float32, not ${halfPrecision}` }
-            : { className: 'TensorLensOperation', config: { operator: name, call: operationCall(path, bound.json, outputs) } };
+          : dtypeMismatch !== undefined
+            ? { refused: `(${path}) ${dtypeMismatch}` }
+            : halfPrecision
+              ? { refused: `(${path}) on ${halfPrecision} is not evaluated: TensorFlow.js computes in float32, not ${halfPrecision}` }
+              : { className: 'TensorLensOperation', config: { operator: name, call: operationCall(path, bound.json, outputs) } };
     if (bound.operands.length === 0 && !('refused' in evaluation)) {
       // On Python values alone the backend computes at once: a concrete tensor, whose numbers the kernel gives.
       const source: ArraySource = { kind: 'operation', call: operationCall(path, bound.json, outputs) };
@@ -705,6 +716,14 @@ export abstract class LayerRuntime {
     if ('tuple' in output) return { kind: 'tuple', items: tensors };
     if ('list' in output) return { kind: 'list', items: tensors };
     return tensors[0]!;
+  }
+
+  /** The dtype an op on one tensor (or one Python number) computes, where the generated table says it differs. */
+  private eagerDtype(path: string, bound: { arguments: Map<string, OpArgument>; operands: number[] }): string | undefined {
+    const given = [...bound.arguments.values()].filter((a): a is Operand => isOperand(a));
+    if (given.length !== 1) return undefined;
+    const operand = given[0]!;
+    return eagerUnaryDtype(path, operand.weak ? (operand.weak === 'int' ? 'int32' : 'float32') : operand.dtype);
   }
 
   /** The arguments of an op call by parameter: tensors as operands (in `operands`, referenced as {tensor: i}), Python numbers as weak scalars. */

@@ -22,18 +22,6 @@ const knownDifferences: Readonly<Record<string, string>> = {
   // channels_first; inside a keras.Model it blurs them as channels_last, which is what the kernel computes.
   'image_test.py::ImageOpsDynamicShapeTest::test_gaussian_blur#0':
     'y: 2400 of 2400 values differ, first [0] -0.11543314158916473 vs Keras -0.034762543',
-  // On an int, Keras's symbolic dtype of these ops is int32 (which the analysis gives, from ops.json), its eager one
-  // float32: the engine computes them on the int 3 in int32.
-  'python-values::keras.ops.gelu(3)': 'y: 1 of 1 values differ, first [0] 2 vs Keras 2.9963627',
-  'python-values::keras.ops.log_sigmoid(3)': 'y: 1 of 1 values differ, first [0] 0 vs Keras -0.048587352',
-  'python-values::keras.ops.selu(3)': 'y: 1 of 1 values differ, first [0] 3 vs Keras 3.1521029',
-  'python-values::keras.ops.soft_shrink(3)': 'y: 1 of 1 values differ, first [0] 2 vs Keras 2.5',
-  'python-values::keras.ops.softplus(3)': 'y: 1 of 1 values differ, first [0] 3 vs Keras 3.0485873',
-  'python-values::keras.ops.softsign(3)': 'y: 1 of 1 values differ, first [0] 0 vs Keras 0.75',
-  'python-values::keras.ops.squareplus(3)': 'y: 1 of 1 values differ, first [0] 3 vs Keras 3.3027756',
-  'python-values::keras.ops.tanh_shrink(3)': "the engine throws Argument 'x' passed to 'tanh' must be float32 tensor, but got int32 tensor",
-  // wasm only: tf.clipByValue of an int32 tensor returns it unclipped there (cpu clips).
-  'python-values::keras.ops.hard_tanh(3)': 'y: 1 of 1 values differ, first [0] 3 vs Keras 1',
 };
 
 /** Kernels that refuse every call, with why: no case can pass. */

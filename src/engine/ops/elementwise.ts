@@ -3,6 +3,7 @@
 // compares in the dtype both operands promote to.
 
 import * as tf from '@tensorflow/tfjs';
+import { clipInt } from './arrangement-helpers.js';
 import { truth, type Kernel, type KernelCall, type TfDtype } from './kernel.js';
 
 type Unary = (x: tf.Tensor, call: KernelCall) => tf.Tensor;
@@ -117,7 +118,8 @@ const unaryKernels: Readonly<Record<string, Unary>> = {
   hard_sigmoid: hardSigmoid,
   hard_silu: (x, call) => tf.mul(x, hardSigmoid(x, call)),
   hard_swish: (x, call) => tf.mul(x, hardSigmoid(x, call)),
-  hard_tanh: (x) => tf.clipByValue(x, -1, 1),
+  // JAX keeps an int tensor's dtype; tfjs-wasm's clipByValue does not clip int32.
+  hard_tanh: (x) => (x.dtype === 'int32' ? clipInt(x, -1, 1) : tf.clipByValue(x, -1, 1)),
   tanh_shrink: (x) => tf.sub(x, tf.tanh(x)),
   soft_shrink: shrink((x, t) => tf.where(tf.greater(x, t), tf.sub(x, t), tf.where(tf.less(x, -t), tf.add(x, t), tf.zerosLike(x)))),
   hard_shrink: shrink((x, t) => tf.where(tf.greater(tf.abs(x), t), x, tf.zerosLike(x))),

@@ -5,6 +5,7 @@
 // summed in that order. Indices are remapped per fill mode as JAX remaps them.
 
 import * as tf from '@tensorflow/tfjs';
+import { clipInt } from './arrangement-helpers.js';
 import { castTo } from './core-kernels.js';
 import type { Kernel, KernelCall } from './kernel.js';
 import { getrf, luSolve, view } from './linalg-openblas.js';
@@ -13,9 +14,6 @@ const fillModes = ['constant', 'nearest', 'wrap', 'mirror', 'reflect'];
 
 /** An int32 scalar: tfjs makes a JS number float32, which would turn int32 index arithmetic into float32. */
 const int = (value: number): tf.Tensor => tf.scalar(value, 'int32');
-
-/** clip for int32 tensors (tfjs-wasm's clipByValue returns int32 bits as float32). */
-const clipInt = (x: tf.Tensor, low: number, high: number): tf.Tensor => tf.minimum(tf.maximum(x, int(low)), int(high));
 
 /** jnp.round (half away from zero). */
 const roundHalfAway = (x: tf.Tensor): tf.Tensor => tf.mul(tf.sign(x), tf.floor(tf.add(tf.abs(x), 0.5)));

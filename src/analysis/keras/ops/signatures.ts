@@ -15,6 +15,8 @@ interface OpSignature {
   readonly unary?: string;
   /** For (a, b), a in `dtypes`, b in `dtypes` then `scalars`; then (scalar, a). */
   readonly binary?: string;
+  /** The input dtypes on which the op computes another dtype than its symbolic call says, with that dtype. */
+  readonly eagerUnary?: Readonly<Record<string, string>>;
 }
 
 interface OpTable {
@@ -53,6 +55,14 @@ function decode(code: string | undefined, index: number): string | undefined {
 export function unaryDtype(path: string, dtype: string): string | undefined {
   const i = ops.dtypes.indexOf(dtype);
   return i < 0 ? undefined : decode(ops.ops[path]?.unary, i);
+}
+
+/**
+ * The dtype the op computes on one concrete tensor of this dtype where its symbolic call says another (`gelu` of int32:
+ * int32 symbolically, float32 computed), or undefined where they agree.
+ */
+export function eagerUnaryDtype(path: string, dtype: string): string | undefined {
+  return ops.ops[path]?.eagerUnary?.[dtype];
 }
 
 /** Keras's output dtype of the op on two operands (a Python number by its weak type). */
