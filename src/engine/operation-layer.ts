@@ -44,7 +44,6 @@ export class TensorLensOperation extends tf.layers.Layer {
     });
   }
 
-
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape | tf.Shape[] {
     if (this.op) {
       const shapes = this.op.call.outputs.map((o) => [...o.shape]);

@@ -58,11 +58,18 @@ describe('custom layers: weights made in build(), sublayers, a Sequential inside
       seed: 0,
       memoryBudgetBytes: 2 ** 30,
     };
-    const plan = planEvaluations(analysis, ['self.pos', 'self.gamma', 'outputs'].map((name) => bindingsOf(analysis, name).at(-1)!), settings);
+    const plan = planEvaluations(
+      analysis,
+      ['self.pos', 'self.gamma', 'outputs'].map((name) => bindingsOf(analysis, name).at(-1)!),
+      settings,
+    );
     assert.deepEqual(plan.skipped, []);
     const results = await Promise.all(plan.requests.map((r) => evaluator.evaluate(r.request)));
     const summaries = new Map(plan.requests.flatMap((r, i) => r.bindings.map((b, j) => [b[0]!.name, results[i]!.outputs[j]!] as const)));
-    assert.deepEqual([summaries.get('self.pos')!.shape, summaries.get('self.pos')!.max, summaries.get('self.pos')!.min], [[1, 64, 64], 0, 0]);
+    assert.deepEqual(
+      [summaries.get('self.pos')!.shape, summaries.get('self.pos')!.max, summaries.get('self.pos')!.min],
+      [[1, 64, 64], 0, 0],
+    );
     assert.deepEqual([summaries.get('self.gamma')!.shape, summaries.get('self.gamma')!.mean], [[64], Math.fround(1e-4)]);
     const probabilities = summaries.get('outputs')!;
     assert.deepEqual(probabilities.shape, [1, 10]);
@@ -129,7 +136,7 @@ y = Scale()(keras.Input((3,)))
     assert.deepEqual([result.outputs[0]!.min, result.outputs[0]!.max], [1, 1]);
   });
 
-  it('refuses a positional name, with Keras\'s message', async () => {
+  it("refuses a positional name, with Keras's message", async () => {
     const analysis = await analyze(layer("self.w = self.add_weight('w', (3,))"));
     assert.deepEqual(messages(analysis), [
       "`name` must be passed as a keyword argument. Received: add_weight('w', ...). Use: add_weight(shape=..., name='w').",
@@ -140,7 +147,10 @@ y = Scale()(keras.Input((3,)))
     const analysis = await analyze(layer('self.w = self.add_weight(shape=(3,), initializer=make_initializer(), name="w")'));
     const plan = planEvaluations(analysis, bindingsOf(analysis, 'y'), settings);
     assert.deepEqual(plan.requests, []);
-    assert.match(plan.skipped[0]!.reason, /^its values depend on the weight `w` of Scale 'scale', whose initializer is not known \(.*make_initializer.*\); a weights file would give them$/);
+    assert.match(
+      plan.skipped[0]!.reason,
+      /^its values depend on the weight `w` of Scale 'scale', whose initializer is not known \(.*make_initializer.*\); a weights file would give them$/,
+    );
   });
 });
 
@@ -205,7 +215,9 @@ model = keras.Model(inputs, q)
   });
 
   it('with a build() of its own, leaves the sublayers that only call() would build unbuilt, as Keras does', async () => {
-    const analysis = await analyze(pair('\n    def build(self, input_shape):\n        self.w = self.add_weight(shape=(input_shape[-1],))\n'));
+    const analysis = await analyze(
+      pair('\n    def build(self, input_shape):\n        self.w = self.add_weight(shape=(input_shape[-1],))\n'),
+    );
     assert.deepEqual(rows(analysis), ['input_layer [[null,5]] 0', 'pair [[null,9]] 5', 'opaque [[null,7]] 0']);
   });
 });

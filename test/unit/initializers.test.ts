@@ -40,7 +40,10 @@ describe('keras.initializers', () => {
 
   it('LeCun initializers, which TensorFlow.js spells LeCun, evaluate by name or object', async () => {
     for (const initializer of ['"lecun_normal"', 'keras.initializers.LecunUniform(seed=3)']) {
-      const output = await evaluate(`import keras\nx = keras.Input((5,))\ny = keras.layers.Dense(2, kernel_initializer=${initializer})(x)`, 'y');
+      const output = await evaluate(
+        `import keras\nx = keras.Input((5,))\ny = keras.layers.Dense(2, kernel_initializer=${initializer})(x)`,
+        'y',
+      );
       assert.deepEqual(output.shape, [1, 2]);
       assert.ok(output.values!.every((v) => v !== 0 && Number.isFinite(v)));
     }

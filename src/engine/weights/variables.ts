@@ -9,7 +9,13 @@ import { derivedSeed } from '../seeds.js';
 import { tfjsDtype } from '../topology.js';
 import { WeightFileError, type StoredWeight, type WeightFile } from './read-weights.js';
 
-export function variableValues(feed: VariableFeed, shape: readonly number[], kerasDtype: string, file: WeightFile | undefined, seed: number): tf.Tensor {
+export function variableValues(
+  feed: VariableFeed,
+  shape: readonly number[],
+  kerasDtype: string,
+  file: WeightFile | undefined,
+  seed: number,
+): tf.Tensor {
   const dtype = tfjsDtype(kerasDtype);
   if (typeof dtype !== 'string') throw new Error(`${describe(feed)} cannot be fed: ${dtype.refused}`);
   if (file) return tf.tensor(storedVariable(file, feed, shape).values, [...shape], dtype);
@@ -23,7 +29,10 @@ export function variableValues(feed: VariableFeed, shape: readonly number[], ker
   const config = Object.fromEntries(
     Object.entries(feed.initializer.config).map(([key, value]) => [key, typeof value === 'string' ? camelCase(value) : value]),
   );
-  const initializer = fromConfig(cls, { ...config, seed: derivedSeed(seed, ...feed.layers, 'variable', String(feed.index)) }) as tf.serialization.Serializable & {
+  const initializer = fromConfig(cls, {
+    ...config,
+    seed: derivedSeed(seed, ...feed.layers, 'variable', String(feed.index)),
+  }) as tf.serialization.Serializable & {
     apply(shape: number[], dtype?: tf.DataType): tf.Tensor;
   };
   return tf.tidy(() => tf.cast(initializer.apply([...shape], dtype === 'bool' ? 'float32' : dtype), dtype));
@@ -38,7 +47,9 @@ function storedVariable(file: WeightFile, feed: VariableFeed, shape: readonly nu
   const found = file.format === 'keras2-h5' ? legacyVariable(file, feed) : keras3Variable(file, feed);
   if (!found) throw new WeightFileError(`${describe(feed)} is not in ${file.path}`);
   if (found.shape.length !== shape.length || found.shape.some((d, i) => d !== shape[i])) {
-    throw new WeightFileError(`${describe(feed)} has shape ${formatShape(shape)}, but ${file.path} holds one of shape ${formatShape(found.shape)}`);
+    throw new WeightFileError(
+      `${describe(feed)} has shape ${formatShape(shape)}, but ${file.path} holds one of shape ${formatShape(found.shape)}`,
+    );
   }
   return found;
 }

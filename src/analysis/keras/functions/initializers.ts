@@ -15,8 +15,9 @@ interface InitializerSignature {
 
 const initializerClasses = signatures.initializers as Readonly<Record<string, InitializerSignature>>;
 
-export const initializerFunctions: readonly ApiFunction[] = Object.entries(initializerClasses).flatMap(([className, { names, parameters }]) =>
-  names.map((name) => apiFunction(`keras.initializers.${name}`, (context, args) => initializer(className, parameters, context, args))),
+export const initializerFunctions: readonly ApiFunction[] = Object.entries(initializerClasses).flatMap(
+  ([className, { names, parameters }]) =>
+    names.map((name) => apiFunction(`keras.initializers.${name}`, (context, args) => initializer(className, parameters, context, args))),
 );
 
 /** The initializer as Keras's config holds it: every parameter, given or defaulted, as JSON. */
