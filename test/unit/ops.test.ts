@@ -175,3 +175,15 @@ describe('keras.ops dtypes that depend on the backend the file runs on', () => {
     });
   }
 });
+
+describe('keras.ops on Python values Keras converts to tensors', () => {
+  // Keras 3.15.1 (jax): ops.stack([1, 2]) is the tensor [1 2]; ops.concatenate([[1], [2]]) is [1 2].
+  for (const call of ['ops.stack([1, 2])', 'ops.concatenate([[1], [2]])']) {
+    it(`${call} reports no error: it is not analysed, with the reason`, async () => {
+      const a = await analyze(`import keras\nfrom keras import ops\nr = ${call}`);
+      assert.deepEqual(messages(a), []);
+      const r = bindingsOf(a, 'r')[0]!.value;
+      assert.match(r.kind === 'unknown' ? r.reason : r.kind, /that is not a non-empty list of tensors is not analysed/);
+    });
+  }
+});

@@ -65,8 +65,9 @@ export function canonicalAxes(value: JsonValue, rank: number, call: OpCall, name
 export function tensorList(call: OpCall, name: string): Operand[] {
   const value = call.arguments.get(name);
   const items = Array.isArray(value) ? (value as readonly unknown[]) : [];
+  // Keras converts Python numbers and nested lists to tensors here: not an error, only not analysed.
   if (items.length === 0 || !items.every((v) => isOperand(v as Operand))) {
-    throw new LayerError(`${call.path}: \`${name}\` must be a non-empty list of tensors`);
+    throw new OpNotKnown(`${call.path} of \`${name}\` that is not a non-empty list of tensors is not analysed`);
   }
   return items as Operand[];
 }
