@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Kernel, KernelCall } from './kernel.js';
 import { singularValues, thinSvd, transpose } from './linalg-jacobi.js';
+import { matrices, stacked } from './linalg-kernels.js';
 import { trsm, view } from './linalg-openblas.js';
 
 /** The largest side of a matrix decomposed here. */
@@ -32,22 +33,8 @@ function stackOf(t: tf.Tensor, path: string): Stack {
   const cols = t.shape[t.rank - 1]!;
   if (rows > sizeBound || cols > sizeBound)
     throw new Error(`${path} of a ${rows}x${cols} matrix is not evaluated: matrices up to ${sizeBound}x${sizeBound} are`);
-  const data = (t.dtype === 'float32' ? t : tf.cast(t, 'float32')).dataSync();
-  const size = rows * cols;
-  const count = size === 0 ? 0 : data.length / size;
-  const items = Array.from({ length: count }, (_, i) => Float64Array.from(data.subarray(i * size, (i + 1) * size)));
-  return { batch: t.shape.slice(0, -2), rows, cols, items };
-}
-
-function tensorOf(items: readonly ArrayLike<number>[], shape: readonly number[]): tf.Tensor {
-  const size = items.reduce((n, item) => n + item.length, 0);
-  const data = new Float32Array(size);
-  let offset = 0;
-  for (const item of items) {
-    data.set(item, offset);
-    offset += item.length;
-  }
-  return tf.tensor(data, [...shape], 'float32');
+  const float32 = matrices(t, path);
+  return { ...float32, items: float32.items.map((item) => Float64Array.from(item)) };
 }
 
 /** Refuses a matrix whose float32 results in JAX are its own rounding: σmax / σmin beyond the bound. */
@@ -136,7 +123,7 @@ const qr: Kernel = (call) => {
     qs.push(q);
     rs.push(r.subarray(0, rrows * n));
   }
-  return [tensorOf(qs, [...x.batch, m, qcols]), tensorOf(rs, [...x.batch, rrows, n])];
+  return [stacked(qs, [...x.batch, m, qcols]), stacked(rs, [...x.batch, rrows, n])];
 };
 
 // ---- svd, pinv, lstsq --------------------------------------------------------------------------------------------------
@@ -153,7 +140,7 @@ const svd: Kernel = (call) => {
   const values = x.items.map((a) =>
     a.some((v) => !Number.isFinite(v)) ? new Array<number>(k).fill(NaN) : singularValues(a, x.rows, x.cols),
   );
-  return tensorOf(values, [...x.batch, k]);
+  return stacked(values, [...x.batch, k]);
 };
 
 /**
@@ -190,7 +177,7 @@ const pinv: Kernel = (call) => {
     wellConditioned(a, x.rows, x.cols, call.path);
     return pseudoInverse(a, x.rows, x.cols, rcond);
   });
-  return tensorOf(out, [...x.batch, x.cols, x.rows]);
+  return stacked(out, [...x.batch, x.cols, x.rows]);
 };
 
 /** jnp.linalg.lstsq(a, b)[0]: the minimum-norm least-squares solution pinv(a)·b, its default rcond ε·max(m, n). */
@@ -217,7 +204,7 @@ const lstsq: Kernel = (call) => {
       for (let j = 0; j < m; j++) sum += p[i * m + j]! * b[j * k + c]!;
       x[i * k + c] = sum;
     }
-  return tensorOf([x], bt.rank === 1 ? [n] : [n, k]);
+  return stacked([x], bt.rank === 1 ? [n] : [n, k]);
 };
 
 // ---- cholesky, cholesky_inverse ----------------------------------------------------------------------------------------
@@ -258,7 +245,7 @@ const cholesky: Kernel = (call) => {
     if (l === null) throw new Error(`${call.path} of a matrix that is not positive definite is not evaluated: Keras raises`);
     return upper ? transpose(l, n, n) : l;
   });
-  return tensorOf(out, [...x.batch, n, n]);
+  return stacked(out, [...x.batch, n, n]);
 };
 
 /** Keras's cholesky_inverse: L⁻¹ by a float32 triangular solve (JAX's trsm, replayed), then L⁻ᵀ·L⁻¹ (or U⁻¹·U⁻ᵀ). */
@@ -273,7 +260,7 @@ const choleskyInverse: Kernel = (call) => {
     trsm(view(factor, n, n), view(identity, n, n), !upper, false);
     return identity;
   });
-  const inv = tensorOf(inverses, [...x.batch, n, n]);
+  const inv = stacked(inverses, [...x.batch, n, n]);
   return upper ? tf.matMul(inv, inv, false, true) : tf.matMul(inv, inv, true, false);
 };
 

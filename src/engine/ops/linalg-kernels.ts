@@ -18,7 +18,7 @@ interface Matrices {
   readonly items: Float32Array[];
 }
 
-function matrices(t: tf.Tensor, path: string): Matrices {
+export function matrices(t: tf.Tensor, path: string): Matrices {
   if (t.rank < 2) throw new Error(`${path} of a tensor of rank ${t.rank} is not evaluated: Keras expects rank >= 2`);
   const rows = t.shape[t.rank - 2]!;
   const cols = t.shape[t.rank - 1]!;
@@ -28,7 +28,7 @@ function matrices(t: tf.Tensor, path: string): Matrices {
   return { batch: t.shape.slice(0, -2), rows, cols, items };
 }
 
-function stacked(items: readonly Float32Array[], shape: readonly number[]): tf.Tensor {
+export function stacked(items: readonly ArrayLike<number>[], shape: readonly number[]): tf.Tensor {
   const size = items.reduce((n, item) => n + item.length, 0);
   const data = new Float32Array(size);
   let offset = 0;
