@@ -668,8 +668,8 @@ export abstract class LayerRuntime {
     const bound = this.bindOperation(path, args);
     if ('problem' in bound) return bound.problem;
     // A size known only when the code runs (`ops.shape(x)[0]` of a None size, `x_train.shape[1]`) comes as its symbol.
-    const runtimeSize = [...args.positional, ...args.keywords.values()].map(symbolicSizeIn).find((s) => s !== undefined);
-    const unread = [...args.positional, ...args.keywords.values()].map(unreadSizeIn).find((s) => s !== undefined);
+    const runtimeSize = [...args.positional, ...args.keywords.values()].map((v) => symbolicSizeIn(v)).find((s) => s !== undefined);
+    const unread = [...args.positional, ...args.keywords.values()].map((v) => symbolicSizeIn(v, true)).find((s) => s !== undefined);
     let output: OpResult;
     try {
       output = rule.compute({ path, arguments: bound.arguments });
@@ -992,16 +992,13 @@ function unreadableReason(value: Value): string {
   return `a ${value.kind} cannot be analysed here`;
 }
 
-/** The symbol of the first size known only at run time in an argument (a tuple of sizes, say), if any. */
-function symbolicSizeIn(value: Value): string | undefined {
-  if (value.kind === 'symint') return value.symbol;
-  return isSequence(value) ? value.items.map(symbolicSizeIn).find((s) => s !== undefined) : undefined;
-}
-
-/** The same, of the sizes the engine cannot read from a tensor when it runs. */
-function unreadSizeIn(value: Value): string | undefined {
-  if (value.kind === 'symint') return value.size ? undefined : value.symbol;
-  return isSequence(value) ? value.items.map(unreadSizeIn).find((s) => s !== undefined) : undefined;
+/**
+ * The symbol of the first size known only at run time in an argument (a tuple of sizes, say), if any; with
+ * `unreadOnly`, of the first the engine cannot read from a tensor when it runs.
+ */
+function symbolicSizeIn(value: Value, unreadOnly = false): string | undefined {
+  if (value.kind === 'symint') return unreadOnly && value.size ? undefined : value.symbol;
+  return isSequence(value) ? value.items.map((v) => symbolicSizeIn(v, unreadOnly)).find((s) => s !== undefined) : undefined;
 }
 
 /** Constructor arguments that change no shape but do change values: the activations and the initial weights. */

@@ -3,8 +3,7 @@
 // and models whose `call` the interpreter runs on symbolic inputs.
 
 import type { ArraySource, JsonValue, LayerCall, SourceRange, VariableSource } from '../graph/ir.js';
-import { formatShape, isKnown, isSymbolic, symbolic, traceDimension, type Dim, type Shape } from '../graph/shape.js';
-import { dependsOnTrace } from '../graph/size-terms.js';
+import { dependsOnTrace, formatShape, isKnown, isSymbolic, symbolic, traceDimension, type Dim, type Shape } from '../graph/shape.js';
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';

@@ -46,13 +46,14 @@ export function knownSize(shape: Shape): number | null {
  */
 export const traceDimension = 'dynamic_dimension';
 
-function isTraced(dim: SymbolicDim): boolean {
-  return dim.symbol.includes(traceDimension);
+/** Whether a size is made of the traced size: None once the trace is over, and shown so inside it. */
+export function dependsOnTrace(dim: Dim): boolean {
+  return isSymbolic(dim) && dim.symbol.includes(traceDimension);
 }
 
 export function formatDim(dim: Dim): string {
   if (dim === null) return 'None';
-  if (isSymbolic(dim)) return isTraced(dim) ? 'None' : dim.symbol;
+  if (isSymbolic(dim)) return dependsOnTrace(dim) ? 'None' : dim.symbol;
   return Number.isSafeInteger(dim) ? String(dim) : dim.toExponential();
 }
 
@@ -64,5 +65,5 @@ export function formatShape(shape: Shape): string {
 
 /** JSON form: a number, null for None, a string for a named dimension. */
 export function shapeToJson(shape: Shape): (number | string | null)[] {
-  return shape.map((dim) => (isSymbolic(dim) ? (isTraced(dim) ? null : dim.symbol) : dim));
+  return shape.map((dim) => (isSymbolic(dim) ? (dependsOnTrace(dim) ? null : dim.symbol) : dim));
 }

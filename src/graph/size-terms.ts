@@ -3,7 +3,7 @@
 // dimension's symbol is the canonical spelling of its term, so that equal products are the same symbol; a symbol that is
 // no product (`n + 1`) has no term and takes part in no algebra.
 
-import { isKnown, isSymbolic, symbolic, traceDimension, type Dim } from './shape.js';
+import { isKnown, isSymbolic, symbolic, type Dim } from './shape.js';
 
 export interface SizeTerm {
   readonly coefficient: number;
@@ -67,11 +67,6 @@ export function productTerm(dims: readonly Dim[]): SizeTerm | undefined {
     if (!Number.isSafeInteger(product.coefficient)) return undefined;
   }
   return product;
-}
-
-/** Whether a dimension depends on the sizes a call() trace names: those are None once the trace is over. */
-export function dependsOnTrace(dim: Dim): boolean {
-  return isSymbolic(dim) && dim.symbol.includes(traceDimension);
 }
 
 /** a * b, or a // b where it divides exactly, as a canonical term; undefined where either is no product. */

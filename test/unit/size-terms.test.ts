@@ -1,8 +1,8 @@
 // Sizes as products of named sizes, as JAX's shape polymorphism computes them inside a layer's call() trace.
 
 import assert from 'node:assert/strict';
-import { formatDim, symbolic } from '../../src/graph/shape.js';
-import { dependsOnTrace, dimOf, divideTerms, productTerm, termArithmetic, termOf } from '../../src/graph/size-terms.js';
+import { dependsOnTrace, formatDim, symbolic } from '../../src/graph/shape.js';
+import { dimOf, divideTerms, productTerm, termArithmetic, termOf } from '../../src/graph/size-terms.js';
 
 describe('size terms', () => {
   it('reads a product of named sizes and numbers, in any order and spacing, as one canonical term', () => {
