@@ -8,6 +8,7 @@ import { formatShape, isKnown, isSymbolic, sameDim, sameShape, type Dim, type Sh
 import type { GraphBuilder } from './graph-builder.js';
 import { rangeOf } from './python/source-range.js';
 import { arrayLiteralJson } from './keras/functions/array-literals.js';
+import { dtypePolicyName, dtypePolicyObject } from './keras/functions/dtype-policies.js';
 import { isOperand, OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpResult, type OpRule } from './keras/ops/op-rule.js';
 import { eagerUnaryDtype, opSignature } from './keras/ops/signatures.js';
 import { opRules } from './keras/functions/ops.js';
@@ -81,11 +82,37 @@ export interface RuntimeHost {
   iterate(value: Value): Value[] | undefined;
 }
 
+/**
+ * The layers whose `__init__` replaces `dtype=None` by a dtype of its own (for their config as made), so that the global
+ * policy does not reach them: Hashing takes int64 or floatx, HashedCrossing int64 for integer output.
+ */
+const choosesItsOwnDtype: Readonly<Record<string, (config: LayerConfig) => boolean>> = {
+  Hashing: () => true,
+  HashedCrossing: (config) => config['output_mode'] === 'int',
+};
+
+/** keras.backend.is_float_dtype. */
+export function isFloatDtype(dtype: string): boolean {
+  return dtype.startsWith('float') || dtype === 'bfloat16';
+}
+
+/** keras.config.set_floatx's accepted dtypes. */
+const floatxDtypes = ['bfloat16', 'float16', 'float32', 'float64'];
+
 export abstract class LayerRuntime {
   protected readonly states = new Map<number, LayerState>();
   protected readonly parents: (number | undefined)[] = [undefined];
   /** keras.config.image_data_format() as the file last set it: a str, or unknown when it set a value not known. */
   private imageDataFormat: Value = str('channels_last');
+  /** The global dtype policy (keras.config.set_dtype_policy) as the file last set it: its name, or unknown. */
+  private globalPolicy: string | Value = 'float32';
+  /** Why nothing after it is analysed: a keras.config.set_floatx to another dtype than float32, which is not modelled. */
+  protected floatxNotFollowed: Value | undefined;
+  /**
+   * Keras's AutocastScope inside the call of a layer whose policy is mixed: the dtype its float variables are read in
+   * (a variable used in an op is cast to it first), or undefined outside such a call.
+   */
+  protected autocastScope: string | undefined;
 
   constructor(protected readonly interpreter: RuntimeHost) {}
 
@@ -100,6 +127,7 @@ export abstract class LayerRuntime {
   // ---- layers --------------------------------------------------------------
 
   createLayer(className: string, args: Arguments, site: CallSite): Value {
+    if (this.floatxNotFollowed) return this.floatxNotFollowed;
     const spec = layerEntry(className)!;
     const range = rangeOf(site.node);
     const config: Record<string, JsonValue> = {};
@@ -107,7 +135,9 @@ export abstract class LayerRuntime {
     const given = new Map<string, Value>();
     const set = (key: string, value: Value): void => {
       given.set(key, value);
-      const json = this.toJson(value);
+      // A DTypePolicy object given as `dtype` is its name, as a string given there is.
+      const policy = key === 'dtype' ? dtypePolicyName(value) : undefined;
+      const json = policy ?? this.toJson(value);
       if (json === undefined) unknownArgs.set(key, unreadableReason(value));
       config[key] = json ?? null;
     };
@@ -172,6 +202,11 @@ export abstract class LayerRuntime {
       if (parameter.kind !== '*' && parameter.kind !== '**' && !(parameter.name in config) && 'default' in parameter) {
         config[parameter.name] = parameter.default ?? null;
       }
+    }
+    // A layer given no dtype takes the global dtype policy when it is made.
+    if ((config['dtype'] ?? null) === null) {
+      const policy = this.layerPolicy(className, config);
+      if (policy !== undefined) set('dtype', policy);
     }
     // Keras resolves `data_format=None` to keras.config.image_data_format() when the layer is made.
     const takesDataFormat = spec.parameters.some((p) => p.name === 'data_format') || spec.kwargsKeywords.has('data_format');
@@ -663,7 +698,9 @@ export abstract class LayerRuntime {
   // ---- keras.ops ----------------------------------------------------------------
 
   /** A modelled `keras.ops` call: its arguments bound to the generated signature, its output by the op's rule. */
-  operation(path: string, rule: OpRule, args: Arguments, site: CallSite): Value {
+  operation(path: string, rule: OpRule, given: Arguments, site: CallSite): Value {
+    if (this.floatxNotFollowed) return this.floatxNotFollowed;
+    const args = this.autocastScope === undefined ? given : this.autocastVariables(given, site);
     const range = rangeOf(site.node);
     const bound = this.bindOperation(path, args);
     if ('problem' in bound) return bound.problem;
@@ -716,6 +753,41 @@ export abstract class LayerRuntime {
     if ('tuple' in output) return { kind: 'tuple', items: tensors };
     if ('list' in output) return { kind: 'list', items: tensors };
     return tensors[0]!;
+  }
+
+  /** The arguments of an op with the layer's float variables among them read in the autocast scope's dtype. */
+  private autocastVariables(args: Arguments, site: CallSite): Arguments {
+    const read = (value: Value): Value => {
+      if (value.kind === 'tensor') return { kind: 'tensor', tensor: this.autocastVariable(value.tensor, site) };
+      if (value.kind === 'list' || value.kind === 'tuple') return { kind: value.kind, items: value.items.map(read) };
+      return value;
+    };
+    return { ...args, positional: args.positional.map(read), keywords: new Map([...args.keywords].map(([k, v]) => [k, read(v)])) };
+  }
+
+  /** A variable of float dtype read inside an autocast scope: cast to the scope's dtype (KerasVariable.value). */
+  private autocastVariable(tensor: number, site: CallSite): number {
+    const scope = this.autocastScope;
+    const node = this.graph.tensors[tensor]!;
+    if (scope === undefined || node.constant?.kind !== 'variable' || !isFloatDtype(node.dtype) || node.dtype === scope) return tensor;
+    this.autocastScope = undefined;
+    try {
+      return this.castTo(tensor, scope, site);
+    } finally {
+      this.autocastScope = scope;
+    }
+  }
+
+  /** The tensor as `dtype`, by a keras.ops.cast inside the current call when it has another dtype. */
+  protected castTo(tensor: number, dtype: string, site: CallSite): number {
+    if (this.graph.tensors[tensor]!.dtype === dtype) return tensor;
+    const cast = this.operation(
+      'keras.ops.cast',
+      opRules['keras.ops.cast']!,
+      { positional: [{ kind: 'tensor', tensor }, str(dtype)], keywords: new Map(), keywordNodes: new Map() },
+      site,
+    );
+    return cast.kind === 'tensor' ? cast.tensor : tensor;
   }
 
   /** The dtype an op on one tensor (or one Python number) computes, where the generated table says it differs. */
@@ -849,11 +921,12 @@ export abstract class LayerRuntime {
       return { kind: 'unknown', reason: error.message, reported: true };
     }
     if (container.kind === 'array') return { ...container, shape: result, source: { kind: 'unknown', reason: 'a slice of an array' } };
-    const t = this.graph.tensors[container.tensor]!;
+    const tensor = this.autocastScope === undefined ? container.tensor : this.autocastVariable(container.tensor, { node });
+    const t = this.graph.tensors[tensor]!;
     return this.addOperation(
       'get_item',
       { index: indexToJson(index) },
-      [container.tensor],
+      [tensor],
       [{ shape: result, dtype: t.dtype }],
       rangeOf(node),
       undefined,
@@ -875,6 +948,60 @@ export abstract class LayerRuntime {
 
   imageDataFormatValue(): Value {
     return this.imageDataFormat;
+  }
+
+  setDtypePolicy(policy: string | Value): void {
+    this.globalPolicy = policy;
+  }
+
+  dtypePolicy(): Value {
+    return typeof this.globalPolicy === 'string' ? dtypePolicyObject(this.globalPolicy) : this.globalPolicy;
+  }
+
+  /**
+   * The dtype a layer of the class made now takes when given none: the global policy's name, unless it is float32
+   * (the default, left out of the config) or the class picks its own dtype for None.
+   */
+  protected layerPolicy(className: string, config: LayerConfig = {}): Value | undefined {
+    if (choosesItsOwnDtype[className]?.(config)) return undefined;
+    if (typeof this.globalPolicy !== 'string') return this.globalPolicy;
+    if (this.globalPolicy === 'float32') return undefined;
+    return str(this.globalPolicy);
+  }
+
+  /** keras.config.set_floatx: float32 is what the analysis models; another floatx changes every default dtype. */
+  setFloatx(value: Value, site: CallSite): Value {
+    if (value.kind === 'str' && !floatxDtypes.includes(value.value)) {
+      // Keras prints its set of accepted names, whose order Python's string hashing makes vary from run to run.
+      return this.raising(site, () => {
+        throw new LayerError(`Unknown \`floatx\` value: ${value.value}. Expected one of {${floatxDtypes.map((d) => `'${d}'`).join(', ')}}`);
+      });
+    }
+    if (value.kind === 'str' && value.value === 'float32') {
+      this.floatxNotFollowed = undefined;
+      return none;
+    }
+    const message =
+      value.kind === 'str'
+        ? `keras.config.set_floatx('${value.value}') changes the default dtype of inputs, layers and ops, which Tensor Lens does not model: the tensors made after it are not analysed.`
+        : 'keras.config.set_floatx() is given a value that is not known: the tensors made after it are not analysed.';
+    this.graph.report('information', rangeOf(site.node), message, 'unsupported-setting');
+    this.floatxNotFollowed = { kind: 'unknown', reason: message, reported: true };
+    return none;
+  }
+
+  floatx(): Value {
+    return this.floatxNotFollowed ? unknown('keras.config.floatx() after a set_floatx that is not modelled') : str('float32');
+  }
+
+  raising(site: CallSite, compute: () => Value): Value {
+    try {
+      return compute();
+    } catch (error) {
+      if (!(error instanceof LayerError)) throw error;
+      this.graph.report('error', rangeOf(site.node), error.message, 'invalid-argument');
+      return { kind: 'unknown', reason: error.message, reported: true };
+    }
   }
 
   clearSession(): Value {
@@ -986,7 +1113,7 @@ const unaryTensorOperators: Readonly<Record<string, string>> = {
 };
 
 /** Why a constructor argument cannot be read as config. */
-function unreadableReason(value: Value): string {
+export function unreadableReason(value: Value): string {
   if (value.kind === 'unknown') return value.reason;
   if (value.kind === 'function') return `the Python function \`${value.fn.name}\` is not followed as a layer argument yet`;
   return `a ${value.kind} cannot be analysed here`;

@@ -7,18 +7,27 @@ import { dependsOnTrace, formatShape, isKnown, isSymbolic, symbolic, traceDimens
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
-import { type Arguments, type CallSite, isSequence, none, type PythonObject, str, tuple, unknown, type Value } from './values.js';
-import { opRules } from './keras/functions/ops.js';
-import { computeDtype } from './keras/rules/util.js';
+import { type Arguments, type CallSite, isSequence, none, type PythonObject, tuple, unknown, type Value } from './values.js';
+import { dtypePolicyName } from './keras/functions/dtype-policies.js';
+import { computeDtype, variableDtype } from './keras/rules/util.js';
 import { standardizeDtype } from './keras/ops/dtypes.js';
 import { OpNotKnown } from './keras/ops/op-rule.js';
-import { LayerError } from './keras/rule.js';
-import { compatibleShapes, dimValue, type FollowedFunction, LayerRuntime, type TensorValue } from './layer-runtime.js';
+import { LayerError, type LayerConfig } from './keras/rule.js';
+import {
+  compatibleShapes,
+  dimValue,
+  type FollowedFunction,
+  isFloatDtype,
+  LayerRuntime,
+  type TensorValue,
+  unreadableReason,
+} from './layer-runtime.js';
 
 export abstract class ModelRuntime extends LayerRuntime {
   // ---- inputs and models ------------------------------------------------------
 
   input(args: Arguments, site: CallSite): Value {
+    if (this.floatxNotFollowed) return this.floatxNotFollowed;
     const arg = (name: string, position: number): Value | undefined => args.keywords.get(name) ?? args.positional[position];
     const shapeValue = arg('shape', 0);
     const batchShapeValue = arg('batch_shape', 5);
@@ -40,6 +49,7 @@ export abstract class ModelRuntime extends LayerRuntime {
             : undefined;
       return unknown(unknownPart?.kind === 'unknown' ? unknownPart.reason : 'keras.Input needs a known `shape`');
     }
+    if (dtypeValue && dtypeValue.kind !== 'none' && dtypeValue.kind !== 'str') return unknown('the dtype of this Input is not known');
     const dtype = dtypeValue?.kind === 'str' ? dtypeValue.value : 'float32';
     const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('InputLayer');
     return this.makeInputLayer(name, shape, dtype, rangeOf(site.node));
@@ -307,8 +317,18 @@ export abstract class ModelRuntime extends LayerRuntime {
     const className = object.cls.name;
     const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName(className);
     const range = this.objectSites.get(object) ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const id = this.graph.addLayer(className, name, { name, trainable: true }, range);
-    this.states.set(id, { unknownArgs: new Map(), object });
+    // `dtype` (a policy name or DTypePolicy; None is the global policy) and `autocast` are Layer.__init__'s.
+    const dtypeGiven = args.keywords.get('dtype');
+    const policy = dtypeGiven === undefined || dtypeGiven.kind === 'none' ? this.layerPolicy(className) : dtypeGiven;
+    const dtype = policy === undefined ? null : (dtypePolicyName(policy) ?? this.toJson(policy));
+    const unknownArgs = new Map<string, string>();
+    if (dtype === undefined || (dtype !== null && typeof dtype !== 'string')) unknownArgs.set('dtype', unreadableReason(policy!));
+    const autocast = args.keywords.get('autocast');
+    const config: Record<string, LayerConfig[string]> = { name, trainable: true, dtype: typeof dtype === 'string' ? dtype : null };
+    if (autocast?.kind === 'bool') config['autocast'] = autocast.value;
+    else if (autocast !== undefined) unknownArgs.set('autocast', unreadableReason(autocast));
+    const id = this.graph.addLayer(className, name, config, range);
+    this.states.set(id, { unknownArgs, object });
     object.layer = id;
     if (object.cls.keras === 'Model') {
       this.graph.layers[id]!.model = { kind: 'subclassed', inputs: [], outputs: [], layers: [], built: false };
@@ -349,6 +369,12 @@ export abstract class ModelRuntime extends LayerRuntime {
     const given = this.tensorInputs(args.positional[0] ?? args.keywords.get('inputs'), layer.name, site);
     if (!('tensors' in given)) return given.problem;
     const self: Value = { kind: 'object', object };
+    const policyProblem = ['dtype', 'autocast'].find((key) => this.states.get(layerId)!.unknownArgs.has(key));
+    if (policyProblem) {
+      return unknown(
+        `${layer.name} depends on \`${policyProblem}\`, which is not known (${this.states.get(layerId)!.unknownArgs.get(policyProblem)})`,
+      );
+    }
     let unbuiltByKeras: number[] = [];
     if (!object.built) {
       object.built = true;
@@ -373,20 +399,35 @@ export abstract class ModelRuntime extends LayerRuntime {
     const inputValue: Value = given.isList
       ? { kind: 'list', items: inputs.map((t) => ({ kind: 'tensor', tensor: t })) }
       : { kind: 'tensor', tensor: inputs[0]! };
+    const compute = computeDtype(layer.config);
+    const autocast = layer.config['autocast'] !== false;
+    const outerScope = this.autocastScope;
     this.parents.push(composite);
     this.traceDepth++;
     let result: Value;
     try {
+      // Layer.__call__ casts float tensor arguments to the compute dtype, then reads float variables in it where the
+      // policy is mixed (or an outer layer's scope has another dtype), as Keras's AutocastScope does.
+      const cast = (value: Value): Value => (autocast ? this.autocastArgument(value, compute, site) : value);
+      this.autocastScope =
+        outerScope !== undefined
+          ? autocast && isFloatDtype(compute)
+            ? compute
+            : undefined
+          : compute !== variableDtype(layer.config)
+            ? compute
+            : undefined;
       result = this.interpreter.invoke(
         callMethod.fn,
         {
-          positional: [inputValue, ...args.positional.slice(1)],
-          keywords: new Map([...args.keywords].filter(([k]) => k !== 'inputs')),
+          positional: [cast(inputValue), ...args.positional.slice(1).map(cast)],
+          keywords: new Map([...args.keywords].filter(([k]) => k !== 'inputs').map(([k, v]) => [k, cast(v)])),
           keywordNodes: args.keywordNodes,
         },
         self,
       );
     } finally {
+      this.autocastScope = outerScope;
       this.traceDepth--;
       this.parents.pop();
     }
@@ -547,16 +588,15 @@ export abstract class ModelRuntime extends LayerRuntime {
     return shape ? { shape: [inputShape[0] ?? null, ...shape] } : { problem: unknown("this Lambda's output_shape is not known") };
   }
 
-  /** The tensor as `dtype`, by a keras.ops.cast inside the current call when it has another dtype. */
-  private castTo(tensor: number, dtype: string, site: CallSite): number {
-    if (this.graph.tensors[tensor]!.dtype === dtype) return tensor;
-    const cast = this.operation(
-      'keras.ops.cast',
-      opRules['keras.ops.cast']!,
-      { positional: [{ kind: 'tensor', tensor }, str(dtype)], keywords: new Map(), keywordNodes: new Map() },
-      site,
-    );
-    return cast.kind === 'tensor' ? cast.tensor : tensor;
+  /** Tensors of float dtype among a layer call's arguments, cast to its compute dtype (DTypePolicy.convert_input). */
+  private autocastArgument(value: Value, dtype: string, site: CallSite): Value {
+    if (value.kind === 'tensor') {
+      const given = this.graph.tensors[value.tensor]!.dtype;
+      return isFloatDtype(given) && given !== dtype ? { kind: 'tensor', tensor: this.castTo(value.tensor, dtype, site) } : value;
+    }
+    if (value.kind === 'list' || value.kind === 'tuple')
+      return { kind: value.kind, items: value.items.map((v) => this.autocastArgument(v, dtype, site)) };
+    return value;
   }
 
   subclassedAttribute(object: PythonObject, name: string, node: Node): Value {
@@ -582,7 +622,7 @@ export abstract class ModelRuntime extends LayerRuntime {
           object.ownNonTrainableParams =
             object.ownNonTrainableParams === null || frozen === null ? null : object.ownNonTrainableParams + frozen;
           if (!shape) return unknown('the shape of this weight is not known');
-          const dtype = this.variableDtype(arg('dtype', 2));
+          const dtype = this.variableDtype(arg('dtype', 2), variableDtype(this.graph.layers[object.layer!]!.config));
           if (typeof dtype !== 'string') return dtype;
           const name = args.keywords.get('name');
           const what = `the weight${name?.kind === 'str' ? ` \`${name.value}\`` : ''} of ${object.cls.name}`;
@@ -625,10 +665,11 @@ export abstract class ModelRuntime extends LayerRuntime {
     );
   }
 
-  /** `add_weight`'s dtype: the layer's variable dtype (float32) when None, or why it is not known. */
-  private variableDtype(given: Value | undefined): string | Value {
+  /** `add_weight`'s dtype: the layer's variable dtype when None, or why it is not known. */
+  private variableDtype(given: Value | undefined, layerDefault: string): string | Value {
     const json = given === undefined ? null : this.toJson(given);
     if (json === undefined) return unknown('the dtype of this weight is not known');
+    if (json === null) return layerDefault;
     try {
       return standardizeDtype(json);
     } catch (error) {

@@ -15,6 +15,14 @@ export interface KerasApi {
   clearSession(): Value;
   setImageDataFormat(args: Arguments): Value;
   imageDataFormatValue(): Value;
+  /** keras.config.set_dtype_policy: the policy by name, or unknown when the file sets one that is not known. */
+  setDtypePolicy(policy: string | Value): void;
+  /** keras.config.dtype_policy(): the global policy as a DTypePolicy object. */
+  dtypePolicy(): Value;
+  setFloatx(value: Value, site: CallSite): Value;
+  floatx(): Value;
+  /** `compute()`, with a LayerError it throws reported at the call as the exception Python raises there. */
+  raising(site: CallSite, compute: () => Value): Value;
   /** Makes a layer of the class from the arguments after the first and calls it on the first (`keras.layers.add([a, b])`). */
   functionalHelper(className: string, args: Arguments, site: CallSite): Value;
   constantTensor(shape: Shape, dtype: string, source: ArraySource): Value;

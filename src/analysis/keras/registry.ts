@@ -12,6 +12,7 @@ import type { ApiFunction } from './api-context.js';
 import type { LayerRule } from './rule.js';
 import { arrayLiteralFunctions } from './functions/array-literals.js';
 import { arrayFunctions } from './functions/arrays.js';
+import { dtypePolicyFunctions } from './functions/dtype-policies.js';
 import { initializerFunctions } from './functions/initializers.js';
 import { opAliasFunctions } from './functions/op-aliases.js';
 import { opFunctions } from './functions/ops.js';
@@ -122,6 +123,7 @@ for (const entry of [
   ...arrayLiteralFunctions,
   ...pythonModuleFunctions,
   ...initializerFunctions,
+  ...dtypePolicyFunctions,
 ])
   entriesByPath.set(entry.path, entry);
 

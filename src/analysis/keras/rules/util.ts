@@ -145,3 +145,9 @@ export function computeDtype(config: LayerConfig, fallback = 'float32'): string 
   const source = dtype.replace(quantizedPolicy, '');
   return source.startsWith('mixed_') ? source.slice('mixed_'.length) : source;
 }
+
+/** The dtype a layer's policy makes its variables in: float32 for a mixed policy, else its compute dtype. */
+export function variableDtype(config: LayerConfig): string {
+  const dtype = config['dtype'];
+  return typeof dtype === 'string' && dtype.replace(quantizedPolicy, '').startsWith('mixed_') ? 'float32' : computeDtype(config);
+}
