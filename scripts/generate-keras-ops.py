@@ -38,6 +38,28 @@ def dtype_of(result, fn=None):
     return result.dtype
 
 
+def operation_class_in_source(fn):
+    """The Operation class an op's source makes its symbolic call with (`Slogdet().symbolic_call(x)`), when calls on the
+    tensors tried here do not reach it (ops taking functions, shapes, several arguments): the one class of the op's module
+    that derives from Operation and that its source instantiates."""
+    import ast
+
+    from keras.src.ops.operation import Operation
+
+    module = sys.modules[fn.__module__]
+    try:
+        tree = ast.parse(inspect.getsource(fn).strip())
+    except (OSError, TypeError, SyntaxError):
+        return None
+    made = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        and isinstance(getattr(module, node.func.id, None), type) and issubclass(getattr(module, node.func.id), Operation)
+    }
+    return made.pop() if len(made) == 1 else None
+
+
 def call(fn, *args):
     try:
         with warnings.catch_warnings():
@@ -170,6 +192,10 @@ for path, fn in public_functions().items():
         # Ops the tables do not call on tensors alone: on a list of tensors (concatenate), or with bounds (clip).
         for args in (([tensor("float32"), tensor("float32")],), (tensor("float32"), 0, 1), (tensor("float32"), (2, 3))):
             call(fn, *args)
+    if fn not in operation_classes:
+        source_class = operation_class_in_source(fn)
+        if source_class:
+            operation_classes[fn] = source_class
     if fn in operation_classes:
         entry["class"] = operation_classes[fn]
     ops[path] = entry

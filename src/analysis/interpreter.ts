@@ -11,6 +11,7 @@ import { errorText } from './internal-error.js';
 import { KerasRuntime } from './keras-runtime.js';
 import { BudgetSpent, defaultLimits, type Limits } from './limits.js';
 import { canonicalPath } from './keras/api-paths.js';
+import { functionDecorators } from './keras/functions/ops.js';
 import { compare } from './operators.js';
 import { boundValue, mergeValues } from './python-values.js';
 import type { Node } from './python/parser.js';
@@ -400,6 +401,14 @@ export class Interpreter extends CallEvaluator {
       } else if (defined.kind === 'function' && (last === 'staticmethod' || last === 'classmethod')) {
         scope.set(name, { kind: 'function', fn: { ...defined.fn, binding: last } });
       } else if (defined.kind === 'class' && last === 'dataclass') defined.cls.dataclassFields = dataclassFields(definition);
+      else if (defined.kind === 'function' && !decorator!.text.includes('(')) {
+        // A Keras function that makes a function of one (`@ops.custom_gradient`) is applied; others return it unchanged.
+        const expression = decorator!.namedChildren[0];
+        const applied = expression ? this.evaluate(expression, scope) : undefined;
+        if (applied?.kind === 'builtin' && functionDecorators.has(applied.name)) {
+          scope.set(name, applied.call({ positional: [defined], keywords: new Map(), keywordNodes: new Map() }, { node: decorator! }));
+        }
+      }
     }
     return completion;
   }

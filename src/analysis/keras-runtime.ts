@@ -20,7 +20,7 @@ import {
   unknown,
   type Value,
 } from './values.js';
-import { ModelRuntime } from './model-runtime.js';
+import { ControlFlowRuntime } from './control-flow-runtime.js';
 import { dimValue, tensorShapeValue } from './layer-runtime.js';
 import type { KerasApi } from './keras/api-context.js';
 
@@ -44,7 +44,7 @@ function knownFlag(value: Value): boolean | null {
 const symbolicTensorError =
   "A KerasTensor is symbolic: it's a placeholder for a shape and a dtype. It doesn't have any actual numerical value. You cannot convert it to a NumPy array.";
 
-export class KerasRuntime extends ModelRuntime implements KerasApi {
+export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
   // ---- attributes --------------------------------------------------------------
 
   attribute(value: Value, name: string, node: Node, self?: Value): Value | undefined {
@@ -223,6 +223,30 @@ export class KerasRuntime extends ModelRuntime implements KerasApi {
       },
     }),
   };
+
+  /**
+   * `keras.ops.convert_to_numpy(x)`: a concrete tensor's numbers, as an array the file holds. A KerasTensor has none:
+   * Keras raises (np.array of it), and inside a layer's call() the backend's traced tensor cannot be converted either.
+   */
+  convertToNumpy(args: Arguments, site: CallSite): Value {
+    const given = args.positional[0] ?? args.keywords.get('x');
+    const value = given && this.asTensor(given);
+    if (value?.kind !== 'tensor') return value?.kind === 'array' ? value : unknown('convert_to_numpy of a value that is not a tensor');
+    const t = this.graph.tensors[value.tensor]!;
+    if (!t.eager) {
+      if (this.traceDepth > 0) return unknown("convert_to_numpy of a tensor traced in a layer's call(): the backend cannot convert it");
+      const message =
+        "A KerasTensor is symbolic: it's a placeholder for a shape an a dtype. It doesn't have any actual numerical value. You cannot convert it to a NumPy array.";
+      this.graph.report('error', rangeOf(site.node), message, 'symbolic-to-numpy');
+      return { kind: 'unknown', reason: message, reported: true };
+    }
+    return {
+      kind: 'array',
+      shape: t.shape,
+      dtype: t.dtype,
+      source: { kind: 'evaluation', tensors: [value.tensor], feeds: this.feedsOf([value.tensor]) },
+    };
+  }
 
   /** The constant tensors the given tensors were computed from, with the source of their numbers. */
   private feedsOf(tensors: readonly number[]): ArrayFeed[] {

@@ -113,6 +113,8 @@ export abstract class LayerRuntime {
    * (a variable used in an op is cast to it first), or undefined outside such a call.
    */
   protected autocastScope: string | undefined;
+  /** How many layer calls are being traced: Keras's JAX backend traces a layer's call() once, nested layers within it. */
+  protected traceDepth = 0;
 
   constructor(protected readonly interpreter: RuntimeHost) {}
 
@@ -287,7 +289,7 @@ export abstract class LayerRuntime {
   }
 
   /** Keras calls a layer or op symbolically when any of its tensors is symbolic (a KerasTensor plus a weight is symbolic). */
-  private allEager(tensors: readonly number[]): boolean {
+  protected allEager(tensors: readonly number[]): boolean {
     return tensors.every((t) => this.graph.tensors[t]!.eager);
   }
 
@@ -628,7 +630,7 @@ export abstract class LayerRuntime {
   }
 
   /** A NumPy array becomes a constant (eager) tensor where a tensor is taken; Keras feeds float64 as float32. */
-  private asTensor(value: Value): Value {
+  protected asTensor(value: Value): Value {
     if (value.kind !== 'array') return value;
     return this.constantTensor(value.shape, value.dtype === 'float64' ? 'float32' : value.dtype, value.source);
   }
@@ -709,7 +711,8 @@ export abstract class LayerRuntime {
     const unread = [...args.positional, ...args.keywords.values()].map((v) => symbolicSizeIn(v, true)).find((s) => s !== undefined);
     let output: OpResult;
     try {
-      output = rule.compute({ path, arguments: bound.arguments });
+      const symbolic = this.traceDepth === 0 && bound.operands.length > 0 && !this.allEager(bound.operands);
+      output = rule.compute({ path, arguments: bound.arguments, symbolic });
     } catch (error) {
       if (error instanceof OpNotKnown) return unknown(error.message);
       if (!(error instanceof LayerError)) throw error;
@@ -895,7 +898,7 @@ export abstract class LayerRuntime {
   }
 
   /** An op argument as JSON: as in a config, and a slice as `{slice: [start, stop, step]}`, `...` as `{ellipsis: true}`. */
-  private argumentJson(value: Value): JsonValue | undefined {
+  protected argumentJson(value: Value): JsonValue | undefined {
     if (value.kind === 'ellipsis') return { ellipsis: true };
     if (value.kind === 'slice') {
       const parts = [value.start, value.stop, value.step].map((v) => this.toJson(v));
@@ -1137,7 +1140,7 @@ const isChannelsLast = (format: Value): boolean => format.kind === 'str' && form
 const halfPrecisionDtypes = new Set(['float16', 'bfloat16']);
 
 /** The engine's description of a keras.ops call (graph/operation-config.ts); a size known only at run time as null. */
-function operationCall(path: string, args: Record<string, JsonValue>, outputs: readonly OpOutput[]): string {
+export function operationCall(path: string, args: Record<string, JsonValue>, outputs: readonly OpOutput[]): string {
   const json = outputs.map((o) => ({ shape: o.shape.map((d) => (typeof d === 'number' ? d : null)), dtype: o.dtype }));
   return encodeOperationCall({ path, arguments: args, outputs: json });
 }

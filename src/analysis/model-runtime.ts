@@ -463,9 +463,6 @@ export abstract class ModelRuntime extends LayerRuntime {
     return result;
   }
 
-  /** How many layer calls are being traced: Keras's JAX backend traces a layer's call() once, nested layers within it. */
-  private traceDepth = 0;
-
   /**
    * The tensors a call() is traced on, as Keras's JAX backend makes them: every None size is one named size
    * (`dynamic_dimension`), so that `ops.shape(x)[0]` is a size a reshape's -1 can divide. Each stands for the tensor
@@ -498,7 +495,7 @@ export abstract class ModelRuntime extends LayerRuntime {
   }
 
   /** The tensor itself where `map` changes no size, else a tensor of the mapped shape standing for it. */
-  private reshapedAlias(tensor: number, map: (d: Dim) => Dim): number {
+  protected reshapedAlias(tensor: number, map: (d: Dim) => Dim): number {
     const node = this.graph.tensors[tensor]!;
     const shape = node.shape.map(map);
     if (shape.every((d, i) => d === node.shape[i])) return tensor;

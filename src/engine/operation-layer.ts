@@ -8,7 +8,8 @@ import type { Value } from '../analysis/values.js';
 import type { JsonValue } from '../graph/ir.js';
 import { decodeOperationCall, type OperationCall } from '../graph/operation-config.js';
 import { opKernel } from './ops/index.js';
-import { KernelCall, tfDtype, type Kernel } from './ops/kernel.js';
+import type { BodyRef } from '../graph/function-body.js';
+import { KernelCall, tfDtype, type BodyRunner, type Kernel } from './ops/kernel.js';
 
 type IndexPart = { int: number } | { slice: [number | null, number | null, number | null] } | 'newaxis' | 'ellipsis';
 
@@ -38,9 +39,7 @@ export class TensorLensOperation extends tf.layers.Layer {
     return tf.tidy(() => {
       const tensors = Array.isArray(inputs) ? inputs : [inputs];
       if (this.op) return callOp(this.op.call, this.op.kernel, tensors);
-      // modelFromJSON converts snake_case string values too: get_item arrives as getItem.
-      if (this.args.operator === 'get_item' || this.args.operator === 'getItem') return getItem(tensors[0]!, this.args.index ?? null);
-      throw new Error(`operation ${this.args.operator} cannot be evaluated`);
+      return runOperation(this.args, tensors);
     });
   }
 
@@ -59,10 +58,49 @@ export class TensorLensOperation extends tf.layers.Layer {
   }
 }
 
+/** One tensor operation, by its config: a keras.ops call by its kernel, `x[...]` by a strided slice. */
+function runOperation(args: OperationArgs, tensors: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+  if (args.call !== undefined) {
+    const call = decodedCall(args.call);
+    return callOp(call, opKernel(call.path), tensors);
+  }
+  // modelFromJSON converts snake_case string values too: get_item arrives as getItem.
+  if (args.operator === 'get_item' || args.operator === 'getItem') return getItem(tensors[0]!, args.index ?? null);
+  throw new Error(`operation ${args.operator} cannot be evaluated`);
+}
+
+const decodedCalls = new Map<string, OperationCall>();
+
+/** A body's op calls decoded once, not once per iteration of the loop running them. */
+function decodedCall(encoded: string): OperationCall {
+  let call = decodedCalls.get(encoded);
+  if (!call) {
+    call = decodeOperationCall(encoded);
+    if (decodedCalls.size > 10_000) decodedCalls.clear();
+    decodedCalls.set(encoded, call);
+  }
+  return call;
+}
+
+/** A function body's ops run in order on its arguments; what it captures are the op's own inputs. */
+const runBody: BodyRunner = (body, args, inputs) => {
+  const results: tf.Tensor[][] = [];
+  const resolve = (ref: BodyRef): tf.Tensor => {
+    if ('argument' in ref) return args[ref.argument]!;
+    if ('tensor' in ref) return inputs[ref.tensor]!;
+    return results[ref.node]![ref.output]!;
+  };
+  for (const node of body.nodes) {
+    const out = runOperation(node.config as unknown as OperationArgs, node.inputs.map(resolve));
+    results.push(Array.isArray(out) ? out : [out]);
+  }
+  return body.outputs.map(resolve);
+};
+
 /** The kernel's outputs, each cast to the dtype TensorFlow.js holds Keras's output dtype in. */
 function callOp(call: OperationCall, kernel: Kernel, tensors: tf.Tensor[]): tf.Tensor | tf.Tensor[] {
   const resolved = { ...call, arguments: resolveSizes(call.arguments, tensors) as OperationCall['arguments'] };
-  const result = kernel(new KernelCall(resolved, tensors));
+  const result = kernel(new KernelCall(resolved, tensors, runBody));
   const outputs = (Array.isArray(result) ? result : [result]).map((t, i) => {
     const dtype = tfDtype(call.outputs[i]!.dtype);
     return t.dtype === dtype ? t : tf.cast(t, dtype);

@@ -30,6 +30,9 @@ export interface KerasApi {
   configValue(value: Value): JsonValue | undefined;
   /** A call of a `keras.ops` function the registry models, by its canonical path. */
   operation(path: string, rule: OpRule, args: Arguments, site: CallSite): Value;
+  /** A call of a `keras.ops` function that takes Python callables (`map`, `scan`, `cond`, …), by its canonical path. */
+  callableOp(path: string, args: Arguments, site: CallSite): Value;
+  convertToNumpy(args: Arguments, site: CallSite): Value;
 }
 
 export interface ApiContext {

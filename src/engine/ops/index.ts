@@ -2,6 +2,7 @@
 // and dtype only: evaluating it says so.
 
 import { arrangementKernels } from './arrangement.js';
+import { controlFlowKernels } from './control-flow.js';
 import { creationKernels } from './creation.js';
 import { elementwiseKernels } from './elementwise.js';
 import { imageLinalgCoreKernels } from './image-linalg-core.js';
@@ -22,6 +23,7 @@ export const opKernels: Readonly<Record<string, Kernel>> = {
   ...numericKernels,
   ...imageLinalgCoreKernels,
   ...creationKernels,
+  ...controlFlowKernels,
 };
 
 export function opKernel(path: string): Kernel {

@@ -3,6 +3,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { JsonValue } from '../../graph/ir.js';
+import { isBodyArgument, type FunctionBody } from '../../graph/function-body.js';
 import type { OperationCall } from '../../graph/operation-config.js';
 
 import { tfjsDtype, type TfjsDtype } from '../topology.js';
@@ -16,11 +17,34 @@ export function tfDtype(kerasDtype: string): TfDtype {
   return dtype;
 }
 
+/** Runs a function body on its arguments, with the op's inputs as what it captures (src/engine/operation-layer.ts). */
+export type BodyRunner = (body: FunctionBody, args: readonly tf.Tensor[], inputs: readonly tf.Tensor[]) => tf.Tensor[];
+
 export class KernelCall {
   constructor(
     readonly call: OperationCall,
     private readonly inputs: readonly tf.Tensor[],
+    private readonly runner?: BodyRunner,
   ) {}
+
+  /** Runs a function the op was given (a body the analysis traced: `f` of map, a branch of switch) on `args`. */
+  runFunction(value: JsonValue | undefined, args: readonly tf.Tensor[]): tf.Tensor[] {
+    if (!isBodyArgument(value) || !this.runner) throw new Error(`${this.path}: its function is not evaluated`);
+    return this.runner(value.function as unknown as FunctionBody, args, this.inputs);
+  }
+
+  /** The tensors given as a list of `{tensor: i}` (the leaves of a structure the op takes). */
+  leaves(name: string): tf.Tensor[] {
+    const value = this.value(name);
+    return Array.isArray(value) ? value.map((v) => this.asTensor(v, name, this.outputDtype)) : [];
+  }
+
+  /** A Python number given for `name`, or the value of the scalar tensor given there. */
+  scalar(name: string): number {
+    const value = this.value(name);
+    if (typeof value === 'number' || typeof value === 'boolean') return Number(value);
+    return this.asTensor(value, name, 'float32').dataSync()[0]!;
+  }
 
   get path(): string {
     return this.call.path;

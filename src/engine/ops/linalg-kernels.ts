@@ -82,6 +82,41 @@ const det: Kernel = (call) => {
   );
 };
 
+/**
+ * jnp.linalg.slogdet of one matrix: the sign and log|det| of the LU, in float32. Keras's symbolic call gives sign the
+ * shape () for a stack of matrices too, so a stack is not evaluated (its values would not have Keras's shapes).
+ */
+const slogdet: Kernel = (call) => {
+  const given = call.tensor('x', 'float32');
+  if (given.rank !== 2) {
+    throw new Error(
+      `${call.path} of a tensor of rank ${given.rank} is not evaluated: Keras's symbolic call gives its sign the shape (), not one a matrix`,
+    );
+  }
+  if (!call.call.outputs.every((o) => o.dtype.startsWith('float'))) {
+    throw new Error(
+      `${call.path} of ${call.call.outputs[0]!.dtype} is not evaluated: Keras says ${call.call.outputs[0]!.dtype}, the backend computes float32`,
+    );
+  }
+  const x = matrices(given, call.path);
+  square(x, call.path);
+  const n = x.rows;
+  const lu = x.items[0]!.slice();
+  const ipiv = getrf(view(lu, n, n));
+  let negative = 0;
+  let logAbs = 0;
+  let zero = false;
+  for (let i = 0; i < n; i++) {
+    const d = lu[i * n + i]!;
+    if (d === 0) zero = true;
+    if (ipiv[i] !== i) negative++;
+    if (d < 0) negative++;
+    logAbs = f32(logAbs + f32(Math.log(Math.abs(d))));
+  }
+  const sign = zero ? 0 : negative % 2 === 0 ? 1 : -1;
+  return [tf.scalar(sign, 'float32'), tf.scalar(zero ? -Infinity : logAbs, 'float32')];
+};
+
 // ---- inv, solve, solve_triangular, lu_factor -------------------------------------------------------------------------
 
 /** A⁻¹·B of one n×n A and n×k B (B overwritten), as jnp.linalg.solve computes it. */
@@ -284,6 +319,7 @@ const norm: Kernel = (call) => {
 
 export const linalgKernels: Readonly<Record<string, Kernel>> = {
   'keras.ops.det': det,
+  'keras.ops.slogdet': slogdet,
   'keras.ops.inv': inv,
   'keras.ops.solve': solve,
   'keras.ops.solve_triangular': solveTriangular,

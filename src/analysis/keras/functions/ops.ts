@@ -32,7 +32,34 @@ export function opRulesWithoutFunction(): string[] {
   return Object.keys(opRules).filter((path) => !paths.has(path));
 }
 
+/** The ops that take Python callables: the interpreter follows the callables (src/analysis/control-flow-runtime.ts). */
+export const callableOps: ReadonlySet<string> = new Set(
+  [
+    'map',
+    'vectorized_map',
+    'scan',
+    'associative_scan',
+    'fori_loop',
+    'while_loop',
+    'cond',
+    'switch',
+    'jvp',
+    'vectorize',
+    'custom_gradient',
+  ].map((name) => `keras.ops.${name}`),
+);
+
+/** The public paths of the keras.ops functions written as decorators of a `def` (`@ops.custom_gradient`). */
+export const functionDecorators: ReadonlySet<string> = new Set(
+  opPaths()
+    .filter(([, canonical]) => canonical === 'keras.ops.custom_gradient')
+    .map(([path]) => path),
+);
+
 export const opFunctions: readonly ApiFunction[] = opPaths().flatMap(([path, canonical]) => {
+  if (callableOps.has(canonical)) return [apiFunction(path, (context, args, site) => context.keras.callableOp(canonical, args, site))];
+  if (canonical === 'keras.ops.convert_to_numpy')
+    return [apiFunction(path, (context, args, site) => context.keras.convertToNumpy(args, site))];
   const rule = opRules[canonical];
   return rule ? [apiFunction(path, (context, args, site) => context.keras.operation(canonical, rule, args, site))] : [];
 });

@@ -321,6 +321,19 @@ const norm: OpRule = {
   },
 };
 
+/**
+ * `slogdet(x)`: sign and log|det| of each matrix. Keras's symbolic spec gives sign the shape () whatever the batch;
+ * the backend gives both the batch shape, and float32 for an integer x.
+ */
+const slogdet: OpRule = {
+  compute(call) {
+    const x = operand(call, 'x');
+    if (call.symbolic) return { tuple: [kerasTensor([], x.dtype), kerasTensor(x.shape.slice(0, -2), x.dtype)] };
+    const dtype = x.dtype.startsWith('float') || x.dtype === 'bfloat16' ? x.dtype : 'float32';
+    return { tuple: [kerasTensor(x.shape.slice(0, -2), dtype), kerasTensor(x.shape.slice(0, -2), dtype)] };
+  },
+};
+
 export const linalgOps: Readonly<Record<string, OpRule>> = {
   ...Object.fromEntries(Object.entries(matrixOps).map(([name, op]) => [`keras.ops.${name}`, matrixRule(op)])),
   'keras.ops.solve': solve,
@@ -328,4 +341,5 @@ export const linalgOps: Readonly<Record<string, OpRule>> = {
   'keras.ops.lstsq': lstsq,
   'keras.ops.qr': qr,
   'keras.ops.norm': norm,
+  'keras.ops.slogdet': slogdet,
 };

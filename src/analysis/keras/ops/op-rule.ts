@@ -32,6 +32,11 @@ export function isOperand(value: OpArgument | undefined): value is Operand {
 export interface OpCall {
   readonly path: string;
   readonly arguments: ReadonlyMap<string, OpArgument>;
+  /**
+   * Whether Keras answers with its `compute_output_spec` (KerasTensors outside a layer) rather than with what the
+   * backend computes (concrete tensors, and the traced ones of a layer's call()): they differ for a few ops.
+   */
+  readonly symbolic?: boolean;
 }
 
 export interface OpOutput {
