@@ -6,7 +6,7 @@ import { apiEntry } from './keras/registry.js';
 import { type Arguments, type BuiltinFunction, int, isSequence, none, str, truthy, tuple, unknown, type Value } from './values.js';
 import { formatValue } from './python-values.js';
 
-const analysedRoots = new Set(['keras', 'tf', 'np', 'math', 'argparse']);
+const analysedRoots = new Set(['keras', 'tf', 'np', 'math', 'argparse', 'operator']);
 
 export function isAnalysedRoot(path: string): boolean {
   return analysedRoots.has(path.split('.')[0]!);

@@ -96,6 +96,11 @@ def _spec(shape, dtype="float32"):
 
 # Calls for ops whose mined cases Keras refuses eagerly (float indices) or that no mined case calls with arguments
 # Keras accepts: one each, written here; Keras's eager result is still the referee.
+def _function(name, source):
+    """A function argument, encoded as keras_ops_tests_recorder.py encodes a test's lambda."""
+    return {"function": {"name": name, "source": source + "\n"}}
+
+
 EXTRA_CALLS = {
     "keras.ops.take_along_axis": {
         "inputs": [_spec((3, 4)), _spec((3, 2), "uint8")],
@@ -187,6 +192,16 @@ EXTRA_CALLS = {
     # satisfies a three-term recurrence), so their vectors and inverses are float32 rounding, not values to compare.
     "keras.ops.qr": {"inputs": [_spec((3, 2))], "args": [{"tensor": 0}]},
     "keras.ops.pinv": {"inputs": [_spec((3, 2))], "args": [{"tensor": 0}]},
+    # The loop and the branches of Keras's own tests are refused by JAX on the sampled numbers (a condition of many
+    # elements, a float index): these give JAX a scalar condition and an int index.
+    "keras.ops.while_loop": {
+        "inputs": [_spec((2, 3))],
+        "args": [_function("fn_0", "fn_0 = lambda v: keras.ops.sum(v) < 10.0"), _function("fn_1", "fn_1 = lambda v: v * 2.0 + 1.0"), {"tensor": 0}],
+    },
+    "keras.ops.switch": {
+        "inputs": [_spec((2, 3))],
+        "args": [1, {"list": [_function("fn_0", "fn_0 = lambda a: a * 2.0"), _function("fn_1", "fn_1 = lambda a: a - 1.0")]}, {"tensor": 0}],
+    },
     # One 2x2 matrix: Keras's symbolic slogdet gives a stack's sign the shape (), and every 3x3 sample is singular.
     "keras.ops.slogdet": {"inputs": [_spec((2, 2))], "args": [{"tensor": 0}]},
     # A tensor fill value, broadcast to the shape (its calls on Python values are PYTHON_VALUE_CALLS).

@@ -29,7 +29,20 @@ export type OpsValue =
   | { readonly float: string }
   | { readonly slice: [OpsValue, OpsValue, OpsValue] }
   | { readonly ellipsis: true }
-  | { readonly dtype: string };
+  | { readonly dtype: string }
+  | { readonly function: OpsFunction };
+
+/** A Python function argument (keras_ops_tests_recorder.py `encode_function`). */
+export interface OpsFunction {
+  /** What the call passes: the function's name, or its public path (`keras.ops.add`, `operator.add`). */
+  readonly name: string;
+  /** Its `def`, or `fn_<i> = lambda ...`; absent for a function given by its public path. */
+  readonly source?: string;
+  /** The import statement of each module or function it uses, by the name the statement binds. */
+  readonly imports?: { readonly [name: string]: string };
+  /** The values of its free variables, assigned before it. */
+  readonly closure?: { readonly [name: string]: OpsValue };
+}
 
 export interface OpsTensorSpec {
   readonly shape: (number | null)[];
@@ -127,24 +140,63 @@ function renderSequence(items: readonly string[], open: string, close: string): 
   return open === '(' && items.length === 1 ? `(${items[0]},)` : `${open}${items.join(', ')}${close}`;
 }
 
-/** A recorded argument as a Python expression, `x<i>` for the i-th input. */
-export function renderValue(value: OpsValue): string {
+/** The names a fixture gives its inputs and outputs, which a function argument's definitions must not take. */
+const fixtureName = /^(x\d+|y\d*)$/;
+
+/**
+ * What a fixture writes before its call for the functions it passes: their imports (after `import keras`), then the
+ * assignments of their free variables and their definitions, in the order the arguments use them, each name bound once.
+ */
+class Definitions {
+  readonly imports: string[] = [];
+  readonly statements: string[] = [];
+  private readonly bound = new Map<string, string>([['keras', 'import keras']]);
+
+  /** Binds `name` to the statement `text`; false when the fixture binds it so already. */
+  private bind(name: string, text: string): boolean {
+    if (fixtureName.test(name)) throw new Unrenderable(`a function argument binds ${name}, a name the fixture gives a tensor`);
+    const bound = this.bound.get(name);
+    if (bound !== undefined && bound !== text) throw new Unrenderable(`the function arguments bind ${name} to two things`);
+    this.bound.set(name, text);
+    return bound === undefined;
+  }
+
+  /** Defines the function; the expression the call passes. */
+  define(fn: OpsFunction): string {
+    for (const [name, statement] of Object.entries(fn.imports ?? {})) if (this.bind(name, statement)) this.imports.push(statement);
+    for (const [name, value] of Object.entries(fn.closure ?? {})) {
+      const text = renderValue(value, this);
+      // A free variable that is a function of the same name is bound by its own definition.
+      if (text !== name && this.bind(name, `${name} = ${text}`)) this.statements.push(`${name} = ${text}`);
+    }
+    if (fn.source !== undefined && this.bind(fn.name, fn.source)) this.statements.push(fn.source.trimEnd());
+    return fn.name;
+  }
+}
+
+/**
+ * A recorded argument as a Python expression, `x<i>` for the i-th input; a function as its name, its definition
+ * added to `definitions` (without them, as in one-line descriptions, the name alone).
+ */
+export function renderValue(value: OpsValue, definitions?: Definitions): string {
+  const render = (v: OpsValue): string => renderValue(v, definitions);
   if (value === null) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return pyString(value);
   if (has(value, 'tensor')) return `x${value.tensor}`;
-  if (has(value, 'tuple')) return renderSequence(value.tuple.map(renderValue), '(', ')');
-  if (has(value, 'list')) return renderSequence(value.list.map(renderValue), '[', ']');
+  if (has(value, 'tuple')) return renderSequence(value.tuple.map(render), '(', ')');
+  if (has(value, 'list')) return renderSequence(value.list.map(render), '[', ']');
   if (has(value, 'dict'))
     return `{${Object.entries(value.dict)
-      .map(([k, v]) => `${pyString(k)}: ${renderValue(v)}`)
+      .map(([k, v]) => `${pyString(k)}: ${render(v)}`)
       .join(', ')}}`;
   if (has(value, 'float')) return `float(${pyString(value.float)})`;
-  if (has(value, 'slice')) return `slice(${value.slice.map(renderValue).join(', ')})`;
+  if (has(value, 'slice')) return `slice(${value.slice.map(render).join(', ')})`;
   if (has(value, 'ellipsis')) return '...';
   if (has(value, 'dtype')) return pyString(value.dtype);
+  if (has(value, 'function')) return definitions ? definitions.define(value.function) : value.function.name;
   throw new Unrenderable(`unknown recorded value ${JSON.stringify(value)}`);
 }
 
@@ -152,28 +204,43 @@ function isTensor(output: OpsOutput): output is OpsTensorSpec {
   return has(output, 'shape');
 }
 
-/** The assignment target for an output: `y` for one tensor, `y0, (y1, y2)` for a structure; its tensors in order. */
-function outputTarget(output: OpsOutput | undefined): { target: string; leaves: { name: string; spec: OpsTensorSpec }[] } {
-  if (output === undefined) return { target: 'y', leaves: [] };
-  if (isTensor(output)) return { target: 'y', leaves: [{ name: 'y', spec: output }] };
-  const leaves: { name: string; spec: OpsTensorSpec }[] = [];
-  const pattern = (o: OpsOutput, top: boolean): string => {
+/**
+ * The assignment target for an output: `y` for one tensor, `y0, (y1, y2)` for a structure; its tensors in order. No
+ * target unpacks a dict: a structure with one is `y`, its tensors taken out of it after the call (`y0 = y["a"]`).
+ */
+function outputTarget(output: OpsOutput | undefined): {
+  target: string;
+  leaves: { name: string; spec: OpsTensorSpec }[];
+  after: string[];
+} {
+  if (output === undefined) return { target: 'y', leaves: [], after: [] };
+  if (isTensor(output)) return { target: 'y', leaves: [{ name: 'y', spec: output }], after: [] };
+  const leaves: { name: string; spec: OpsTensorSpec; path: string }[] = [];
+  let dict = false;
+  const pattern = (o: OpsOutput, top: boolean, path: string): string => {
     if (isTensor(o)) {
       const name = `y${leaves.length}`;
-      leaves.push({ name, spec: o });
+      leaves.push({ name, spec: o, path });
       return name;
     }
-    const items = has(o, 'tuple') ? o.tuple : has(o, 'list') ? o.list : undefined;
-    if (!items) {
-      if (has(o, 'dict')) throw new Unrenderable("Keras's output is a dict");
-      throw new Unrenderable(`Keras's output is a Python value (${JSON.stringify(o)}), which the analysis binds to no name`);
-    }
-    if (items.length === 0) throw new Unrenderable("Keras's output is an empty structure");
-    const inner = items.map((item) => pattern(item, false));
+    const entries: [string, OpsOutput][] | undefined = has(o, 'tuple')
+      ? o.tuple.map((item, i) => [`[${i}]`, item])
+      : has(o, 'list')
+        ? o.list.map((item, i) => [`[${i}]`, item])
+        : has(o, 'dict')
+          ? Object.entries(o.dict).map(([k, item]) => [`[${pyString(k)}]`, item])
+          : undefined;
+    if (!entries) throw new Unrenderable(`Keras's output is a Python value (${JSON.stringify(o)}), which the analysis binds to no name`);
+    if (entries.length === 0) throw new Unrenderable("Keras's output is an empty structure");
+    dict ||= has(o, 'dict');
+    const inner = entries.map(([key, item]) => pattern(item, false, `${path}${key}`));
     if (top) return inner.length === 1 ? `${inner[0]},` : inner.join(', ');
     return renderSequence(inner, '(', ')');
   };
-  return { target: pattern(output, true), leaves };
+  const target = pattern(output, true, '');
+  const named = leaves.map(({ name, spec }) => ({ name, spec }));
+  if (!dict) return { target, leaves: named, after: [] };
+  return { target: 'y', leaves: named, after: leaves.map(({ name, path }) => `${name} = y${path}`) };
 }
 
 export interface OpsFixture {
@@ -187,7 +254,13 @@ export interface OpsFixture {
 /** The Python a user would write for a case; throws with the reason when there is none. */
 export function fixtureSource(c: OpsCase): OpsFixture {
   if (c.skip !== undefined || !c.inputs || !c.args) throw new Unrenderable(c.skip ?? 'no arguments recorded');
-  const lines = ['import keras'];
+  const definitions = new Definitions();
+  const args = c.args.map((v) => renderValue(v, definitions));
+  const kwargs = Object.entries(c.kwargs ?? {}).map(([k, v]) => {
+    if (!identifier.test(k)) throw new Unrenderable(`keyword argument ${pyString(k)} is not a Python identifier`);
+    return `${k}=${renderValue(v, definitions)}`;
+  });
+  const lines = ['import keras', ...definitions.imports];
   if (c.image_data_format) lines.push(`keras.config.set_image_data_format(${pyString(c.image_data_format)})`);
   c.inputs.forEach((t, i) => {
     const options = [
@@ -198,13 +271,10 @@ export function fixtureSource(c: OpsCase): OpsFixture {
     ];
     lines.push(`x${i} = keras.Input(${options.join(', ')})`);
   });
-  const kwargs = Object.entries(c.kwargs ?? {}).map(([k, v]) => {
-    if (!identifier.test(k)) throw new Unrenderable(`keyword argument ${pyString(k)} is not a Python identifier`);
-    return `${k}=${renderValue(v)}`;
-  });
-  const { target, leaves } = outputTarget('output' in c.keras ? c.keras.output : undefined);
+  lines.push(...definitions.statements.flatMap((statement) => statement.split('\n')));
+  const { target, leaves, after } = outputTarget('output' in c.keras ? c.keras.output : undefined);
   const callLine = lines.length;
-  lines.push(`${target} = ${c.op}(${[...c.args.map(renderValue), ...kwargs].join(', ')})`);
+  lines.push(`${target} = ${c.op}(${[...args, ...kwargs].join(', ')})`, ...after);
   return { source: `${lines.join('\n')}\n`, callLine, outputs: leaves };
 }
 
@@ -330,7 +400,7 @@ export function callText(c: OpsCase): string {
   if (!c.inputs || !c.args) return c.op;
   const inputs = c.inputs.map((t, i) => `x${i}: ${fmt(t.shape)} ${t.dtype}${t.sparse ? ' sparse' : ''}`);
   const kwargs = Object.entries(c.kwargs ?? {}).map(([k, v]) => `${k}=${renderValue(v)}`);
-  return `${c.op}(${[...c.args.map(renderValue), ...kwargs].join(', ')}) with ${inputs.join(', ') || 'no inputs'}`;
+  return `${c.op}(${[...c.args.map((v) => renderValue(v)), ...kwargs].join(', ')}) with ${inputs.join(', ') || 'no inputs'}`;
 }
 
 function outputText(output: OpsOutput): string {

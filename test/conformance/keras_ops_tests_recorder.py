@@ -8,24 +8,34 @@ the functions live in, the public `keras.ops` modules, and the test modules
 Each outermost call made by a test with a KerasTensor among its arguments
 (nested in lists, tuples and dicts included) is recorded: the public path the
 test reached the function by (`keras.ops.<name>`, or `keras.ops.<module>.<name>`
-for a function only a submodule has), the arguments as JSON (see `encode`),
+for a function only a submodule has), the arguments as JSON (see `encode`; a
+Python function is its source, a test's `def` or lambda, or its public path),
 and Keras's outcome: the output structure of shapes and dtypes, or the type
 and message of the exception it raised. Calls that ops, layers or the
 recorder itself make inside are not recorded.
 
 Each recorded call is then replayed the way its fixture will be written
 (`keras.Input(batch_shape=..., dtype=...)` for each KerasTensor, the decoded
-arguments): a replay whose outcome differs from the test's call makes the
-case a skip with the reason, so that the fixtures say what Keras says of them.
+arguments, a function run from its source with only its imports and closure):
+a replay whose outcome differs from the test's call makes the case a skip
+with the reason, so that the fixtures say what Keras says of them.
 
 Used by test/conformance/mine-keras-ops-tests.py, in process.
 """
 
+import ast
+import builtins
+import dis
 import functools
+import importlib
 import inspect
+import itertools
+import linecache
 import math
 import re
 import sys
+import textwrap
+import types
 
 import pytest
 
@@ -234,16 +244,20 @@ def tensor_spec(x):
     return spec
 
 
-def encode(value, tensors, where):
+def encode(value, tensors, where, functions=None):
     """JSON form of an argument; a KerasTensor is {"tensor": i}, its spec in `tensors` (by identity).
 
     - tuple: {"tuple": [...]}; list: {"list": [...]}; dict of string keys: {"dict": {...}}
     - float nan / inf: {"float": "nan" | "inf" | "-inf"}
     - slice: {"slice": [start, stop, step]}; Ellipsis: {"ellipsis": true}
     - a NumPy dtype or scalar type: {"dtype": "float32"} (the fixture writes the string, which Keras reads alike)
+    - a Python function: {"function": {"name", "source", "imports", "closure"}} (see `encode_function`); the
+      functions of one call are in `functions` (by identity), so that one function is one definition
     Raises Unserializable with the reason otherwise.
     """
     import numpy as np
+
+    functions = {} if functions is None else functions
 
     if isinstance(value, _keras_tensor_class()):
         for i, (tensor, _) in enumerate(tensors):
@@ -262,15 +276,15 @@ def encode(value, tensors, where):
             return {"float": "inf" if value > 0 else "-inf"}
         return value
     if type(value) is tuple:
-        return {"tuple": [encode(v, tensors, f"{where}[{i}]") for i, v in enumerate(value)]}
+        return {"tuple": [encode(v, tensors, f"{where}[{i}]", functions) for i, v in enumerate(value)]}
     if type(value) is list:
-        return {"list": [encode(v, tensors, f"{where}[{i}]") for i, v in enumerate(value)]}
+        return {"list": [encode(v, tensors, f"{where}[{i}]", functions) for i, v in enumerate(value)]}
     if type(value) is dict:
         if not all(isinstance(k, str) for k in value):
             raise Unserializable(f"a dict argument with keys that are not strings ({where})")
-        return {"dict": {k: encode(v, tensors, f"{where}.{k}") for k, v in value.items()}}
+        return {"dict": {k: encode(v, tensors, f"{where}.{k}", functions) for k, v in value.items()}}
     if isinstance(value, slice):
-        return {"slice": [encode(v, tensors, where) for v in (value.start, value.stop, value.step)]}
+        return {"slice": [encode(v, tensors, where, functions) for v in (value.start, value.stop, value.step)]}
     if value is Ellipsis:
         return {"ellipsis": True}
     if isinstance(value, np.dtype) or (isinstance(value, type) and issubclass(value, np.generic)):
@@ -284,12 +298,197 @@ def encode(value, tensors, where):
     kind = _describe_type(value)
     if kind.startswith("jax") or kind.startswith("jaxlib"):
         raise Unserializable(f"a JAX array argument ({where})")
-    if getattr(value, "__name__", "") == "<lambda>":
-        raise Unserializable(f"a Python lambda argument ({where})")
     if callable(value) and not isinstance(value, type):
-        name = getattr(value, "__qualname__", None) or kind
-        raise Unserializable(f"a Python function argument ({where}: {name})")
+        return {"function": encode_function(value, tensors, where, functions)}
     raise Unserializable(f"a {kind} argument ({where})")
+
+
+# --- functions ------------------------------------------------------------------------
+
+
+def encode_function(fn, tensors, where, functions):
+    """A function argument as the Python that defines it in the fixture, or as the public path it is reached by.
+
+    {"name": what the fixture passes; "source": its `def` (dedented), or `fn_<i> = lambda ...`, absent for a function
+    given by its public path (`keras.ops.add`, `operator.add`); "imports": {bound name: import statement}, the modules
+    and functions it uses, through public Keras; "closure": {free variable: encoded value}, assigned before it}.
+    """
+    fn = getattr(fn, "_keras_ops_tests_original", fn)
+    if id(fn) in functions:
+        return functions[id(fn)][1]
+    module = getattr(fn, "__module__", None) or ""
+    if getattr(fn, "__name__", "") == "<lambda>":
+        what = f"a Python lambda argument ({where})"
+    else:
+        what = f"a Python function argument ({where}: {getattr(fn, '__qualname__', None) or _describe_type(fn)})"
+    path = _public_path(fn)
+    if path is not None:
+        owner, _, attribute = path.rpartition(".")
+        encoded = {"name": attribute if owner == "builtins" else path}
+        if owner != "builtins" and not _is_keras_module(owner):  # the fixture imports keras
+            encoded["imports"] = {owner.partition(".")[0]: f"import {owner}"}
+    elif _is_keras_module(module) and not module.endswith("_test"):
+        raise Unserializable(f"{what}, a function of Keras that is not a public keras.ops function")
+    elif isinstance(fn, types.FunctionType):
+        encoded = _function_definition(fn, tensors, what, functions)
+    else:
+        raise Unserializable(f"{what} with no public path and no Python source")
+    functions[id(fn)] = (fn, encoded)
+    return encoded
+
+
+def _is_keras_module(name):
+    return name == "keras" or name.startswith("keras.")
+
+
+def _public_path(fn):
+    """`keras.ops.add` for a public keras.ops function; `operator.add` for a module-level function of another module
+    than Keras's (a leading underscore dropped: `_operator` is `operator`); None otherwise."""
+    found, canonical = state["found"]
+    if id(fn) in canonical and found[id(fn)][0] is fn:
+        return canonical[id(fn)]
+    module = getattr(fn, "__module__", None)
+    name = getattr(fn, "__qualname__", None)
+    if not module or not name or "." in name or _is_keras_module(module):
+        return None
+    for public in dict.fromkeys((module.lstrip("_"), module)):
+        try:
+            if getattr(importlib.import_module(public), name, None) is fn:
+                return f"{public}.{name}"
+        except ImportError:
+            continue
+    return None
+
+
+def _public_module(name):
+    """The module that stands for `name` in the fixture: `keras.tree` for keras.src.tree, `keras.ops` for the modules of
+    keras.src.ops that keras.ops has no submodule for (core), other modules as they are; None if there is none."""
+    if not name.startswith("keras.src."):
+        return name
+    candidates = ["keras." + name.removeprefix("keras.src.")]
+    if name.startswith("keras.src.ops."):
+        candidates.append("keras.ops")
+    for candidate in candidates:
+        try:
+            importlib.import_module(candidate)
+            return candidate
+        except ImportError:
+            continue
+    return None
+
+
+def _import_statement(name, value):
+    """The import that binds `name` to the module or function `value` in the fixture, or None."""
+    value = getattr(value, "_keras_ops_tests_original", value)
+    if inspect.ismodule(value):
+        public = _public_module(value.__name__)
+        if public is None:
+            return None
+        parent, _, last = public.rpartition(".")
+        if public == name:
+            return f"import {name}"
+        return f"from {parent} import {name}" if last == name else f"import {public} as {name}"
+    path = _public_path(value) if _is_function(value) else None
+    if path is None:
+        return None
+    owner, _, attribute = path.rpartition(".")
+    return f"from {owner} import {attribute}" + ("" if attribute == name else f" as {name}")
+
+
+def _function_definition(fn, tensors, what, functions):
+    """The source of a function of a test, with what it uses from outside: see `encode_function`."""
+    taken = {encoded["name"] for _, encoded in functions.values()}
+    if fn.__name__ == "<lambda>":
+        name = next(n for n in (f"fn_{i}" for i in itertools.count()) if n not in taken)
+        segment = _lambda_segment(fn, what)
+        if "\n" in segment:  # a lambda over several lines is within the brackets of the test's call: give it its own
+            segment = f"({segment})"
+        source = f"{name} = {segment}\n"
+    else:
+        name = fn.__name__
+        if name in taken:
+            raise Unserializable(f"{what}: another function of the call is also named {name}")
+        try:
+            source = textwrap.dedent(inspect.getsource(fn))
+        except (OSError, TypeError) as error:
+            raise Unserializable(f"{what} whose source cannot be read: {error}") from None
+    try:
+        module_code = compile(source, "<fixture>", "exec")
+    except SyntaxError as error:
+        raise Unserializable(f"{what} whose source is not Python on its own: {error.msg}") from None
+    # At the fixture's top level, every name the function does not bind itself is the module's: each must be one of
+    # its free variables (written as assignments), a module or public function its module has (imported), a builtin.
+    free = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
+    imports, closure = {}, {}
+    for used in sorted(_names_read(module_code) - {name}):
+        if used in free:
+            try:
+                value = free[used].cell_contents
+            except ValueError:
+                raise Unserializable(f"{what} whose free variable `{used}` is not bound yet") from None
+            try:
+                closure[used] = encode(value, tensors, used, functions)
+            except Unserializable as reason:
+                raise Unserializable(f"{what} whose free variable `{used}` cannot be written: {reason}") from None
+        elif used in fn.__globals__:
+            statement = _import_statement(used, fn.__globals__[used])
+            if statement is None:
+                kind = _describe_type(fn.__globals__[used])
+                raise Unserializable(f"{what} that uses `{used}` of its module, a {kind} with no public import")
+            imports[used] = statement
+        elif not hasattr(builtins, used):
+            raise Unserializable(f"{what} that uses the undefined name `{used}`")
+    encoded = {"name": name, "source": source}
+    if imports:
+        encoded["imports"] = imports
+    if closure:
+        encoded["closure"] = closure
+    return encoded
+
+
+def _names_read(code):
+    """The names a module's code, its functions' included, reads from the module's namespace or the builtins."""
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_NAME", "LOAD_GLOBAL")}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names_read(const)
+    return names
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed_file(filename):
+    text = "".join(linecache.getlines(filename))
+    return text, ast.parse(text)
+
+
+def _lambda_segment(fn, what):
+    """The source of a lambda: of its file's lambdas that start on its first line (several can), the innermost whose
+    body holds every position of its code (those of width zero are the compiler's, at column 0)."""
+    code = fn.__code__
+    try:
+        text, tree = _parsed_file(inspect.getsourcefile(fn) or "")  # no file: no lines, no lambda found
+    except SyntaxError:
+        raise Unserializable(f"{what} whose source file does not parse") from None
+    positions = [
+        (line, column, end_line, end_column)
+        for line, end_line, column, end_column in code.co_positions()
+        if None not in (line, end_line, column, end_column) and (line, column) != (end_line, end_column)
+    ]
+
+    def holds(node):
+        start, end = (node.body.lineno, node.body.col_offset), (node.body.end_lineno, node.body.end_col_offset)
+        return all(
+            start <= (line, column) and (end_line, end_column) <= end for line, column, end_line, end_column in positions
+        )
+
+    lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda) and n.lineno == code.co_firstlineno]
+    matching = [n for n in lambdas if holds(n)]
+    if not matching:
+        raise Unserializable(f"{what} whose source is not found on line {code.co_firstlineno}")
+    if len(matching) > 1 and not positions:
+        raise Unserializable(f"{what} that cannot be told apart from the other lambdas of line {code.co_firstlineno}")
+    # Lambdas that all hold the positions are nested: the innermost starts last.
+    return ast.get_source_segment(text, max(matching, key=lambda n: (n.body.lineno, n.body.col_offset)))
 
 
 def decode(value, tensors):
@@ -314,7 +513,22 @@ def decode(value, tensors):
         return Ellipsis
     if "dtype" in value:
         return value["dtype"]
+    if "function" in value:
+        return decode_function(value["function"], tensors)
     raise ValueError(f"unknown encoded value {value!r}")
+
+
+def decode_function(function, tensors):
+    """The function as the fixture defines it: its imports, closure and source run in a namespace of their own."""
+    namespace = {}
+    exec("import keras", namespace)
+    for statement in function.get("imports", {}).values():
+        exec(statement, namespace)
+    for name, value in function.get("closure", {}).items():
+        namespace[name] = decode(value, tensors)
+    if "source" in function:
+        exec(function["source"], namespace)
+    return eval(function["name"], namespace)
 
 
 def describe_output(value, depth=0):
@@ -384,11 +598,12 @@ def _record(function, path, args, kwargs, result, error):
     skip = None
     names = _argument_names(function, args, kwargs)
     encoded_args, encoded_kwargs = [], {}
+    functions = {}
     try:
         for name, value in zip(names, args):
-            encoded_args.append(encode(value, tensors, name))
+            encoded_args.append(encode(value, tensors, name, functions))
         for name, value in kwargs.items():
-            encoded_kwargs[name] = encode(value, tensors, name)
+            encoded_kwargs[name] = encode(value, tensors, name, functions)
     except Unserializable as reason:
         skip = str(reason)
     if skip is None:

@@ -167,6 +167,12 @@ export async function evaluateCase(analyzer: Analyzer, values: ValuesDocument, v
         // A call on Python values alone (`ops.arange(5)`) is a concrete tensor its kernel computes, as the engine feeds it.
         const constant = graph.tensors[t]?.constant;
         if (constant?.kind === 'operation') return operationValues(constant.call);
+        // `ops.ones((1, 3))` inside a function a control-flow op runs: the array constructor's numbers, as the engine feeds it.
+        const made = constant?.kind === 'constructor' ? /\.(zeros|ones)$/.exec(constant.fn)?.[1] : undefined;
+        const node = graph.tensors[t]!;
+        if (made && node.shape.every((d) => typeof d === 'number')) {
+          return (made === 'zeros' ? tf.zeros : tf.ones)(node.shape as number[], tfjsDtype(node.dtype) as tf.DataType);
+        }
         const binding = graph.bindings.find((b) => b.value.kind === 'tensor' && b.value.tensor === t && /^x\d+$/.test(b.name));
         if (!binding) throw new Error(`exported input ${t} is neither an input of the case nor a keras.ops call on Python values`);
         return inputs[Number(binding.name.slice(1))]!;

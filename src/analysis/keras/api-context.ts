@@ -4,6 +4,7 @@
 
 import type { ArraySource, JsonValue } from '../../graph/ir.js';
 import type { Shape } from '../../graph/shape.js';
+import type { Node } from '../python/parser.js';
 import type { Arguments, CallSite, Value } from '../values.js';
 import type { OpRule } from './ops/op-rule.js';
 
@@ -39,6 +40,8 @@ export interface ApiContext {
   readonly keras: KerasApi;
   /** The items of an iterable value, or undefined when they are not known. */
   iterate(value: Value): Value[] | undefined;
+  /** A Python binary operator (`+`, `@`) on two values, as the file would write it, at `node`. */
+  binary(operator: string, left: Value, right: Value, node: Node): Value;
 }
 
 /** A function or constant of an API, by canonical path. */

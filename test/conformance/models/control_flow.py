@@ -1,6 +1,6 @@
 # keras.ops that take Python functions, as model files use them: in a functional model between layers (map, scan,
 # vectorized_map, associative_scan, fori_loop, while_loop, switch) and inside custom layers' call(), where the
-# functions close over the traced tensors (cond, scan over time, fori_loop, map over the batch).
+# functions close over the traced tensors (cond, scan over time, vectorize, fori_loop, map over the batch).
 import keras
 from keras import layers, ops
 
@@ -21,6 +21,13 @@ class CumulativeOverTime(layers.Layer):
         return ops.transpose(sums, (1, 0, 2)) + ops.expand_dims(total, 1) * 0.0
 
 
+class Affine(layers.Layer):
+    """An elementwise map written as a Python function of one number, vectorized."""
+
+    def call(self, x):
+        return ops.vectorize(lambda a: a * 0.5 + 1.0)(x)
+
+
 class Smooth(layers.Layer):
     """Three passes of a neighbour average, as a fori_loop; and each example's row norms, mapped over the batch."""
 
@@ -34,6 +41,7 @@ series = keras.Input((6, 4), name="series")
 h = layers.Dense(4)(series)
 h = GatedScale()(h)
 h = CumulativeOverTime()(h)
+h = Affine()(h)
 smoothed, norms = Smooth()(h)
 peaks = ops.map(lambda t: ops.max(t, axis=0), smoothed)
 carry, steps = ops.scan(lambda c, t: (c + t, c * t), ops.zeros((6, 4)), smoothed)

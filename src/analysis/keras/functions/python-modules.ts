@@ -23,8 +23,29 @@ const oneNumber = mathFunctions.map(([name, fn, kind]) =>
   }),
 );
 
+/** The two-operand functions of `operator` (`operator.add`, given to associative_scan), by the operator they apply. */
+const binaryOperators: ReadonlyArray<readonly [string, string]> = [
+  ['add', '+'],
+  ['sub', '-'],
+  ['mul', '*'],
+  ['truediv', '/'],
+  ['floordiv', '//'],
+  ['mod', '%'],
+  ['pow', '**'],
+  ['matmul', '@'],
+];
+
+const operatorFunctions = binaryOperators.map(([name, operator]) =>
+  apiFunction(`operator.${name}`, (context, args, site): Value => {
+    const [left, right] = args.positional;
+    if (args.positional.length !== 2 || args.keywords.size > 0) return unknown(`operator.${name}() takes two positional arguments`);
+    return context.binary(operator, left!, right!, site.node);
+  }),
+);
+
 export const pythonModuleFunctions: readonly ApiFunction[] = [
   ...oneNumber,
+  ...operatorFunctions,
   apiFunction('math.prod', (context, args) => {
     const items = args.positional[0] ? context.iterate(args.positional[0]) : undefined;
     return items?.every((v) => v.kind === 'int')
