@@ -15,6 +15,7 @@ import { opSignature } from './keras/ops/signatures.js';
 import { LayerError } from './keras/rule.js';
 import { operationCall } from './layer-runtime.js';
 import { ModelRuntime } from './model-runtime.js';
+import { jsonValue } from './python-values.js';
 import { rangeOf } from './python/source-range.js';
 import { broadcastShapes } from './tensor-ops.js';
 import { type Arguments, type CallSite, none, tuple, unknown, type Value } from './values.js';
@@ -291,17 +292,9 @@ function bindArguments(path: string, args: Arguments): { arguments: Map<string, 
   for (const p of parameters) {
     if (bound.has(p.name) || p.kind === '*' || p.kind === '**') continue;
     if (p.required) return { problem: unknown(`${path}() is missing its argument \`${p.name}\``) };
-    bound.set(p.name, pythonDefault(p.default ?? null));
+    bound.set(p.name, jsonValue(p.default ?? null));
   }
   return { arguments: bound };
-}
-
-function pythonDefault(json: JsonValue): Value {
-  if (json === null) return none;
-  if (typeof json === 'boolean') return { kind: 'bool', value: json };
-  if (typeof json === 'number') return Number.isInteger(json) ? { kind: 'int', value: json } : { kind: 'float', value: json };
-  if (typeof json === 'string') return { kind: 'str', value: json };
-  return unknown('a default that is not a Python scalar');
 }
 
 // ---- the ops ----------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // (layer-runtime.ts), models (model-runtime.ts), and here what a file reads of
 // layers, models and tensors, and the evaluations it asks for (`predict`, K.function).
 
-import type { ArrayFeed, JsonValue, LayerNode, ModelInfo } from '../graph/ir.js';
+import type { ArrayFeed, LayerNode, ModelInfo } from '../graph/ir.js';
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
 import { shapeArgument } from './shape-argument.js';
@@ -21,6 +21,7 @@ import {
   type Value,
 } from './values.js';
 import { ControlFlowRuntime } from './control-flow-runtime.js';
+import { jsonValue } from './python-values.js';
 import { dimValue, tensorShapeValue } from './layer-runtime.js';
 import type { KerasApi } from './keras/api-context.js';
 
@@ -315,15 +316,6 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
 }
 
 // ---- helpers -------------------------------------------------------------------
-
-function jsonValue(json: JsonValue): Value {
-  if (json === null) return none;
-  if (typeof json === 'boolean') return { kind: 'bool', value: json };
-  if (typeof json === 'number') return Number.isInteger(json) ? int(json) : { kind: 'float', value: json };
-  if (typeof json === 'string') return str(json);
-  if (Array.isArray(json)) return tuple(json.map(jsonValue));
-  return unknown('a nested config value');
-}
 
 function arrayAttribute(value: Extract<Value, { kind: 'array' }>, name: string): Value | undefined {
   if (name === 'shape') return tuple(value.shape.map(dimValue));

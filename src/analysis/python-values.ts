@@ -2,8 +2,8 @@
 // `str()`, iteration, indexing and slicing, the methods of lists, dicts and
 // strings, and how two possible values of a name merge.
 
-import type { BoundValue } from '../graph/ir.js';
-import { dictKey, none, unknown, type Value } from './values.js';
+import type { BoundValue, JsonValue } from '../graph/ir.js';
+import { dictKey, int, none, str, tuple, unknown, type Value } from './values.js';
 
 /** The value of an integer literal (`1_000`, `0o17`, `0b101`, `0x1f`; `2j` is taken as a float). */
 export function parseInteger(text: string): Value {
@@ -191,4 +191,14 @@ export function pythonMethod(object: Value, name: string, added?: (list: Value[]
     };
   }
   return unknown(`${object.kind} has no attribute \`${name}\` that Tensor Lens models`);
+}
+
+/** A JSON value (a config entry, a signature's default) as the Python value it stands for: a list as a tuple. */
+export function jsonValue(json: JsonValue): Value {
+  if (json === null) return none;
+  if (typeof json === 'boolean') return { kind: 'bool', value: json };
+  if (typeof json === 'number') return Number.isInteger(json) ? int(json) : { kind: 'float', value: json };
+  if (typeof json === 'string') return str(json);
+  if (Array.isArray(json)) return tuple(json.map(jsonValue));
+  return unknown('a nested config value');
 }
