@@ -13,7 +13,7 @@ import { bodyArgument, type BodyNode, type BodyRef, type FunctionBody } from '..
 import { dependsOnTrace, formatShape, isKnown, symbolic, traceDimension, type Dim, type Shape } from '../graph/shape.js';
 import { opSignature } from './keras/ops/signatures.js';
 import { LayerError } from './keras/rule.js';
-import { operationCall } from './layer-runtime.js';
+import { halfPrecisionDtypes, operationCall } from './layer-runtime.js';
 import { ModelRuntime } from './model-runtime.js';
 import { jsonValue } from './python-values.js';
 import { rangeOf } from './python/source-range.js';
@@ -213,8 +213,8 @@ export abstract class ControlFlowRuntime extends ModelRuntime {
     const shapes = outputs.map((o) => ({ ...o, shape: op.symbolic ? o.shape.map((d) => (dependsOnTrace(d) ? null : d)) : o.shape }));
     const tensors = shapes.map((o, index) => this.graph.addTensor(o.shape, o.dtype, eager, { call: op.call, index }));
     this.graph.completeCall(op.call, op.operands, false, tensors);
-    const halfPrecision = [...op.operands.map((t) => this.graph.tensors[t]!.dtype), ...shapes.map((o) => o.dtype)].find(
-      (d) => d === 'float16' || d === 'bfloat16',
+    const halfPrecision = [...op.operands.map((t) => this.graph.tensors[t]!.dtype), ...shapes.map((o) => o.dtype)].find((d) =>
+      halfPrecisionDtypes.has(d),
     );
     const why =
       refused ?? (halfPrecision && `on ${halfPrecision} is not evaluated: TensorFlow.js computes in float32, not ${halfPrecision}`);

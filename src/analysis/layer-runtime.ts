@@ -1137,7 +1137,7 @@ const valueChangingArgument = /^(activation|recurrent_activation)$|_initializer$
 const isChannelsLast = (format: Value): boolean => format.kind === 'str' && format.value === 'channels_last';
 
 /** Dtypes whose values TensorFlow.js cannot reproduce: it holds them in float32, Keras rounds every result. */
-const halfPrecisionDtypes = new Set(['float16', 'bfloat16']);
+export const halfPrecisionDtypes = new Set<string>(['float16', 'bfloat16']);
 
 /** The engine's description of a keras.ops call (graph/operation-config.ts); a size known only at run time as null. */
 export function operationCall(path: string, args: Record<string, JsonValue>, outputs: readonly OpOutput[]): string {
