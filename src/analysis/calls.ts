@@ -30,12 +30,18 @@ interface Frame {
   readonly possibleReturns: Value[];
   readonly fn?: PythonFunction;
   readonly self?: Value;
+  /** How many undecidable branches the call was made in. */
+  readonly undecidedAtEntry: number;
 }
 
 export abstract class CallEvaluator extends ExpressionEvaluator {
-  protected readonly frames: Frame[] = [{ possibleReturns: [] }];
+  protected readonly frames: Frame[] = [{ possibleReturns: [], undecidedAtEntry: 0 }];
+  /** How many branches of conditions it cannot decide the interpreter is in: what they set may not happen. */
+  protected undecidedBranches = 0;
   /** The class each method was defined in, for zero-argument `super()`. */
   protected readonly methodClasses = new Map<number, PythonClass>();
+  /** The definitions (node ids) whose body has run at least once. */
+  protected readonly invokedFunctions = new Set<number>();
 
   /** Runs statements in order, up to the first that does not complete normally (a `return`, `break`, `continue`). */
   abstract execBlock(statements: readonly (Node | null)[], scope: Scope): Completion;
@@ -124,8 +130,18 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
     if (this.frames.length > this.limits.maxCallDepth) return unknown(`calls nested deeper than ${this.limits.maxCallDepth} levels`);
     const scope = new Scope(fn.closure);
     this.bindParameters(fn, self ? { ...args, positional: [self, ...args.positional] } : args, scope);
+    return this.runFunction(fn, scope, self);
+  }
+
+  /** Runs a function whose parameters are bound in `scope`. */
+  protected runFunction(fn: PythonFunction, scope: Scope, self: Value | undefined): Value {
+    this.invokedFunctions.add(fn.node.id);
+    if (this.recursesUndecided(fn)) {
+      return unknown(`${fn.name}() calls itself under a condition that cannot be decided, so where it stops is not known`);
+    }
     if (fn.lambdaBody) return this.evaluate(fn.lambdaBody, scope);
-    const frame: Frame = self ? { possibleReturns: [], fn, self } : { possibleReturns: [], fn };
+    const undecidedAtEntry = this.undecidedBranches;
+    const frame: Frame = self ? { possibleReturns: [], fn, self, undecidedAtEntry } : { possibleReturns: [], fn, undecidedAtEntry };
     this.frames.push(frame);
     try {
       const completion = this.execBlock(fn.node.childForFieldName('body')?.namedChildren ?? [], scope);
@@ -137,6 +153,15 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
     } finally {
       this.frames.pop();
     }
+  }
+
+  /**
+   * A recursion is followed while the conditions on its way are decided (known arguments); one that goes on
+   * through a condition that cannot be decided is not, or its undecided branches would multiply at each level.
+   */
+  private recursesUndecided(fn: PythonFunction): boolean {
+    const active = this.frames.findLast((frame) => frame.fn?.node.id === fn.node.id);
+    return active !== undefined && this.undecidedBranches > active.undecidedAtEntry;
   }
 
   private bindParameters(fn: PythonFunction, args: Arguments, scope: Scope): void {

@@ -16,7 +16,7 @@ import { compare } from './operators.js';
 import { boundValue, mergeValues } from './python-values.js';
 import type { Node } from './python/parser.js';
 import { inEffectFrom, rangeOf } from './python/source-range.js';
-import { blockOf, capturedNames, dataclassFields } from './python/syntax.js';
+import { blockOf, capturedNames, dataclassFields, parameterNames } from './python/syntax.js';
 import { Scope } from './scope.js';
 import { dictKey, none, type PythonClass, type PythonFunction, truthy, unknown, type Value } from './values.js';
 
@@ -27,8 +27,8 @@ export class Interpreter extends CallEvaluator {
   protected readonly builtins: Map<string, Value>;
   /** The outermost statement being run, where a budget cut is reported. */
   private topStatement: Node | undefined;
-  /** How many branches of conditions it cannot decide the interpreter is in: what they set may not happen. */
-  private undecidedBranches = 0;
+  /** Every function the file defines, by its definition's node id: the last one made, with its closure. */
+  private readonly definedFunctions = new Map<number, PythonFunction>();
 
   constructor(limits: Limits = defaultLimits) {
     super(limits);
@@ -47,9 +47,41 @@ export class Interpreter extends CallEvaluator {
         this.topStatement = statement;
         this.execStatement(statement, this.globals);
       }
+      this.topStatement = undefined;
+      this.runUncalledFunctions();
     } catch (error) {
       if (!(error instanceof BudgetSpent)) throw error;
       this.graph.report('information', rangeOf(this.topStatement ?? root), error.message, 'analysis-limit');
+    }
+  }
+
+  /**
+   * The functions and methods the file defines but never calls (helpers for
+   * another module, tests, callbacks) are run too, once each, after the module
+   * as a caller would, with every parameter unknown: their lines get hovers and
+   * what fails there whatever the arguments is reported. Each starts from the
+   * layer names the module leaves, as if called first after it.
+   */
+  private runUncalledFunctions(): void {
+    const names = this.graph.names.snapshot();
+    for (;;) {
+      const pending = [...this.definedFunctions.values()]
+        .filter((fn) => !this.invokedFunctions.has(fn.node.id))
+        .sort((a, b) => a.node.startIndex - b.node.startIndex);
+      const fn = pending[0];
+      if (!fn) return;
+      this.topStatement = fn.node;
+      this.graph.names.restore(names);
+      const scope = new Scope(fn.closure);
+      const method = this.methodClasses.has(fn.node.id) && fn.binding !== 'staticmethod';
+      parameterNames(fn.node).forEach((name, i) => {
+        const reason =
+          method && i === 0
+            ? `\`${name}\` of ${fn.name}() is not known: the file never calls it`
+            : `argument \`${name}\` of ${fn.name}() is not known: the file never calls it`;
+        scope.set(name, unknown(reason));
+      });
+      this.runFunction(fn, scope, undefined);
     }
   }
 
@@ -585,6 +617,12 @@ export class Interpreter extends CallEvaluator {
   }
 
   protected makeFunction(name: string, node: Node, scope: Scope, lambdaBody?: Node): PythonFunction {
+    const fn = this.functionOf(name, node, scope, lambdaBody);
+    this.definedFunctions.set(node.id, fn);
+    return fn;
+  }
+
+  private functionOf(name: string, node: Node, scope: Scope, lambdaBody?: Node): PythonFunction {
     const defaults = new Map<string, Value>();
     for (const parameter of node.childForFieldName('parameters')?.namedChildren ?? []) {
       if (parameter && (parameter.type === 'default_parameter' || parameter.type === 'typed_default_parameter')) {

@@ -457,6 +457,9 @@ export abstract class LayerRuntime {
     return this.outputValue(call.outputs, output.outputIsList === true || call.outputs.length > 1);
   }
 
+  /** The tensor a followed activation returned, to the layer output it stands for in the model's graph. */
+  protected readonly activatedOutputs = new Map<number, number>();
+
   /**
    * A layer's own result through the Python function it was given as `activation`, followed inside its call. Keras's
    * output is the layer's compute_output_shape, whatever the function does: where the function does not keep that
@@ -473,7 +476,10 @@ export abstract class LayerRuntime {
     }
     const expected = this.graph.tensors[output]!;
     const got = result.kind === 'tensor' ? this.graph.tensors[result.tensor]! : undefined;
-    if (got && sameShape(got.shape, expected.shape) && got.dtype === expected.dtype) return result;
+    if (got && sameShape(got.shape, expected.shape) && got.dtype === expected.dtype) {
+      this.activatedOutputs.set(result.kind === 'tensor' ? result.tensor : output, output);
+      return result;
+    }
     const name = activation.fn.kind === 'function' ? activation.fn.fn.name : 'activation';
     this.refuseEvaluation(
       layerId,

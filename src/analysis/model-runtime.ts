@@ -261,9 +261,15 @@ export abstract class ModelRuntime extends LayerRuntime {
     this.parents.push(composite);
     try {
       for (const call of this.callsBetween(model.inputs, model.outputs)) {
-        const inputs = call.inputs.map((t) => mapped.get(t));
+        const inputs = call.inputs.map((t) => mapped.get(this.activatedOutputs.get(t) ?? t));
         if (inputs.some((t) => t === undefined)) continue;
-        const nested = this.graph.layers[call.layer]!.model !== undefined || this.states.get(call.layer)?.object !== undefined;
+        // Models, subclassed layers and layers that run a Python function of the file are called again as the file calls them.
+        const state = this.states.get(call.layer);
+        const nested =
+          this.graph.layers[call.layer]!.model !== undefined ||
+          state?.object !== undefined ||
+          state?.followed !== undefined ||
+          state?.activation !== undefined;
         const result = nested
           ? this.callLayer(
               call.layer,
@@ -278,9 +284,13 @@ export abstract class ModelRuntime extends LayerRuntime {
     } finally {
       this.parents.pop();
     }
-    const outputs = model.outputs.map((t) => mapped.get(t)!);
-    this.graph.completeCall(composite, given.tensors, given.isList, outputs);
-    return this.outputValue(outputs, model.outputs.length > 1);
+    const outputs = model.outputs.map((t) => mapped.get(this.activatedOutputs.get(t) ?? t));
+    if (outputs.some((t) => t === undefined)) {
+      this.graph.completeCall(composite, given.tensors, given.isList, []);
+      return unknown(`model '${layer.name}': its graph could not be followed from its inputs to its outputs`);
+    }
+    this.graph.completeCall(composite, given.tensors, given.isList, outputs as number[]);
+    return this.outputValue(outputs as number[], model.outputs.length > 1);
   }
 
   /** The calls of a model's own graph, inputs to outputs, in the order they were made. */
@@ -344,6 +354,7 @@ export abstract class ModelRuntime extends LayerRuntime {
     if (!object.cls.keras) return;
     if (object.layer === undefined) this.applyBaseInit(object, { positional: [], keywords: new Map(), keywordNodes: new Map() });
     const layer = this.graph.layers[object.layer!]!;
+    const seen = new Set<readonly Value[]>();
     const track = (v: Value): void => {
       const id = v.kind === 'layer' ? v.layer : v.kind === 'object' ? v.object.layer : undefined;
       if (id !== undefined && id !== layer.id && !layer.children.includes(id)) {
@@ -351,7 +362,11 @@ export abstract class ModelRuntime extends LayerRuntime {
         if (layer.model) layer.model.layers.push(id);
       }
       if (v.kind === 'list') this.trackedLists.set(v.items, object);
-      if (isSequence(v)) v.items.forEach(track);
+      // A list may hold itself (`self.blocks.append(self.blocks)`).
+      if (isSequence(v) && !seen.has(v.items)) {
+        seen.add(v.items);
+        v.items.forEach(track);
+      }
     };
     track(value);
   }
@@ -530,7 +545,9 @@ export abstract class ModelRuntime extends LayerRuntime {
       ? { kind: 'list', items: given.tensors.map((t) => ({ kind: 'tensor', tensor: t })) }
       : { kind: 'tensor', tensor: given.tensors[0]! };
     const dtype = computeDtype(layer.config);
-    const declared = this.declaredOutputShape(followed.outputShape, given.tensors[0]!, site);
+    // An eager call gives what the function computes; `output_shape` is what Keras says of symbolic calls.
+    const eager = given.tensors.every((t) => this.graph.tensors[t]!.eager);
+    const declared = eager ? undefined : this.declaredOutputShape(followed.outputShape, given.tensors[0]!, site);
     if (declared && 'problem' in declared) return declared.problem;
     const composite = this.graph.reserveCall(layerId, rangeOf(site.node), this.parent);
     const tracing = this.traceDepth === 0;

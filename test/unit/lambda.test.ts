@@ -90,6 +90,25 @@ y = keras.layers.Dense(3, activation=opaque)(x)`);
     );
   });
 
+  it("a functional model called on an array runs its Lambdas' functions and activations, as Keras does eagerly", async () => {
+    // Keras 3.15.1 (jax): y (None, None, None, 3) from output_shape; the eager call gives what the function computes.
+    const a = await analyze(`import keras
+import numpy as np
+def double(t):
+    return t * 2
+x = keras.Input((None, 3))
+y = keras.layers.Lambda(
+    lambda t: keras.ops.tril(keras.ops.ones((keras.ops.shape(t)[1], keras.ops.shape(t)[1]))),
+    output_shape=(None, None, 3),
+)(x)
+z = keras.layers.Dense(4, activation=double)(x)
+result, doubled = keras.Model(x, [y, z])(np.ones((1, 2, 3), "float32"))`);
+    assert.deepEqual(messages(a), []);
+    assert.equal(shapeAndDtype(a, 'y'), '(None, None, None, 3) float32');
+    assert.equal(shapeAndDtype(a, 'result'), '(2, 2) float32');
+    assert.equal(shapeAndDtype(a, 'doubled'), '(1, 2, 4) float32');
+  });
+
   it('an int output_shape raises as in Keras', async () => {
     const a = await analyze('import keras\nx = keras.Input((4,))\ny = keras.layers.Lambda(lambda t: t, output_shape=4)(x)');
     assert.deepEqual(messages(a, 'error'), ['can only concatenate tuple (not "int") to tuple']);

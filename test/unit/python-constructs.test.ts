@@ -214,6 +214,58 @@ for width in config["layers"]:
     source: 'def build():\n    return layers.Dense(4)(x)\nif __name__ == "__main__":\n    y = build()',
     shapes: { y: '(None, 4)' },
   },
+  {
+    construct: 'a function the file never calls: its body analysed with unknown arguments',
+    source: `def build(units, width=64):
+    inputs = keras.Input(shape=(28, 28, 1))
+    features = layers.Flatten()(inputs)
+    hidden = layers.Dense(width)(features)
+    return layers.Dense(units)(hidden)`,
+    shapes: {
+      features: '(None, 784)',
+      hidden:
+        "unknown: Dense 'dense' depends on `units`, which is not known (argument `width` of build() is not known: the file never calls it)",
+    },
+  },
+  {
+    construct: 'a method of a class the file never instantiates',
+    source: `class Trainer:
+    def make(self):
+        return layers.Dense(3)(x)
+    def fit(self, data):
+        logits = self.make()
+        ones = tf.ones((2, 8))
+        return ones`,
+    shapes: { ones: '(2, 8)', logits: 'unknown: `self` of fit() is not known: the file never calls it' },
+  },
+  {
+    construct: 'recursion on a known argument is followed; on an unknown one it stops',
+    source: `def deep(t, n):
+    if n == 0:
+        return t
+    return deep(layers.Dense(n)(t), n - 1)
+y = deep(x, 3)
+def walk(tree):
+    if isinstance(tree, (list, tuple)):
+        return [walk(tree[0]), walk(tree[1])]
+    return tree
+import json
+z = walk(json.load(open("tree.json")))`,
+    shapes: { y: '(None, 1)' },
+  },
+  {
+    construct: 'a list that holds itself',
+    source: `class Net(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.blocks = []
+        self.blocks.append(self.blocks)
+        self.out = layers.Dense(2)
+    def call(self, t):
+        return self.out(t)
+y = Net()(x)`,
+    shapes: { y: '(None, 2)' },
+  },
 ];
 
 describe('Python constructs', () => {
@@ -222,6 +274,11 @@ describe('Python constructs', () => {
       const a = await analyze(`${header}${row.source}\n`);
       for (const [name, shape] of Object.entries(row.shapes)) assert.equal(shapeOf(a, name), shape, name);
       assert.deepEqual([...messages(a, 'error'), ...messages(a, 'warning')], []);
+      assert.deepEqual(
+        a.diagnostics.filter((d) => d.code === 'analysis-limit').map((d) => d.message),
+        [],
+        'analysed within its budgets',
+      );
     });
   }
 });

@@ -25,6 +25,16 @@ export class NameCounter {
     this.counts.clear();
   }
 
+  /** The counters as they are, to start from again with `restore`. */
+  snapshot(): ReadonlyMap<string, number> {
+    return new Map(this.counts);
+  }
+
+  restore(counts: ReadonlyMap<string, number>): void {
+    this.counts.clear();
+    for (const [name, count] of counts) this.counts.set(name, count);
+  }
+
   autoName(className: string): string {
     return this.uniquify(toSnakeCase(className));
   }

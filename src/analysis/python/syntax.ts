@@ -72,3 +72,22 @@ export function collectAssignedNames(root: Node, deadline: number): Set<string> 
   cursor.delete();
   return names;
 }
+
+/** The names a `def` or `lambda` binds its parameters to, `*args` and `**kwargs` included, in order. */
+export function parameterNames(definition: Node): string[] {
+  const names: string[] = [];
+  for (const parameter of definition.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (!parameter) continue;
+    if (parameter.type === 'identifier') names.push(parameter.text);
+    else if (parameter.type === 'default_parameter' || parameter.type === 'typed_default_parameter') {
+      const name = parameter.childForFieldName('name');
+      if (name) names.push(name.text);
+    } else {
+      // typed_parameter, list_splat_pattern, dictionary_splat_pattern: the name is the first identifier inside.
+      const inner = parameter.namedChildren[0];
+      const name = inner?.type === 'identifier' ? inner : inner?.namedChildren.find((n) => n?.type === 'identifier');
+      if (name) names.push(name.text);
+    }
+  }
+  return names;
+}
