@@ -4,26 +4,43 @@ import type { ModelGraph } from '../graph/ir.js';
 import { errorText } from './internal-error.js';
 import { Interpreter } from './interpreter.js';
 import { defaultLimits, type Limits } from './limits.js';
+import type { ModuleLoader } from './modules/module-context.js';
+import type { ImportContext } from './modules/module-sources.js';
+import { ParsedModules } from './modules/parsed-modules.js';
 import { PythonParser } from './python/parser.js';
 
 export interface Analysis extends ModelGraph {
   /** Lines blanked to recover from syntax errors (zero-based). */
   readonly skippedLines: readonly number[];
+  /** The files of the user's modules the analysis read: a change to one changes this analysis. */
+  readonly modules: readonly string[];
+  /** Imports of modules that are neither an API Tensor Lens models nor a file it found: a file created may be one. */
+  readonly unresolvedImports: readonly string[];
 }
 
 export class Analyzer {
-  private constructor(private readonly parser: PythonParser) {}
+  private readonly parsedModules: ParsedModules;
+
+  private constructor(private readonly parser: PythonParser) {
+    this.parsedModules = new ParsedModules(parser);
+  }
 
   static async create(): Promise<Analyzer> {
     return new Analyzer(await PythonParser.create());
   }
 
-  analyze(text: string, limits: Limits = defaultLimits): Analysis {
+  /** `imports`: where the file is and where its imports are searched; without it, no module of the user's is read. */
+  analyze(text: string, limits: Limits = defaultLimits, imports?: ImportContext): Analysis {
     const started = performance.now();
     // LSP counts a lone CR as a line break, tree-sitter does not: make them agree (same length, so offsets hold).
     const source = boundedSource(text.replace(/\r(?!\n)/g, '\n'), limits.maxSourceCharacters);
-    const { tree, skippedLines } = this.parser.parse(source.text, started + limits.maxMilliseconds / 2);
-    const interpreter = new Interpreter(limits);
+    const deadline = started + limits.maxMilliseconds / 2;
+    const { tree, skippedLines } = this.parser.parse(source.text, deadline);
+    const loader: ModuleLoader | undefined = imports && {
+      imports,
+      parse: (path) => this.parsedModules.parse(path, imports.sources, limits.maxSourceCharacters, deadline),
+    };
+    const interpreter = new Interpreter(limits, loader);
     if (source.cutAtLine !== undefined) {
       const line = source.cutAtLine;
       interpreter.graph.report(
@@ -45,11 +62,18 @@ export class Analyzer {
       );
     } finally {
       tree.delete();
+      this.parsedModules.release();
     }
-    return { ...interpreter.graph.finish(), skippedLines };
+    return {
+      ...interpreter.graph.finish(),
+      skippedLines,
+      modules: interpreter.modulesRead,
+      unresolvedImports: interpreter.unresolvedImports,
+    };
   }
 
   dispose(): void {
+    this.parsedModules.dispose();
     this.parser.dispose();
   }
 }

@@ -3,9 +3,11 @@
 // and looking attributes up through classes and their bases.
 
 import { ExpressionEvaluator } from './expressions.js';
+import type { ModuleContext } from './modules/module-context.js';
 import { canonicalPath } from './keras/api-paths.js';
 import { mergeValues, pythonMethod } from './python-values.js';
 import type { Node } from './python/parser.js';
+import { nodeKey } from './python/node-key.js';
 import { Scope } from './scope.js';
 import {
   type Arguments,
@@ -39,12 +41,18 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   /** How many branches of conditions it cannot decide the interpreter is in: what they set may not happen. */
   protected undecidedBranches = 0;
   /** The class each method was defined in, for zero-argument `super()`. */
-  protected readonly methodClasses = new Map<number, PythonClass>();
+  protected readonly methodClasses = new Map<string, PythonClass>();
+  /** Each module's names, to the module: the scope a function was defined in leads to its module. */
+  protected readonly scopeModules = new Map<Scope, ModuleContext>();
+  /** The innermost call (or import) of the analysed file being run, where what goes wrong in another module is reported. */
+  protected entryNode: Node | undefined;
   /** The definitions (node ids) whose body has run at least once. */
-  protected readonly invokedFunctions = new Set<number>();
+  protected readonly invokedFunctions = new Set<string>();
 
   /** Runs statements in order, up to the first that does not complete normally (a `return`, `break`, `continue`). */
   abstract execBlock(statements: readonly (Node | null)[], scope: Scope): Completion;
+  /** `module.name` of a module of the user's: its name, else its submodule. */
+  protected abstract userModuleAttribute(module: ModuleContext, name: string): Value;
   /** What a canonical API path (`keras.layers.Dense`) stands for: the registry's function, layer class or constant, else a module. */
   protected abstract apiValue(path: string): Value;
 
@@ -53,7 +61,7 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
     const [clsValue, selfValue] = args.positional;
     const frame = this.frames.at(-1)!;
     const self = selfValue ?? frame.self;
-    const cls = clsValue?.kind === 'class' ? clsValue.cls : frame.fn ? this.methodClasses.get(frame.fn.node.id) : undefined;
+    const cls = clsValue?.kind === 'class' ? clsValue.cls : frame.fn ? this.methodClasses.get(nodeKey(frame.fn.node)) : undefined;
     if (self?.kind !== 'object' || !cls) return unknown('super() outside a method');
     return { kind: 'super', self: self.object, after: cls };
   }
@@ -90,7 +98,37 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
       }
     }
     if (argumentNode?.type === 'generator_expression') args.positional.push(this.evaluate(argumentNode, scope));
-    return this.call(callee, args, { node });
+    if (!this.module.main) return this.call(callee, args, { node });
+    const outer = this.entryNode;
+    this.entryNode = node;
+    try {
+      return this.call(callee, args, { node });
+    } finally {
+      this.entryNode = outer;
+    }
+  }
+
+  /** Runs code of `module`: its names are looked up there, and the graph knows whose code it is. */
+  protected inModule<T>(module: ModuleContext, run: () => T): T {
+    const previous = this.module;
+    const origin = this.graph.origin;
+    if (module === previous) return run();
+    this.module = module;
+    const site = origin?.site ?? (this.entryNode ? this.range(this.entryNode) : undefined);
+    this.graph.origin = module.main || !site ? undefined : { module: module.displayName, site };
+    try {
+      return run();
+    } finally {
+      this.module = previous;
+      this.graph.origin = origin;
+    }
+  }
+
+  /** The module a function was defined in: the one whose names its scope leads to. */
+  private moduleOf(scope: Scope): ModuleContext {
+    let outermost = scope;
+    while (outermost.parent) outermost = outermost.parent;
+    return this.scopeModules.get(outermost) ?? this.module;
   }
 
   call(callee: Value, args: Arguments, site: CallSite): Value {
@@ -135,7 +173,11 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
 
   /** Runs a function whose parameters are bound in `scope`. */
   protected runFunction(fn: PythonFunction, scope: Scope, self: Value | undefined): Value {
-    this.invokedFunctions.add(fn.node.id);
+    return this.inModule(this.moduleOf(fn.closure), () => this.runFunctionBody(fn, scope, self));
+  }
+
+  private runFunctionBody(fn: PythonFunction, scope: Scope, self: Value | undefined): Value {
+    this.invokedFunctions.add(nodeKey(fn.node));
     if (this.recursesUndecided(fn)) {
       return unknown(`${fn.name}() calls itself under a condition that cannot be decided, so where it stops is not known`);
     }
@@ -160,7 +202,8 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
    * through a condition that cannot be decided is not, or its undecided branches would multiply at each level.
    */
   private recursesUndecided(fn: PythonFunction): boolean {
-    const active = this.frames.findLast((frame) => frame.fn?.node.id === fn.node.id);
+    const key = nodeKey(fn.node);
+    const active = this.frames.findLast((frame) => frame.fn !== undefined && nodeKey(frame.fn.node) === key);
     return active !== undefined && this.undecidedBranches > active.undecidedAtEntry;
   }
 
@@ -274,6 +317,8 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
         if (found?.kind === 'function') return { kind: 'method', self: { kind: 'object', object: object.self }, fn: found.fn };
         return this.keras.superAttribute(object.self, name);
       }
+      case 'userModule':
+        return this.userModuleAttribute(object.module, name);
       case 'unknown':
         return { kind: 'unknown', reason: object.reason, ...(object.reported ? { reported: true } : {}) };
       default:

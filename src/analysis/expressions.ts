@@ -13,6 +13,7 @@ import type { Node } from './python/parser.js';
 import { rangeOf } from './python/source-range.js';
 import { collectAssignedNames } from './python/syntax.js';
 import { Scope } from './scope.js';
+import type { ModuleContext } from './modules/module-context.js';
 import { dictKey, none, type PythonFunction, truthy, unknown, type Value } from './values.js';
 
 /** The comparisons a KerasTensor overloads (it has no `__eq__`: `==` is identity). */
@@ -21,11 +22,10 @@ const tensorComparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '!
 export abstract class ExpressionEvaluator {
   readonly graph = new GraphBuilder();
   abstract readonly keras: KerasRuntime;
+  /** The analysed file's names. */
   protected readonly globals = new Scope(undefined);
-  protected readonly wildcardModules: string[] = [];
-  /** Every name the file assigns somewhere, collected on the first name not found; undefined if that ran out of time. */
-  private assignedAnywhere: Set<string> | null | undefined = null;
-  protected root: Node | undefined;
+  /** The module whose code runs now: the analysed file, or one of the user's modules it imports. */
+  protected module!: ModuleContext;
   protected abstract readonly builtins: Map<string, Value>;
   private steps = 0;
   private expressionDepth = 0;
@@ -136,12 +136,15 @@ export abstract class ExpressionEvaluator {
 
   private lookupName(node: Node, scope: Scope): Value {
     const name = node.text;
-    const value = scope.lookup(name) ?? this.globals.get(name) ?? this.builtins.get(name) ?? this.fromWildcard(name);
+    const module = this.module;
+    const value = scope.lookup(name) ?? module.globals.get(name) ?? this.builtins.get(name) ?? this.fromWildcard(name);
     if (value) return value;
-    if (this.assignedAnywhere === null) this.assignedAnywhere = collectAssignedNames(this.root!, this.deadline);
+    if (module.assignedAnywhere === null) {
+      module.assignedAnywhere = module.root ? collectAssignedNames(module.root, this.deadline) : new Set();
+    }
     // Without the file's names in time, which of Python's two errors this is cannot be said: no diagnostic.
-    if (this.assignedAnywhere === undefined) return unknown(`"${name}" is not defined before this line`);
-    if (this.assignedAnywhere.has(name)) {
+    if (module.assignedAnywhere === undefined) return unknown(`"${name}" is not defined before this line`);
+    if (module.assignedAnywhere.has(name)) {
       this.graph.report('error', rangeOf(node), `"${name}" is used before assignment`, 'used-before-assignment');
       return { kind: 'unknown', reason: `"${name}" is used before assignment`, reported: true };
     }
@@ -150,7 +153,7 @@ export abstract class ExpressionEvaluator {
   }
 
   private fromWildcard(name: string): Value | undefined {
-    for (const module of this.wildcardModules) {
+    for (const module of this.module.wildcardModules) {
       const value = this.importedModule(`${module}.${name}`);
       if (value.kind !== 'module' && value.kind !== 'unknown') return value;
     }

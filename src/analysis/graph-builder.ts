@@ -40,6 +40,11 @@ export class GraphBuilder {
   readonly diagnostics: Diagnostic[] = [];
   readonly names = new NameCounter();
   private readonly reported = new Set<string>();
+  /**
+   * Set while code of an imported module of the user's runs: its name, and the place in the analysed file that led
+   * there (the import or the call), where what goes wrong in it is reported. Its bindings are not the file's.
+   */
+  origin: { readonly module: string; readonly site: SourceRange } | undefined;
 
   addTensor(shape: Shape, dtype: string, eager: boolean, producer?: { call: number; index: number }, constant?: ArraySource): number {
     const id = this.tensors.length;
@@ -49,7 +54,19 @@ export class GraphBuilder {
 
   addLayer(className: string, name: string, config: { [key: string]: JsonValue }, range: SourceRange): number {
     const id = this.layers.length;
-    this.layers.push({ id, name, className, config, params: null, nonTrainableParams: null, calls: [], range, children: [] });
+    const module = this.origin?.module;
+    this.layers.push({
+      id,
+      name,
+      className,
+      config,
+      params: null,
+      nonTrainableParams: null,
+      calls: [],
+      range,
+      ...(module !== undefined && { module }),
+      children: [],
+    });
     // Keras's `trainable=False` constructor argument: the weights the layer makes itself are made non-trainable.
     const trainable =
       config['trainable'] === false ? false : config['trainable'] === true || config['trainable'] === undefined ? true : null;
@@ -200,6 +217,7 @@ export class GraphBuilder {
       inputIsList,
       outputs: outputIds,
       range,
+      ...(this.origin && { module: this.origin.module }),
       ...(parent !== undefined && { parent }),
       ...(callArguments && { callArguments }),
     };
@@ -210,10 +228,16 @@ export class GraphBuilder {
 
   reserveCall(layer: number, range: SourceRange, parent: number | undefined): number {
     const id = this.calls.length;
-    const call: LayerCall =
-      parent === undefined
-        ? { id, layer, inputs: [], inputIsList: false, outputs: [], range }
-        : { id, layer, inputs: [], inputIsList: false, outputs: [], range, parent };
+    const call: LayerCall = {
+      id,
+      layer,
+      inputs: [],
+      inputIsList: false,
+      outputs: [],
+      range,
+      ...(this.origin && { module: this.origin.module }),
+      ...(parent !== undefined && { parent }),
+    };
     this.calls.push(call);
     return id;
   }
@@ -226,10 +250,12 @@ export class GraphBuilder {
   }
 
   bind(name: string, range: SourceRange, value: BoundValue, from: Position): void {
-    this.bindings.push({ name, range, value, from });
+    if (!this.origin) this.bindings.push({ name, range, value, from });
   }
 
-  report(severity: Severity, range: SourceRange, message: string, code: string): void {
+  report(severity: Severity, givenRange: SourceRange, givenMessage: string, code: string): void {
+    const range = this.origin?.site ?? givenRange;
+    const message = this.origin ? `${givenMessage} (in ${this.origin.module}, line ${givenRange.start.line + 1})` : givenMessage;
     const key = `${range.start.line}:${range.start.character}:${message}`;
     if (this.reported.has(key) || this.diagnostics.length >= maxDiagnostics) return;
     this.reported.add(key);

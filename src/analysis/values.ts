@@ -6,6 +6,7 @@ import type { ArraySource, JsonValue } from '../graph/ir.js';
 import type { Shape } from '../graph/shape.js';
 import type { Node } from './python/parser.js';
 import type { Scope } from './scope.js';
+import type { ModuleContext } from './modules/module-context.js';
 
 export type Value =
   | { readonly kind: 'none' }
@@ -25,6 +26,8 @@ export type Value =
   | { readonly kind: 'dict'; readonly entries: Map<string, { key: Value; value: Value }> }
   /** A module or namespace, by canonical dotted path (`keras.layers`, `np.random`). */
   | { readonly kind: 'module'; readonly path: string }
+  /** A module of the user's, read from disk: its attributes are its names. */
+  | { readonly kind: 'userModule'; readonly module: ModuleContext }
   | { readonly kind: 'builtin'; readonly name: string; readonly call: BuiltinFunction; readonly self?: Value }
   | { readonly kind: 'layerClass'; readonly className: string }
   /** A Keras object known by its class and config alone (an initializer), as Keras serializes it. */

@@ -1,8 +1,10 @@
 // `tensor-lens`: the analysis of a Keras model file for terminals and CI.
 
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Analyzer } from '../analysis/analyze.js';
+import { diskSources, type ImportContext } from '../analysis/modules/module-sources.js';
 import { buildReport } from '../graph/report.js';
 import type { InputSource } from '../protocol/engine.js';
 import type { Report } from '../protocol/report.js';
@@ -17,6 +19,8 @@ Commands:
 
 Options:
   --json               print the machine-readable report (schema in the README)
+  --path DIR           also search DIR for the modules FILE imports (after FILE's
+                       own folder), as PYTHONPATH would; may be repeated
   --values             (inspect) evaluate every tensor on sample input: statistics,
                        histogram and NumPy-style values
   --input SOURCE       uniform (default, like np.random.rand), normal, zeros, ones,
@@ -54,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
         backend: { type: 'string' },
         timeout: { type: 'string' },
         'memory-budget': { type: 'string' },
+        path: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -80,7 +85,12 @@ async function main(argv: string[]): Promise<number> {
   if (evaluation && command !== 'inspect') throw new UsageError('--values goes with inspect');
   const text = readSource(file);
   const analyzer = await Analyzer.create();
-  const analysis = analyzer.analyze(text);
+  const imports: ImportContext = {
+    file: resolve(file),
+    searchRoots: ((values['path'] as string[] | undefined) ?? []).map((folder) => resolve(folder)),
+    sources: diskSources(),
+  };
+  const analysis = analyzer.analyze(text, undefined, imports);
   analyzer.dispose();
   let report: Report = buildReport(file, analysis);
   if (evaluation) report = await evaluateReport(report, analysis, evaluation);
@@ -89,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function evaluationOptions(values: Record<string, string | boolean | undefined>): ValueOptions {
+function evaluationOptions(values: Record<string, string | string[] | boolean | undefined>): ValueOptions {
   const integer = (name: string, fallback: number, min: number): number => {
     const text = values[name];
     if (text === undefined) return fallback;

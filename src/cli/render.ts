@@ -69,7 +69,7 @@ export function renderSummary(report: Report): string {
       : model.built
         ? ''
         : '\n (not built: call it on a tensor or give the first layer an input shape)';
-    return `Model: "${model.name}" (line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${split}${note}`;
+    return `Model: "${model.name}" (${model.module === undefined ? '' : `${model.module}, `}line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${split}${note}`;
   });
   const diagnostics = renderDiagnostics(report);
   return parts.join('\n\n') + (diagnostics ? `\n\n${diagnostics}` : '\n');
@@ -88,7 +88,8 @@ function tensorDescription(t: ReportTensor): string[] {
   if (t.kind === 'unknown') return [position, t.name, '?', '', '', t.reason ?? ''];
   const type = t.kind === 'array' ? 'ndarray' : t.eager ? 'Tensor' : 'KerasTensor';
   const layer = t.layer ? `${t.layer} (${t.layerClass})` : '';
-  return [position, t.name, type, formatJsonShape(t.shape ?? []), t.dtype ?? '', layer];
+  const made = t.madeIn ? `  made in ${t.madeIn.module}:${t.madeIn.line}` : '';
+  return [position, t.name, type, formatJsonShape(t.shape ?? []), t.dtype ?? '', `${layer}${made}`];
 }
 
 export function renderInspect(report: Report): string {

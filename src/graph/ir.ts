@@ -49,6 +49,8 @@ export interface LayerNode {
   /** The calls of this layer, in the order they happened. */
   readonly calls: number[];
   readonly range: SourceRange;
+  /** Set when a module of the user's that the file imports made it: that module's path from the file's folder; `range` is in it. */
+  readonly module?: string;
   /** Set for a model (functional, sequential or subclassed) used as a layer. */
   model?: ModelInfo;
   /** Set for a tensor operation written in Python (`x + y`, `x[:, 0]`): Keras's op name. Not a layer of any model. */
@@ -84,6 +86,8 @@ export interface LayerCall {
   readonly inputIsList: boolean;
   readonly outputs: number[];
   readonly range: SourceRange;
+  /** Set when the call is in a module of the user's that the file imports (as LayerNode.module); `range` is in it. */
+  readonly module?: string;
   /** The call of a subclassed layer or model, whose work is in the calls it contains. */
   readonly parent?: number;
   /** For layers with named call parameters: the parameter of each input, and the call options given (JSON). */

@@ -29,6 +29,7 @@ function reportModel(graph: ModelGraph, id: number): ReportModel {
     class: summary.className,
     kind: summary.kind,
     line: graph.layers[id]!.range.start.line + 1,
+    ...(graph.layers[id]!.module !== undefined && { module: graph.layers[id]!.module }),
     built: summary.built,
     layers: summary.rows.map((row) => ({
       name: row.name,
@@ -58,6 +59,13 @@ export function reportedBindings(graph: ModelGraph): Binding[] {
   return graph.bindings.filter((b) => reportTensor(graph, b) !== undefined);
 }
 
+/** Where a tensor was made when that is in a module of the user's: the module and the (one-based) line of the call. */
+export function madeIn(graph: ModelGraph, tensor: number): { module: string; line: number } | undefined {
+  const producer = graph.tensors[tensor]?.producer;
+  const call = producer ? graph.calls[producer.call] : undefined;
+  return call?.module === undefined ? undefined : { module: call.module, line: call.range.start.line + 1 };
+}
+
 /** The layer that produced a tensor (the innermost call, so a layer inside a nested model names itself). */
 export function producingLayer(graph: ModelGraph, tensor: number) {
   const producer = graph.tensors[tensor]?.producer;
@@ -70,6 +78,7 @@ function reportTensor(graph: ModelGraph, binding: Binding): ReportTensor | undef
   if (value.kind === 'tensor') {
     const tensor = graph.tensors[value.tensor]!;
     const layer = producingLayer(graph, value.tensor);
+    const made = madeIn(graph, value.tensor);
     return {
       ...position,
       kind: 'tensor',
@@ -78,6 +87,7 @@ function reportTensor(graph: ModelGraph, binding: Binding): ReportTensor | undef
       layer: layer?.name ?? null,
       layerClass: layer?.className ?? null,
       eager: tensor.eager,
+      ...(made && { madeIn: made }),
     };
   }
   if (value.kind === 'array') {

@@ -106,6 +106,8 @@ export interface ServerSettings {
   readonly hover: { readonly values: 'auto' | 'onDemand' | 'off'; readonly budgetMs: number };
   readonly inlayHints: { readonly enabled: boolean };
   readonly evaluation: { readonly timeoutMs: number; readonly memoryBudgetMB: number };
+  /** Folders searched for the modules a file imports, after its own folder and the workspace folders (relative: to the first workspace folder). */
+  readonly analysis: { readonly extraPaths: readonly string[] };
   /** False in an untrusted workspace: no file of the workspace is read as input or weights. */
   readonly trusted: boolean;
   /** Set by the Tensor Lens VS Code client, which implements `clientCommands`: hovers and code lenses may link to them. */
@@ -120,6 +122,7 @@ export const defaultServerSettings: ServerSettings = {
   hover: { values: 'auto', budgetMs: 1000 },
   inlayHints: { enabled: true },
   evaluation: { timeoutMs: 10000, memoryBudgetMB: 2048 },
+  analysis: { extraPaths: [] },
   trusted: true,
   clientCommands: false,
 };

@@ -24,6 +24,8 @@ export interface ReportModel {
   readonly class: string;
   readonly kind: 'functional' | 'sequential' | 'subclassed';
   readonly line: number;
+  /** Set when the model is made in a module of the user's that the file imports (path from the file's folder): `line` is there. */
+  readonly module?: string;
   readonly built: boolean;
   readonly layers: ReportLayer[];
   /** null when a size is not known; then the total is at least `knownParams`. */
@@ -50,6 +52,8 @@ export interface ReportTensor {
   readonly layer: string | null;
   readonly layerClass: string | null;
   readonly eager: boolean;
+  /** For a tensor made in a module of the user's that the file imports: that module (path from the file's folder) and line. */
+  readonly madeIn?: { readonly module: string; readonly line: number };
   /** Why the value is unknown. */
   readonly reason?: string;
   /** With `--values`: the evaluated tensor's summary. */

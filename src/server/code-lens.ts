@@ -10,6 +10,8 @@ import { nonTrainableNote } from './describe-tensor.js';
 export function codeLenses(graph: ModelGraph, uri: string, links: boolean): CodeLens[] {
   return graph.models.flatMap((id) => {
     const model = graph.layers[id]!;
+    // A model made in an imported module has its lens there, when that file is open.
+    if (model.module !== undefined) return [];
     const info = model.model!;
     const line = model.range.start.line;
     const range = { start: { line, character: 0 }, end: { line, character: 0 } };

@@ -6,6 +6,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Binding, LayerNode, ModelGraph, SourceRange } from '../graph/ir.js';
+import { madeIn } from '../graph/report.js';
 import { formatShape } from '../graph/shape.js';
 import { histogramLine, statsLine } from '../engine/summary-text.js';
 import { clientCommands } from '../protocol/lsp.js';
@@ -32,7 +33,9 @@ const maxBindings = 4;
 export async function hover(graph: ModelGraph, document: TextDocument, position: Position, values: HoverValues): Promise<Hover | null> {
   const bindings = bindingsAt(graph, document, position);
   if (bindings.length > 0) return bindingHover(graph, bindings, values, wordRange(document, position) ?? bindings[0]!.range);
-  const call = graph.calls.find((c) => c.parent === undefined && contains(c.range, position) && !graph.layers[c.layer]!.operation);
+  const call = graph.calls.find(
+    (c) => c.parent === undefined && c.module === undefined && contains(c.range, position) && !graph.layers[c.layer]!.operation,
+  );
   if (!call || call.outputs.length === 0) return null;
   const layer = graph.layers[call.layer]!;
   const shapes = call.outputs.map((t) => formatShape(graph.tensors[t]!.shape)).join(', ');
@@ -56,6 +59,8 @@ async function bindingHover(graph: ModelGraph, bindings: Binding[], values: Hove
     else if (binding.value.kind === 'unknown') lines.push(`\`${binding.name}\`: not known statically — ${binding.value.reason}`);
     const layer = layerOf(graph, binding);
     if (layer) lines.push(layerLine(layer));
+    const made = binding.value.kind === 'tensor' ? madeIn(graph, binding.value.tensor) : undefined;
+    if (made) lines.push(`made in \`${made.module}\`, line ${made.line}`);
     const section = valueSections.get(binding);
     if (section) lines.push(...section);
   });

@@ -2,11 +2,14 @@
 // LSP client. Hover, inlay hints, diagnostics and code lens for Python model
 // files, and the requests of src/protocol/lsp.ts for the client and the panel.
 
+import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CancellationToken,
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
   ProposedFeatures,
   ResponseError,
   TextDocuments,
@@ -18,6 +21,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from '../analysis/analyze.js';
+import { diskSources, type ImportContext } from '../analysis/modules/module-sources.js';
 import type { Binding } from '../graph/ir.js';
 import {
   defaultServerSettings,
@@ -54,6 +58,10 @@ const analyzerReady = Analyzer.create();
 let analyses: DocumentAnalyses | undefined;
 let settings: ServerSettings = defaultServerSettings;
 let workspaceRoot: string | undefined;
+/** Every workspace folder on disk, searched for the modules a file imports. */
+let workspaceFolders: string[] = [];
+/** Whether the client watches files for the server (workspace/didChangeWatchedFiles with dynamic registration). */
+let watchesFiles = false;
 /** Weights files chosen per document (`Tensor Lens: Load Weights…`). */
 const weightsByDocument = new Map<string, string>();
 /** Aborted when a document changes: its evaluations still waiting for their turn are dropped. */
@@ -72,10 +80,36 @@ const evaluations = new EvaluationService({
 });
 
 async function ready(): Promise<DocumentAnalyses> {
-  analyses ??= new DocumentAnalyses(await analyzerReady, (uri, analysis) => {
+  analyses ??= new DocumentAnalyses(await analyzerReady, importsOf, (uri, analysis) => {
     void connection.sendDiagnostics({ uri, diagnostics: diagnostics(analysis) });
   });
   return analyses;
+}
+
+/** Where a document's imports are searched: its folder, the workspace folders, then the extra paths; open documents' text first. */
+function importsOf(document: TextDocument): ImportContext | undefined {
+  const file = pathOf(document.uri);
+  if (file === undefined) return undefined;
+  const extra = settings.analysis.extraPaths.map((folder) =>
+    isAbsolute(folder) || workspaceFolders[0] === undefined ? folder : resolve(workspaceFolders[0], folder),
+  );
+  return { file, searchRoots: [...workspaceFolders, ...extra], sources: moduleSources };
+}
+
+const moduleSources = diskSources((path) =>
+  documents
+    .all()
+    .find((document) => pathOf(document.uri) === path)
+    ?.getText(),
+);
+
+function pathOf(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
 }
 
 function applySettings(update: unknown): void {
@@ -87,6 +121,9 @@ connection.onInitialize((params: InitializeParams) => {
   applySettings(params.initializationOptions);
   const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   workspaceRoot = root?.startsWith('file:') ? fileURLToPath(root) : undefined;
+  const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceFolders = folders.map(pathOf).filter((path): path is string => path !== undefined);
+  watchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   log(`Tensor Lens ${VERSION} language server (node ${process.version}), workspace ${workspaceRoot ?? 'none'}`);
   return {
     capabilities: {
@@ -101,21 +138,43 @@ connection.onInitialize((params: InitializeParams) => {
 
 connection.onInitialized(() => {
   void connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+  // The user's modules change on disk too (a save, a git checkout): the files that import them are analysed again.
+  if (watchesFiles) {
+    void connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] })
+      .catch(() => undefined);
+  }
 });
 
-connection.onDidChangeConfiguration(({ settings: changed }) => {
+connection.onDidChangeConfiguration(async ({ settings: changed }) => {
+  const extraPaths = settings.analysis.extraPaths;
   applySettings((changed as { tensorLens?: unknown } | undefined)?.tensorLens);
+  if (settings.analysis.extraPaths !== extraPaths) (await ready()).modulesChanged(new Set(), true);
   void connection.languages.inlayHint.refresh().catch(() => undefined);
 });
+
+connection.onDidChangeWatchedFiles(async ({ changes }) => {
+  const paths = new Set(changes.map((change) => pathOf(change.uri)).filter((path): path is string => path !== undefined));
+  const createdOrDeleted = changes.some((change) => change.type !== FileChangeType.Changed);
+  (await ready()).modulesChanged(paths, createdOrDeleted);
+});
+
+/** An open module's text is what its importers read: each edit, and closing it (its text on disk again), refreshes them. */
+async function moduleEdited(document: TextDocument): Promise<void> {
+  const path = pathOf(document.uri);
+  if (path !== undefined) (await ready()).modulesChanged(new Set([path]), false);
+}
 
 documents.onDidOpen(async ({ document }) => (await ready()).schedule(document, true));
 documents.onDidChangeContent(async ({ document }) => {
   staleSignals.get(document.uri)?.abort();
   staleSignals.delete(document.uri);
   (await ready()).schedule(document);
+  await moduleEdited(document);
 });
 documents.onDidClose(async ({ document }) => {
   (await ready()).close(document.uri);
+  await moduleEdited(document);
   staleSignals.get(document.uri)?.abort();
   staleSignals.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });

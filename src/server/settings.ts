@@ -14,6 +14,8 @@ export function mergeSettings(current: ServerSettings, update: unknown): ServerS
 
 function merge(current: unknown, update: unknown): unknown {
   if (update === undefined || update === null) return current;
+  // Lists (of strings: the only kind of list setting) are replaced whole.
+  if (Array.isArray(current)) return Array.isArray(update) && update.every((item) => typeof item === 'string') ? update : current;
   if (typeof current === 'object' && current !== null) {
     if (typeof update !== 'object' || Array.isArray(update)) return current;
     const merged: Record<string, unknown> = { ...(current as Record<string, unknown>) };

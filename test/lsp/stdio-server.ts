@@ -30,7 +30,7 @@ export interface StdioServer {
  * before any message flows, and completes the initialize handshake.
  */
 export async function startServer(
-  params: Pick<InitializeParams, 'initializationOptions' | 'clientInfo'>,
+  params: Partial<Pick<InitializeParams, 'initializationOptions' | 'clientInfo' | 'capabilities' | 'workspaceFolders'>>,
   listen: (connection: ProtocolConnection) => void = () => undefined,
 ): Promise<StdioServer> {
   const built = spawnSync(process.execPath, ['esbuild.js'], { cwd: root, encoding: 'utf8' });
