@@ -40,6 +40,8 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   protected readonly frames: Frame[] = [{ possibleReturns: [], undecidedAtEntry: 0 }];
   /** How many branches of conditions it cannot decide the interpreter is in: what they set may not happen. */
   protected undecidedBranches = 0;
+  /** While a loop runs an unknown number of times: the lists (their items) and dicts (their entries) it changes. */
+  protected changedContainers: Set<object> | undefined;
   /** The class each method was defined in, for zero-argument `super()`. */
   protected readonly methodClasses = new Map<string, PythonClass>();
   /** Each module's names, to the module: the scope a function was defined in leads to its module. */
@@ -322,7 +324,13 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
       case 'unknown':
         return { kind: 'unknown', reason: object.reason, ...(object.reported ? { reported: true } : {}) };
       default:
-        return this.keras.attribute(object, name, node) ?? pythonMethod(object, name, (list, items) => this.keras.listGrew(list, items));
+        return (
+          this.keras.attribute(object, name, node) ??
+          pythonMethod(object, name, (list, items) => {
+            this.changedContainers?.add(list);
+            this.keras.listGrew(list, items);
+          })
+        );
     }
   }
 

@@ -262,6 +262,9 @@ export class Interpreter extends CallEvaluator {
       case 'subscript': {
         const container = this.evaluate(target.childForFieldName('value')!, scope);
         const index = this.evaluate(target.childForFieldName('subscript')!, scope);
+        if (container.kind === 'dict' || container.kind === 'list') {
+          this.changedContainers?.add(container.kind === 'dict' ? container.entries : container.items);
+        }
         if (container.kind === 'dict') {
           const key = dictKey(index);
           if (key !== undefined) container.entries.set(key, { key: index, value });
@@ -382,7 +385,10 @@ export class Interpreter extends CallEvaluator {
       merged.set(name, x && y ? mergeValues(x, y, reason) : (x ?? y)!);
     }
     scope.restore(merged);
-    return a.type === 'normal' ? b : a;
+    // One branch goes on and the other leaves the iteration (`continue`/`break`): the rest of the block may run, and is
+    // analysed, from the merged state.
+    if (a.type === 'normal' || b.type === 'normal') return normal;
+    return a;
   }
 
   /** `with a as b, c:` — each context manager evaluated; what `__enter__` gives is not known, so `b` is unknown. */
@@ -546,10 +552,10 @@ export class Interpreter extends CallEvaluator {
     const iterable = this.evaluate(right, scope);
     const items = this.iterate(iterable);
     if (!items) {
-      // Still analyse the body once, so the lines inside it have hovers.
-      this.assign(left, unknown(iterable.kind === 'unknown' ? iterable.reason : `cannot iterate over ${iterable.kind}`), scope);
-      const completion = this.execBlock(body, scope);
-      return completion.type === 'return' ? completion : normal;
+      return this.runUncounted(`how many times the loop over \`${right.text}\` runs`, scope, () => {
+        this.assign(left, unknown(iterable.kind === 'unknown' ? iterable.reason : `cannot iterate over ${iterable.kind}`), scope);
+        return this.execBlock(body, scope);
+      });
     }
     let count = 0;
     for (const item of items) {
@@ -578,6 +584,9 @@ export class Interpreter extends CallEvaluator {
     for (let count = 0; condition; count++) {
       this.step();
       const decided = truthy(this.evaluate(condition, scope));
+      if (decided === undefined) {
+        return this.runUncounted(`how many times \`while ${condition.text}\` runs`, scope, () => this.execBlock(body, scope));
+      }
       if (decided !== true) return normal;
       if (count >= this.limits.maxLoopIterations) {
         this.graph.report(
@@ -592,6 +601,39 @@ export class Interpreter extends CallEvaluator {
       if (completion.type === 'break') return normal;
       if (completion.type === 'return') return completion;
     }
+    return normal;
+  }
+
+  /**
+   * A loop body that runs a number of times the analysis cannot know: run once, so its lines have hovers, as one of
+   * the ways it may go. Afterwards, what it binds is known only where it is the same whether the body ran or not, and
+   * the lists and dicts it changed (`rows.append(…)`) no longer have a known length.
+   */
+  private runUncounted(depends: string, scope: Scope, body: () => Completion): Completion {
+    const reason = `depends on ${depends}, which cannot be known without running the code`;
+    const before = scope.snapshot();
+    const outerChanges = this.changedContainers;
+    const changed = new Set<object>();
+    this.changedContainers = changed;
+    this.undecidedBranches++;
+    let completion: Completion;
+    try {
+      completion = body();
+    } finally {
+      this.undecidedBranches--;
+      this.changedContainers = outerChanges;
+      for (const container of changed) outerChanges?.add(container);
+    }
+    const after = scope.snapshot();
+    const merged = new Map<string, Value>();
+    for (const name of new Set([...before.keys(), ...after.keys()])) {
+      const was = before.get(name);
+      const is = after.get(name);
+      const value = was && is ? mergeValues(was, is, reason) : unknown(reason);
+      merged.set(name, changedContainer(value, changed) ? unknown(reason) : value);
+    }
+    scope.restore(merged);
+    if (completion.type === 'return') this.frames.at(-1)!.possibleReturns.push(completion.value);
     return normal;
   }
 
@@ -845,6 +887,12 @@ export class Interpreter extends CallEvaluator {
       if (value.kind === 'function') this.methodClasses.set(nodeKey(value.fn.node), cls);
     }
   }
+}
+
+/** Whether a value is a list or dict among those changed. */
+function changedContainer(value: Value, changed: ReadonlySet<object>): boolean {
+  if (value.kind === 'list') return changed.has(value.items);
+  return value.kind === 'dict' && changed.has(value.entries);
 }
 
 function undecided(condition: Node | null): string {

@@ -918,6 +918,7 @@ export abstract class LayerRuntime {
   }
 
   subscript(container: Value, indices: Value[], node: Node): Value {
+    if (container.kind === 'unknown') return { kind: 'unknown', reason: container.reason, ...(container.reported && { reported: true }) };
     if (container.kind !== 'tensor' && container.kind !== 'array') return unknown(`indexing a ${container.kind} is not analysed`);
     const shape = container.kind === 'tensor' ? this.graph.tensors[container.tensor]!.shape : container.shape;
     const index = indices.length === 1 && indices[0]!.kind === 'tuple' ? [...indices[0]!.items] : indices;

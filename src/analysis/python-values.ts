@@ -132,7 +132,8 @@ export function boundValue(value: Value): BoundValue | undefined {
  * A list, dict or str method the analysis models (`append`, `get`, `format`…), bound to its object; unknown for others.
  * `added` hears of the items a list method adds (Keras tracks the layers appended to a layer's list attribute).
  */
-export function pythonMethod(object: Value, name: string, added?: (list: Value[], items: readonly Value[]) => void): Value {
+/** `changed`: told of every change to a list, with the items it adds (none for `pop`). */
+export function pythonMethod(object: Value, name: string, changed?: (list: Value[], items: readonly Value[]) => void): Value {
   if (object.kind === 'list' && (name === 'append' || name === 'extend' || name === 'insert' || name === 'pop')) {
     return {
       kind: 'builtin',
@@ -143,9 +144,11 @@ export function pythonMethod(object: Value, name: string, added?: (list: Value[]
           name === 'append' ? [a] : name === 'extend' && a ? (itemsOf(a) ?? []) : name === 'insert' && a?.kind === 'int' ? [b] : [];
         const adding = items.filter((item): item is Value => item !== undefined);
         if (name === 'insert' && a?.kind === 'int') object.items.splice(a.value, 0, ...adding);
-        else if (name === 'pop') return object.items.pop() ?? unknown('pop from empty list');
-        else object.items.push(...adding);
-        if (adding.length > 0) added?.(object.items, adding);
+        else if (name === 'pop') {
+          changed?.(object.items, []);
+          return object.items.pop() ?? unknown('pop from empty list');
+        } else object.items.push(...adding);
+        changed?.(object.items, adding);
         return none;
       },
     };

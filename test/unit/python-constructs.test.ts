@@ -254,6 +254,35 @@ z = walk(json.load(open("tree.json")))`,
     shapes: { y: '(None, 1)' },
   },
   {
+    construct: 'a loop run an unknown number of times: its body analysed, what it changes unknown after it',
+    source: `rows = []
+h = x
+with open("data.csv") as f:
+    for i, line in enumerate(f):
+        if i == 0:
+            continue
+        rows.append([float(v) for v in line.split(",")])
+        h = layers.Dense(4)(h)
+        inner = h
+after = h
+table = keras.ops.convert_to_tensor(rows)`,
+    shapes: {
+      inner: '(None, 4)',
+      after: 'unknown: depends on how many times the loop over `enumerate(f)` runs, which cannot be known without running the code',
+      table:
+        'unknown: `x` of keras.ops.convert_to_tensor() is not known (depends on how many times the loop over `enumerate(f)` runs, which cannot be known without running the code)',
+    },
+  },
+  {
+    construct: 'while on a condition not known: the body analysed once',
+    source: `import random
+h = x
+while random.random() < 0.5:
+    step = layers.Dense(6)(h)
+kept = h`,
+    shapes: { step: '(None, 6)', kept: '(None, 8)' },
+  },
+  {
     construct: 'a list that holds itself',
     source: `class Net(keras.Model):
     def __init__(self):

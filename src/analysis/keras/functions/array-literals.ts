@@ -22,6 +22,7 @@ function literal(value: Value): Literal | string {
   if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') {
     return { shape: [], leaves: [value], nested: value.value };
   }
+  if (value.kind === 'unknown') return value.reason;
   if (!isSequence(value)) return `a ${value.kind} is not an array of numbers Tensor Lens reads`;
   const items = value.items.map(literal);
   const problem = items.find((item) => typeof item === 'string');
