@@ -218,7 +218,9 @@ export abstract class ExpressionEvaluator {
       indexNodes.length === 1
     ) {
       // A data-dependent size such as `x_train.shape[1]`: fixed at run time, named here.
-      return { kind: 'symint', symbol: node.text };
+      if (indexNodes[0]!.type !== 'slice') return { kind: 'symint', symbol: node.text };
+      const array = valueNode.childForFieldName('object')!.text;
+      return unknown(`\`${array}\` is not known, so neither is how many sizes \`${node.text}\` has (${container.reason})`);
     }
     const indices = indexNodes.map((n) => (n.type === 'slice' ? this.evaluateSlice(n, scope) : this.evaluate(n, scope)));
     if (indices.length !== 1) return this.keras.subscript(container, indices, node);

@@ -226,6 +226,36 @@ export class GraphBuilder {
     return call;
   }
 
+  /**
+   * A call of a layer whose output is not known (its arguments or its inputs are not): one output tensor that says
+   * why, so the model it is in still lists it, between the layers around it.
+   */
+  addUnknownCall(
+    layer: number,
+    inputs: number[],
+    inputIsList: boolean,
+    reason: string,
+    range: SourceRange,
+    parent: number | undefined,
+  ): number {
+    const id = this.calls.length;
+    const eager = inputs.length > 0 && inputs.every((t) => this.tensors[t]!.eager);
+    const output = this.tensors.length;
+    this.tensors.push({ id: output, shape: [], dtype: 'unknown', eager, producer: { call: id, index: 0 }, unknown: reason });
+    this.calls.push({
+      id,
+      layer,
+      inputs,
+      inputIsList,
+      outputs: [output],
+      range,
+      ...(this.origin && { module: this.origin.module }),
+      ...(parent !== undefined && { parent }),
+    });
+    this.layers[layer]!.calls.push(id);
+    return output;
+  }
+
   reserveCall(layer: number, range: SourceRange, parent: number | undefined): number {
     const id = this.calls.length;
     const call: LayerCall = {

@@ -163,9 +163,9 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
 
   private firstShape(target: AttributeTarget, which: 'inputs' | 'outputs'): Value {
     const t = this.endpoints(target, which)?.[0];
-    return t === undefined
-      ? unknown(`layer '${target.layer.name}' has not been called yet`)
-      : tuple(this.graph.tensors[t]!.shape.map(dimValue));
+    if (t === undefined) return unknown(`layer '${target.layer.name}' has not been called yet`);
+    const tensor = this.graph.tensors[t]!;
+    return tensor.unknown !== undefined ? unknown(tensor.unknown) : tuple(tensor.shape.map(dimValue));
   }
 
   /** `model.layers`: the model's layers without the op nodes its summary lists too (`ops.add`, `x[:, 0]`). */

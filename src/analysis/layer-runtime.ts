@@ -71,6 +71,7 @@ export interface FollowedFunction {
 }
 
 export type TensorValue = Extract<Value, { kind: 'tensor' }>;
+export type UnknownValue = Extract<Value, { kind: 'unknown' }>;
 
 /** What the Keras runtime needs of the interpreter: the graph it records into, and running the file's own functions. */
 export interface RuntimeHost {
@@ -343,6 +344,11 @@ export abstract class LayerRuntime {
   callLayer(layerId: number, args: Arguments, site: CallSite): Value {
     const state = this.states.get(layerId);
     const layer = this.graph.layers[layerId]!;
+    const unknownInputs = state?.constructionError
+      ? undefined
+      : this.unknownTensorInputs(args.positional[0] ?? args.keywords.get('inputs'));
+    if (unknownInputs)
+      return this.unknownCall(layerId, unknownInputs.tensors, unknownInputs.isList, unknownInputs.unknown, rangeOf(site.node));
     if (layer.model) return this.callModel(layerId, args, site);
     if (state?.object) return this.callSubclassed(state.object, args, site);
     if (state?.followed) return this.callFunctionLayer(layerId, state.followed, args, site);
@@ -432,9 +438,18 @@ export abstract class LayerRuntime {
     range: SourceRange,
     callArguments: CallArguments = { names: [], options: {} },
   ): Value {
+    const unknownInput = inputs.find((t) => this.graph.tensors[t]!.unknown !== undefined);
+    if (unknownInput !== undefined) {
+      return this.unknownCall(layerId, inputs, inputIsList, this.tensorValue(unknownInput) as UnknownValue, range);
+    }
     const shapes = inputs.map((t) => this.graph.tensors[t]!.shape);
     const computed = this.computeLayer(layerId, shapes, inputIsList, range, callArguments);
-    if ('problem' in computed) return computed.problem;
+    if ('problem' in computed) {
+      // A layer Keras would call all the same, whose output is not known here, keeps its place in the model.
+      return computed.listed && computed.problem.kind === 'unknown'
+        ? this.unknownCall(layerId, inputs, inputIsList, computed.problem, range)
+        : computed.problem;
+    }
     const { output, rule } = computed;
     const layer = this.graph.layers[layerId]!;
     const firstCall = layer.calls.length === 0 && !this.states.get(layerId)!.builtExplicitly;
@@ -516,15 +531,18 @@ export abstract class LayerRuntime {
     inputIsList: boolean,
     range: SourceRange,
     callArguments: CallArguments,
-  ): { output: LayerOutput; rule: LayerRule; unknownArguments: number } | { problem: Value } {
+  ): { output: LayerOutput; rule: LayerRule; unknownArguments: number } | { problem: Value; listed?: true } {
     const layer = this.graph.layers[layerId]!;
     const state = this.states.get(layerId)!;
     const rule = state.entry?.rule;
-    if (rule?.unsupported) return { problem: { kind: 'unknown', reason: `${layer.className}: ${rule.unsupported}`, reported: true } };
+    if (rule?.unsupported) {
+      return { problem: { kind: 'unknown', reason: `${layer.className}: ${rule.unsupported}`, reported: true }, listed: true };
+    }
     if (!rule) {
       const message = `Layer ${layer.className} is not supported by Tensor Lens yet: tensors after it are not analysed.`;
-      if (state.entry) this.graph.report('information', range, message, 'unknown-layer');
-      return { problem: { kind: 'unknown', reason: message, reported: state.entry !== undefined } };
+      if (!state.entry) return { problem: { kind: 'unknown', reason: message } };
+      this.graph.report('information', range, message, 'unknown-layer');
+      return { problem: { kind: 'unknown', reason: message, reported: true }, listed: true };
     }
     if (state.constructionError) return { problem: { kind: 'unknown', reason: state.constructionError, reported: true } };
     if (shapes.length === 0) return { problem: unknown(`layer '${layer.name}' was called on an empty list`) };
@@ -535,7 +553,10 @@ export abstract class LayerRuntime {
     const optional = unknownArguments.find(([argument]) => !state.entry?.parameters.some((p) => p.name === argument && p.required));
     if (optional) {
       const [argument, reason] = optional;
-      return { problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`) };
+      return {
+        problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`),
+        listed: true,
+      };
     }
     let output: LayerOutput;
     try {
@@ -554,7 +575,10 @@ export abstract class LayerRuntime {
       if (!(error instanceof LayerError)) throw error;
       if (state.unknownArgs.size > 0) {
         const [argument, reason] = [...state.unknownArgs][0]!;
-        return { problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`) };
+        return {
+          problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`),
+          listed: true,
+        };
       }
       this.graph.report('error', range, error.message, 'shape-error');
       return { problem: { kind: 'unknown', reason: error.message, reported: true } };
@@ -595,8 +619,43 @@ export abstract class LayerRuntime {
   };
 
   protected outputValue(tensors: readonly number[], asList: boolean): Value {
-    if (!asList && tensors.length === 1) return { kind: 'tensor', tensor: tensors[0]! };
-    return { kind: 'list', items: tensors.map((t) => ({ kind: 'tensor', tensor: t })) };
+    if (!asList && tensors.length === 1) return this.tensorValue(tensors[0]!);
+    return { kind: 'list', items: tensors.map((t) => this.tensorValue(t)) };
+  }
+
+  /** The value a tensor of the graph is: a tensor, or, for one whose shape is not known, an unknown value that stands for it. */
+  protected tensorValue(id: number): Value {
+    const reason = this.graph.tensors[id]!.unknown;
+    return reason === undefined ? { kind: 'tensor', tensor: id } : { kind: 'unknown', reason, reported: true, tensor: id };
+  }
+
+  /**
+   * What a layer is called on when that includes a value not known that a layer call gave (a tensor of unknown shape
+   * in the graph), with the others tensors: the graph's tensors, and the first reason. Undefined otherwise.
+   */
+  protected unknownTensorInputs(value: Value | undefined): { tensors: number[]; isList: boolean; unknown: UnknownValue } | undefined {
+    if (value?.kind === 'unknown')
+      return value.tensor === undefined ? undefined : { tensors: [value.tensor], isList: false, unknown: value };
+    if (value?.kind !== 'list' && value?.kind !== 'tuple') return undefined;
+    const tensors: number[] = [];
+    let first: UnknownValue | undefined;
+    for (const item of value.items) {
+      if (item.kind === 'tensor') tensors.push(item.tensor);
+      else if (item.kind === 'unknown' && item.tensor !== undefined) {
+        tensors.push(item.tensor);
+        first ??= item;
+      } else return undefined;
+    }
+    return first ? { tensors, isList: true, unknown: first } : undefined;
+  }
+
+  /**
+   * A call whose output is not known (the layer's arguments, or its inputs, are not): recorded all the same, so the
+   * model it is in lists the layer in its place, and the value given stands for its output.
+   */
+  protected unknownCall(layerId: number, inputs: number[], inputIsList: boolean, problem: UnknownValue, range: SourceRange): Value {
+    const tensor = this.graph.addUnknownCall(layerId, inputs, inputIsList, problem.reason, range, this.parent);
+    return { kind: 'unknown', reason: problem.reason, ...(problem.reported && { reported: true }), tensor };
   }
 
   /** The tensors a layer is called on: one, or a list; arrays become constant (eager) tensors. */

@@ -20,6 +20,7 @@ import {
   isFloatDtype,
   LayerRuntime,
   type TensorValue,
+  type UnknownValue,
   unreadableReason,
 } from './layer-runtime.js';
 
@@ -40,16 +41,18 @@ export abstract class ModelRuntime extends LayerRuntime {
       const dims = shapeArgument(shapeValue);
       if (dims) shape = [batchSize?.kind === 'int' ? batchSize.value : null, ...dims];
     }
+    const dtypeKnown = !dtypeValue || dtypeValue.kind === 'none' || dtypeValue.kind === 'str';
     if (!shape) {
+      const given = batchShapeValue && batchShapeValue.kind !== 'none' ? batchShapeValue : shapeValue;
       const unknownPart =
-        shapeValue?.kind === 'unknown'
-          ? shapeValue
-          : shapeValue && isSequence(shapeValue)
-            ? shapeValue.items.find((v) => v.kind === 'unknown')
-            : undefined;
-      return unknown(unknownPart?.kind === 'unknown' ? unknownPart.reason : 'keras.Input needs a known `shape`');
+        given?.kind === 'unknown' ? given : given && isSequence(given) ? given.items.find((v) => v.kind === 'unknown') : undefined;
+      if (unknownPart?.kind !== 'unknown') return unknown('keras.Input needs a known `shape`');
+      // A shape from data (`x_train.shape[1:]`): Keras makes the input all the same, and the layers after it are listed.
+      const reason = `the shape of this Input is not known: ${unknownPart.reason}`;
+      const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('InputLayer');
+      return this.makeUnknownInputLayer(name, dtypeValue?.kind === 'str' ? dtypeValue.value : dtypeKnown ? 'float32' : null, reason, site);
     }
-    if (dtypeValue && dtypeValue.kind !== 'none' && dtypeValue.kind !== 'str') return unknown('the dtype of this Input is not known');
+    if (!dtypeKnown) return unknown('the dtype of this Input is not known');
     const dtype = dtypeValue?.kind === 'str' ? dtypeValue.value : 'float32';
     const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('InputLayer');
     return this.makeInputLayer(name, shape, dtype, rangeOf(site.node));
@@ -74,6 +77,16 @@ export abstract class ModelRuntime extends LayerRuntime {
     return { kind: 'layer', layer: this.graph.calls[this.graph.tensors[made.tensor]!.producer!.call]!.layer };
   }
 
+  /** An InputLayer whose shape is not known: listed in its models, its tensor standing for an unknown value. */
+  private makeUnknownInputLayer(name: string, dtype: string | null, reason: string, site: CallSite): Value {
+    const range = rangeOf(site.node);
+    const config: Record<string, JsonValue> = { batch_shape: null, dtype, sparse: false, ragged: false, name };
+    const id = this.graph.addLayer('InputLayer', name, config, range);
+    this.graph.layers[id]!.params = 0;
+    this.states.set(id, { unknownArgs: new Map([['shape', reason]]) });
+    return this.unknownCall(id, [], false, unknown(reason) as UnknownValue, range);
+  }
+
   protected makeInputLayer(name: string, shape: Shape, dtype: string, range: SourceRange): TensorValue {
     const config: Record<string, JsonValue> = {
       batch_shape: shape.map((d) => (isSymbolic(d) ? d.symbol : d)),
@@ -90,8 +103,8 @@ export abstract class ModelRuntime extends LayerRuntime {
   }
 
   functionalModel(args: Arguments, site: CallSite): Value {
-    const inputs = this.flattenTensors(args.keywords.get('inputs') ?? args.positional[0]);
-    const outputs = this.flattenTensors(args.keywords.get('outputs') ?? args.positional[1]);
+    const inputs = this.modelTensors(args.keywords.get('inputs') ?? args.positional[0]);
+    const outputs = this.modelTensors(args.keywords.get('outputs') ?? args.positional[1]);
     const nameValue = args.keywords.get('name');
     const name = nameValue?.kind === 'str' ? nameValue.value : this.graph.names.autoName('Functional');
     const id = this.graph.addLayer('Functional', name, { name, trainable: true }, rangeOf(site.node));
@@ -118,6 +131,17 @@ export abstract class ModelRuntime extends LayerRuntime {
     this.states.set(id, { unknownArgs: new Map() });
     this.graph.models.push(id);
     return { kind: 'layer', layer: id };
+  }
+
+  /** A model's inputs or outputs: its tensors, those of unknown shape included (its layers around them are listed). */
+  protected modelTensors(value: Value | undefined): number[] | undefined {
+    const tensorOf = (v: Value): number | undefined => (v.kind === 'tensor' ? v.tensor : v.kind === 'unknown' ? v.tensor : undefined);
+    if (!value) return undefined;
+    const single = tensorOf(value);
+    if (single !== undefined) return [single];
+    const items = isSequence(value) ? value.items : value.kind === 'dict' ? [...value.entries.values()].map((e) => e.value) : undefined;
+    const tensors = items?.map(tensorOf);
+    return tensors?.every((t) => t !== undefined) ? (tensors as number[]) : undefined;
   }
 
   protected flattenTensors(value: Value | undefined): number[] | undefined {
@@ -147,9 +171,10 @@ export abstract class ModelRuntime extends LayerRuntime {
 
   protected sequentialAdd(modelId: number, item: Value, site: CallSite, rebuild: boolean): void {
     const model = this.graph.layers[modelId]!.model!;
-    if (item.kind === 'tensor' && model.inputs.length === 0 && model.layers.length === 0) {
-      model.inputs = [item.tensor];
-      model.outputs = [item.tensor];
+    const input = item.kind === 'tensor' ? item.tensor : item.kind === 'unknown' ? item.tensor : undefined;
+    if (input !== undefined && model.inputs.length === 0 && model.layers.length === 0) {
+      model.inputs = [input];
+      model.outputs = [input];
       return;
     }
     const layerId = item.kind === 'layer' ? item.layer : item.kind === 'object' ? item.object.layer : undefined;
@@ -200,9 +225,9 @@ export abstract class ModelRuntime extends LayerRuntime {
     for (const id of model.layers.slice(0, model.unknown?.at)) {
       if (applied.has(id) && model.built) continue;
       current = this.callLayer(id, { positional: [current], keywords: new Map(), keywordNodes: new Map() }, { node: site.node });
-      if (current.kind === 'unknown') break;
+      if (current.kind === 'unknown' && current.tensor === undefined) break;
     }
-    const outputs = this.flattenTensors(current);
+    const outputs = this.modelTensors(current);
     model.built = outputs !== undefined;
     if (outputs) model.outputs = outputs;
     layer.params = model.built ? this.graph.sumParams(model.layers) : null;
@@ -242,6 +267,11 @@ export abstract class ModelRuntime extends LayerRuntime {
     if (!model.built)
       return unknown(model.unknown ? `model '${layer.name}': ${model.unknown.reason}` : `model '${layer.name}' is not built`);
     const range = rangeOf(site.node);
+    // Its input shapes not known, what Keras checks the tensors given against is not known either.
+    const unknownInput = model.inputs.find((t) => this.graph.tensors[t]!.unknown !== undefined);
+    if (unknownInput !== undefined) {
+      return this.unknownCall(modelId, given.tensors, given.isList, this.tensorValue(unknownInput) as UnknownValue, range);
+    }
     if (given.tensors.length !== model.inputs.length) {
       const message = `Layer "${layer.name}" expects ${model.inputs.length} input(s), but it received ${given.tensors.length} input tensors.`;
       this.graph.report('error', range, message, 'shape-error');

@@ -45,8 +45,11 @@ export type Value =
   | { readonly kind: 'super'; readonly self: PythonObject; readonly after: PythonClass }
   | { readonly kind: 'slice'; readonly start: Value; readonly stop: Value; readonly step: Value }
   | { readonly kind: 'ellipsis' }
-  /** Not known statically; `reported` once a diagnostic has said why, so it is not said again. */
-  | { readonly kind: 'unknown'; readonly reason: string; readonly reported?: boolean };
+  /**
+   * Not known statically; `reported` once a diagnostic has said why, so it is not said again. `tensor`: the graph's
+   * tensor of unknown shape that stands for it, when it is what a layer call gave (the model around it is still listed).
+   */
+  | { readonly kind: 'unknown'; readonly reason: string; readonly reported?: boolean; readonly tensor?: number };
 
 export interface Arguments {
   readonly positional: Value[];

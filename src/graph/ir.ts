@@ -27,6 +27,11 @@ export interface TensorNode {
   readonly eager: boolean;
   /** For a tensor made from an array in the file (`np.random.rand(1, 32, 32, 3)`): where its numbers come from. */
   readonly constant?: ArraySource;
+  /**
+   * Set (to why) for a tensor whose shape and dtype are not known: it stands for a value the analysis does not know in
+   * the graph, so the layers called around it are still listed. Its `shape` is empty and its `dtype` is not a dtype.
+   */
+  readonly unknown?: string;
 }
 
 export interface LayerNode {

@@ -73,7 +73,8 @@ function unknownRow(reason: string): SummaryRow {
 function row(graph: ModelGraph, layer: LayerNode, relevantCalls: ReadonlySet<number>): SummaryRow {
   const lastCall = layer.calls.length > 0 ? graph.calls[layer.calls.at(-1)!]! : undefined;
   // A call whose outputs are not known (a custom layer's call() not followed) has none recorded.
-  const outputShapes = lastCall && lastCall.outputs.length > 0 ? lastCall.outputs.map((t) => graph.tensors[t]!.shape) : null;
+  const outputs = lastCall?.outputs.map((t) => graph.tensors[t]!) ?? [];
+  const outputShapes = outputs.length > 0 && outputs.every((t) => t.unknown === undefined) ? outputs.map((t) => t.shape) : null;
   const connectedTo: string[] = [];
   for (const callId of layer.calls) {
     if (!relevantCalls.has(callId)) continue;

@@ -194,6 +194,6 @@ inp = keras.Input((first, len(middle), end))
 w = keras.Input((width,))
 `);
     assert.equal(shapeOf(b, 'inp'), '(None, 1, 2, 4)');
-    assert.match(shapeOf(b, 'w'), /^unknown: depends on whether the `try` block raises/);
+    assert.match(shapeOf(b, 'w'), /^unknown: the shape of this Input is not known: depends on whether the `try` block raises/);
   });
 });
