@@ -55,6 +55,9 @@ export function createPythonBuiltins(interpreter: Pick<ApiContext, 'iterate'>): 
         if (isSequence(v)) return int(v.items.length);
         if (v.kind === 'str') return int(v.value.length);
         if (v.kind === 'dict') return int(v.entries.size);
+        // The length of data (`len(class_names)`): a size known only at run time, named by its expression.
+        const node = args.positionalNodes?.[0];
+        if (v.kind === 'unknown' && node) return { kind: 'symint', symbol: `len(${node.text})` };
         return unknown(`len() of ${v.kind}`);
       },
     ],

@@ -62,6 +62,8 @@ export interface LayerState {
   object?: PythonObject;
   /** The Python function a Lambda calls, with its `arguments` and `output_shape` as the file gives them. */
   readonly followed?: FollowedFunction;
+  /** Constructor arguments that are (or hold) sizes known only at run time, with the size's text. */
+  readonly runTimeSizes?: ReadonlyMap<string, string>;
 }
 
 export interface FollowedFunction {
@@ -136,8 +138,12 @@ export abstract class LayerRuntime {
     const config: Record<string, JsonValue> = {};
     const unknownArgs = new Map<string, string>();
     const given = new Map<string, Value>();
+    /** The arguments that are (or hold) sizes known only at run time (`x_train.shape[1]`), by the text of the size. */
+    const runTimeSizes = new Map<string, string>();
     const set = (key: string, value: Value): void => {
       given.set(key, value);
+      const size = runTimeSize(value);
+      if (size !== undefined) runTimeSizes.set(key, size);
       // A DTypePolicy object given as `dtype` is its name, as a string given there is.
       const policy = key === 'dtype' ? dtypePolicyName(value) : undefined;
       const json = policy ?? this.toJson(value);
@@ -222,7 +228,10 @@ export abstract class LayerRuntime {
       normalized = spec.rule?.normalize?.(config) ?? config;
     } catch (error) {
       if (!(error instanceof LayerError)) throw error;
-      if (unknownArgs.size === 0) {
+      const [sized, size] = [...runTimeSizes].find(([key]) => key === error.argument) ?? [...runTimeSizes][0] ?? [];
+      // What Keras would say of the size known at run time cannot be said; the layer's outputs depend on it.
+      if (sized !== undefined) unknownArgs.set(sized, `${size} is a size known only at run time`);
+      else if (unknownArgs.size === 0) {
         this.graph.report('error', argumentRange(error.argument) ?? range, error.message, 'invalid-argument');
         constructionError = error.message;
       }
@@ -260,6 +269,13 @@ export abstract class LayerRuntime {
     if (valueArgument && !('refused' in (this.graph.layers[id]!.evaluation ?? {}))) {
       this.graph.layers[id]!.evaluation = { refused: `is not evaluated: its \`${valueArgument[0]}\` is not known (${valueArgument[1]})` };
     }
+    // The engine needs every size as a number.
+    const [sizedArgument, size] = [...runTimeSizes][0] ?? [];
+    if (sizedArgument !== undefined && !('refused' in (this.graph.layers[id]!.evaluation ?? {}))) {
+      this.graph.layers[id]!.evaluation = {
+        refused: `is not evaluated yet: its \`${sizedArgument}\` is ${size}, a size known only at run time`,
+      };
+    }
     const followed = spec.rule?.followsFunction;
     const fn = followed === undefined ? undefined : given.get(followed);
     if (followed !== undefined) {
@@ -269,6 +285,7 @@ export abstract class LayerRuntime {
     this.states.set(id, {
       entry: spec,
       unknownArgs,
+      runTimeSizes,
       ...(inputShape ? { inputShape } : {}),
       ...(constructionError ? { constructionError } : {}),
       ...(fn ? { followed: { fn, arguments: given.get('arguments'), outputShape: given.get('output_shape') } } : {}),
@@ -573,6 +590,15 @@ export abstract class LayerRuntime {
       output = rule.compute(layer.config, shapes, this.ruleContext, callArguments);
     } catch (error) {
       if (!(error instanceof LayerError)) throw error;
+      // A rule that cannot take a size known only at run time where the error is: the outputs depend on that size.
+      const runTime = [...(state.runTimeSizes ?? [])];
+      const [sized, size] = runTime.find(([key]) => key === error.argument) ?? runTime[0] ?? [];
+      if (sized !== undefined) {
+        return {
+          problem: unknown(`${layer.className} '${layer.name}' depends on \`${sized}\` (${size}), a size known only at run time`),
+          listed: true,
+        };
+      }
       if (state.unknownArgs.size > 0) {
         const [argument, reason] = [...state.unknownArgs][0]!;
         return {
@@ -597,6 +623,9 @@ export abstract class LayerRuntime {
     // A quantized dtype policy (`int8_from_float32`) stores packed kernels and scales: their sizes are not modelled.
     const quantized = isQuantizedPolicy(layer.config['dtype']);
     layer.params = quantized || unknownArguments > 0 ? null : output.params;
+    if (layer.params === null && !quantized && unknownArguments === 0 && output.paramsFormula !== undefined) {
+      layer.paramsFormula = output.paramsFormula;
+    }
     const nonTrainable = layer.params === null ? null : output.nonTrainableParams === undefined ? 0 : output.nonTrainableParams;
     const spared = rule.sublayersKeepTrainable ? (layer.params === null || nonTrainable === null ? null : layer.params - nonTrainable) : 0;
     this.graph.setOwnWeights(layerId, { nonTrainable, restored: layer.params === null ? null : restoredOf(output), spared });
@@ -1209,4 +1238,16 @@ export const halfPrecisionDtypes = new Set<string>(['float16', 'bfloat16']);
 export function operationCall(path: string, args: Record<string, JsonValue>, outputs: readonly OpOutput[]): string {
   const json = outputs.map((o) => ({ shape: o.shape.map((d) => (typeof d === 'number' ? d : null)), dtype: o.dtype }));
   return encodeOperationCall({ path, arguments: args, outputs: json });
+}
+
+/** The size known only at run time a value is or holds (`x_train.shape[1]`, `(n, -1)`), as its text. */
+function runTimeSize(value: Value): string | undefined {
+  if (value.kind === 'symint') return value.symbol;
+  if (value.kind === 'list' || value.kind === 'tuple') {
+    for (const item of value.items) {
+      const size = runTimeSize(item);
+      if (size !== undefined) return size;
+    }
+  }
+  return undefined;
 }

@@ -43,6 +43,8 @@ export interface LayerNode {
   readonly config: { [key: string]: JsonValue };
   /** Number of weights once built; null while unbuilt or when a size is unknown. */
   params: number | null;
+  /** Where `params` is null because sizes are known only at run time: the count as a formula of them. */
+  paramsFormula?: string;
   /**
    * Of `params`, those Keras counts non-trainable (`layer.non_trainable_weights`): weights made with
    * `trainable=False` (moving statistics), and every weight of a layer made or set `trainable = False`. null when

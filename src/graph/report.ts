@@ -41,6 +41,7 @@ function reportModel(graph: ModelGraph, id: number): ReportModel {
             ? shapeToJson(row.outputShapes[0]!)
             : row.outputShapes.map(shapeToJson),
       params: row.params,
+      ...(row.paramsFormula !== undefined && { paramsFormula: row.paramsFormula }),
       nonTrainableParams: row.nonTrainableParams,
       connectedTo: row.connectedTo,
       ...(row.unknown !== undefined && { unknown: row.unknown }),

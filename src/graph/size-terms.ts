@@ -11,7 +11,7 @@ export interface SizeTerm {
   readonly powers: Readonly<Record<string, number>>;
 }
 
-const name = /^[A-Za-z_][\w.[\]]*$/;
+const name = /^[A-Za-z_][\w.[\]()]*$/;
 
 /** A size as a term: a number, or a named size whose symbol is a product; undefined otherwise (None, `n + 1`). */
 export function termOf(dim: Dim): SizeTerm | undefined {

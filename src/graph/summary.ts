@@ -11,6 +11,8 @@ export interface SummaryRow {
   /** One shape, or several for layers with several outputs; null when the layer was never called. */
   readonly outputShapes: Shape[] | null;
   readonly params: number | null;
+  /** Where `params` is null because sizes are known only at run time: the count as a formula of them. */
+  readonly paramsFormula?: string;
   /** Of `params`, the non-trainable weights (Keras's `layer.non_trainable_weights`); null when not known. */
   readonly nonTrainableParams: number | null;
   /** `conv2d[0][0]`-style references to the calls feeding this layer, in Keras's notation. */
@@ -90,6 +92,7 @@ function row(graph: ModelGraph, layer: LayerNode, relevantCalls: ReadonlySet<num
     className: layer.className,
     outputShapes,
     params: layer.params,
+    ...(layer.paramsFormula !== undefined && { paramsFormula: layer.paramsFormula }),
     nonTrainableParams: layer.nonTrainableParams,
     connectedTo,
   };

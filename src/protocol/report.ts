@@ -12,6 +12,8 @@ export interface ReportLayer {
   /** The output shape; a list of shapes for layers with several outputs; null if never called. */
   readonly outputShape: JsonDim[] | JsonDim[][] | null;
   readonly params: number | null;
+  /** Where `params` is null because sizes are known only at run time: the count as a formula of them. */
+  readonly paramsFormula?: string;
   /** Of `params`, the non-trainable weights (Keras's `layer.non_trainable_weights`); null when not known. */
   readonly nonTrainableParams: number | null;
   readonly connectedTo: string[];

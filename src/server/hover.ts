@@ -122,7 +122,11 @@ function commandLink(uri: string, binding: Binding): string {
 
 function layerLine(layer: LayerNode): string {
   const params =
-    layer.params === null ? 'params not known statically' : `${layer.params.toLocaleString('en-US')} params${nonTrainableNote(layer)}`;
+    layer.params !== null
+      ? `${layer.params.toLocaleString('en-US')} params${nonTrainableNote(layer)}`
+      : layer.paramsFormula !== undefined
+        ? `${layer.paramsFormula} params (sizes known only at run time)`
+        : 'params not known statically';
   const config = keyConfig(layer);
   return `${layer.className} '${layer.name}' · ${params}${config ? `\n\n${config}` : ''}`;
 }

@@ -25,6 +25,8 @@ export interface LayerOutput {
   readonly outputIsList?: boolean;
   /** Number of weights the layer gets when built on these inputs; null when a size is unknown. */
   readonly params: number | null;
+  /** Where `params` is null because sizes are known only at run time: the count as a formula of them. */
+  readonly paramsFormula?: string;
   /**
    * How many of `params` Keras makes non-trainable (`add_weight(trainable=False)`: BatchNormalization's moving
    * statistics, Normalization's mean, variance and count, the kernel LoRA freezes); 0 when not given, null when not known.

@@ -4,7 +4,19 @@
 import { formatShape, isKnown, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
 import { withLora } from './lora.js';
-import { bool, channelsLast, convLength, deconvLength, int, intTuple, numpyArray, standardizePadding, str } from './util.js';
+import {
+  bool,
+  channelsLast,
+  convLength,
+  deconvLength,
+  int,
+  intTuple,
+  numpyArray,
+  optionalFormula,
+  sizeArgument,
+  standardizePadding,
+  str,
+} from './util.js';
 
 type Kind = 'conv' | 'transpose' | 'depthwise' | 'separable';
 
@@ -98,6 +110,7 @@ function convolution(rank: number, kind: Kind): LayerRule {
       let params: number | null;
       let nonTrainableParams: number | null = 0;
       let restoredBySetter: number | null = 0;
+      let formula: { paramsFormula?: string } = {};
       if (kind === 'transpose') {
         const filters = int(config, 'filters');
         const outputPadding =
@@ -111,7 +124,7 @@ function convolution(rank: number, kind: Kind): LayerRule {
         const windowPadding = padding === 'causal' ? 'same' : padding;
         outSpatial = spatial.map((n, i) => convLength(n, kernel[i]!, strides[i]!, windowPadding, dilation[i]!));
         if (kind === 'conv') {
-          const filters = int(config, 'filters');
+          const filters = sizeArgument(config, 'filters');
           const groups = int(config, 'groups');
           if (inChannels !== null && inChannels % groups !== 0) {
             throw new LayerError(
@@ -120,8 +133,12 @@ function convolution(rank: number, kind: Kind): LayerRule {
           }
           outChannels = filters;
           const weights =
-            inChannels === null
-              ? { params: null, nonTrainableParams: null, restoredBySetter: null }
+            inChannels === null || !isKnown(filters)
+              ? {
+                  params: null,
+                  nonTrainableParams: null,
+                  restoredBySetter: null,
+                }
               : withLora(product(kernel) * (inChannels / groups) * filters + (bias ? filters : 0), config, [
                   ...kernel,
                   inChannels / groups,
@@ -130,6 +147,12 @@ function convolution(rank: number, kind: Kind): LayerRule {
           params = weights.params;
           nonTrainableParams = weights.nonTrainableParams;
           restoredBySetter = weights.restoredBySetter;
+          if (params === null && (inChannels !== null || groups === 1)) {
+            formula = optionalFormula([
+              [...kernel, inChannels === null ? channels : inChannels / groups, filters],
+              ...(bias ? [[filters]] : []),
+            ]);
+          }
         } else {
           const multiplier = int(config, 'depth_multiplier');
           const depthwise = inChannels === null ? null : product(kernel) * inChannels * multiplier;
@@ -153,6 +176,7 @@ function convolution(rank: number, kind: Kind): LayerRule {
       return {
         outputs: [assemble(config, input![0]!, outSpatial, outChannels)],
         params,
+        ...formula,
         nonTrainableParams,
         restoredBySetter,
         ...(inChannels === null ? {} : { built: { minNdim: rank + 2, axes: { [channelAxis]: inChannels } } }),

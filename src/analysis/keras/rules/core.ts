@@ -3,7 +3,7 @@
 import { formatShape, isKnown } from '../../../graph/shape.js';
 import { LayerError, type LayerRule } from '../rule.js';
 import { withLora } from './lora.js';
-import { bool, computeDtype, int, sizeArgument } from './util.js';
+import { bool, computeDtype, optionalFormula, sizeArgument } from './util.js';
 
 const dense: LayerRule = {
   activatesLast: true,
@@ -16,10 +16,11 @@ const dense: LayerRule = {
         `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: ${formatShape(input!)}`,
       );
     }
+    const bias = bool(config, 'use_bias');
     const weights =
       isKnown(inputDim) && isKnown(units)
-        ? withLora(inputDim * units + (bool(config, 'use_bias') ? units : 0), config, [inputDim, units])
-        : { params: null };
+        ? withLora(inputDim * units + (bias ? units : 0), config, [inputDim, units])
+        : { params: null, ...optionalFormula([[inputDim, units], ...(bias ? [[units]] : [])]) };
     return {
       outputs: [[...input!.slice(0, -1), units]],
       ...weights,
@@ -31,9 +32,12 @@ const dense: LayerRule = {
 const embedding: LayerRule = {
   idBound: 'input_dim',
   compute(config, [input]) {
-    const inputDim = int(config, 'input_dim');
-    const outputDim = int(config, 'output_dim');
-    const weights = withLora(inputDim * outputDim, config, [inputDim, outputDim]);
+    const inputDim = sizeArgument(config, 'input_dim');
+    const outputDim = sizeArgument(config, 'output_dim');
+    const weights =
+      isKnown(inputDim) && isKnown(outputDim)
+        ? withLora(inputDim * outputDim, config, [inputDim, outputDim])
+        : { params: null, ...optionalFormula([[inputDim, outputDim]]) };
     // The layer's compute dtype, whatever the ids' dtype.
     return { outputs: [[...input!, outputDim]], ...weights, dtype: computeDtype(config) };
   },

@@ -1,7 +1,7 @@
 // Merge layers, which take a list of tensors: element-wise (Add, Subtract,
 // Multiply, Average, Maximum, Minimum, with Keras's broadcasting), Concatenate, Dot.
 
-import { formatShape, isKnown, sameDim, type Dim, type Shape } from '../../../graph/shape.js';
+import { formatDim, formatShape, isKnown, sameDim, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
 import { int } from './util.js';
 
@@ -55,7 +55,7 @@ const concatenate: LayerRule = {
     const out: Dim[] = [...inputs[0]!];
     for (const shape of inputs.slice(1)) {
       const [x, y] = [out[concatAxis]!, shape[concatAxis]!];
-      out[concatAxis] = isKnown(x) && isKnown(y) ? x + y : null;
+      out[concatAxis] = sumOfSizes(x, y);
       if (out[concatAxis] === null) break;
     }
     return { outputs: [out], params: 0 };
@@ -101,3 +101,11 @@ export const mergeRules: Record<string, LayerRule> = {
   Concatenate: concatenate,
   Dot: dot,
 };
+
+/** Two sizes added: a number, None when either is None, else the sum of sizes known only at run time, written out. */
+function sumOfSizes(x: Dim, y: Dim): Dim {
+  if (isKnown(x) && isKnown(y)) return x + y;
+  if (x === null || y === null) return null;
+  const [named, number] = isKnown(x) ? [y, x] : [x, y];
+  return symbolic(`${formatDim(named)} + ${formatDim(number)}`);
+}

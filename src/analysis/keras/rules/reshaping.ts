@@ -3,14 +3,17 @@
 
 import type { JsonValue } from '../../../graph/ir.js';
 import { formatShape, isKnown, knownSize, type Dim } from '../../../graph/shape.js';
+import { dimOf, productTerm } from '../../../graph/size-terms.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
-import { channelsLast, int, intTuple, pythonRepr } from './util.js';
+import { channelsLast, int, intTuple, pythonRepr, sizeArgument } from './util.js';
 
 const flatten: LayerRule = {
   inputSpec: () => ({ minNdim: 1 }),
   compute(_config, [input]) {
     const rest = input!.slice(1);
-    const size = rest.length === 0 ? 1 : knownSize(rest);
+    // A size known only at run time stays named in the product (`8*x.shape[1]`); None makes it None.
+    const product = rest.includes(null) ? undefined : productTerm(rest);
+    const size = rest.length === 0 ? 1 : (knownSize(rest) ?? (product ? dimOf(product) : null));
     // Keras flattens an unknown size to None without a word; a Dense after it is what raises.
     return { outputs: [[input![0]!, size]], params: 0 };
   },
@@ -69,7 +72,7 @@ const permute: LayerRule = {
 
 const repeatVector: LayerRule = {
   inputSpec: () => ({ ndim: 2 }),
-  compute: (config, [input]) => ({ outputs: [[input![0]!, int(config, 'n'), input![1]!]], params: 0 }),
+  compute: (config, [input]) => ({ outputs: [[input![0]!, sizeArgument(config, 'n'), input![1]!]], params: 0 }),
 };
 
 /** Keras's padding/cropping argument: an int, a pair per axis, or one int per axis. */

@@ -3,6 +3,7 @@
 
 import type { JsonValue } from '../../../graph/ir.js';
 import { formatShape, isKnown, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
+import { paramsFormula } from '../../../graph/params-formula.js';
 import { LayerError, type LayerConfig } from '../rule.js';
 
 export function int(config: LayerConfig, key: string): number {
@@ -21,6 +22,12 @@ export function sizeArgument(config: LayerConfig, key: string): Dim {
   const value = config[key];
   if (typeof value === 'string') return symbolic(value);
   return int(config, key);
+}
+
+/** `{ paramsFormula }` for weights of these shapes, when their count is a formula of sizes known only at run time. */
+export function optionalFormula(weights: readonly (readonly Dim[])[]): { paramsFormula?: string } {
+  const formula = paramsFormula(weights);
+  return formula === undefined ? {} : { paramsFormula: formula };
 }
 
 export function str(config: LayerConfig, key: string): string {
