@@ -13,8 +13,12 @@ import type { Node } from './python/parser.js';
 import { rangeOf } from './python/source-range.js';
 import { collectAssignedNames } from './python/syntax.js';
 import { Scope } from './scope.js';
+import { compactExpression, type Directive } from './directives.js';
 import type { ModuleContext } from './modules/module-context.js';
 import { dictKey, none, type PythonFunction, truthy, unknown, type Value } from './values.js';
+
+/** The expressions a directive can stand for: names, attributes, calls and items (`vocab_size`, `x.shape`, `len(names)`). */
+const pinnable: ReadonlySet<string> = new Set(['identifier', 'attribute', 'call', 'subscript']);
 
 /** The comparisons a KerasTensor overloads (it has no `__eq__`: `==` is identity). */
 const tensorComparisons: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '!=']);
@@ -26,6 +30,8 @@ export abstract class ExpressionEvaluator {
   protected readonly globals = new Scope(undefined);
   /** The module whose code runs now: the analysed file, or one of the user's modules it imports. */
   protected module!: ModuleContext;
+  /** The file's `# tensor-lens:` directives, by expression. */
+  protected directives = new Map<string, Directive>();
   protected abstract readonly builtins: Map<string, Value>;
   private steps = 0;
   private expressionDepth = 0;
@@ -45,10 +51,20 @@ export abstract class ExpressionEvaluator {
     if (this.expressionDepth >= this.limits.maxExpressionDepth) return unknown('the expression is nested too deeply to analyse');
     this.expressionDepth++;
     try {
-      return this.evaluateNode(node, scope);
+      const value = this.evaluateNode(node, scope);
+      return this.directives.size > 0 && (value.kind === 'unknown' || value.kind === 'symint') ? this.pinned(node, value) : value;
     } finally {
       this.expressionDepth--;
     }
+  }
+
+  /** What a `# tensor-lens:` directive of the file says an expression it cannot know is, if one does. */
+  private pinned(node: Node, value: Value): Value {
+    if (!this.module.main || !pinnable.has(node.type)) return value;
+    const directive = this.directives.get(compactExpression(node.text));
+    if (!directive) return value;
+    directive.used = true;
+    return directive.value;
   }
 
   private evaluateNode(node: Node, scope: Scope): Value {

@@ -8,6 +8,7 @@
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { createPythonBuiltins, isAnalysedRoot, resolveApi } from './builtins.js';
 import { CallEvaluator, type Completion } from './calls.js';
+import { readDirectives } from './directives.js';
 import { errorText } from './internal-error.js';
 import { KerasRuntime } from './keras-runtime.js';
 import { BudgetSpent, defaultLimits, type Limits } from './limits.js';
@@ -68,6 +69,9 @@ export class Interpreter extends CallEvaluator {
       loading: true,
     };
     this.scopeModules.set(this.globals, this.module);
+    const { directives, problems } = readDirectives(root);
+    this.directives = directives;
+    for (const problem of problems) this.graph.report('information', problem.range, problem.message, 'directive');
     try {
       for (const statement of root.namedChildren) {
         if (!statement) continue;
@@ -77,6 +81,15 @@ export class Interpreter extends CallEvaluator {
       this.module.loading = false;
       this.topStatement = undefined;
       this.runUncalledFunctions();
+      for (const directive of this.directives.values()) {
+        if (directive.used) continue;
+        this.graph.report(
+          'information',
+          directive.range,
+          `This directive is not used: no expression \`${directive.expression}\` of the file has a value Tensor Lens does not know.`,
+          'directive',
+        );
+      }
     } catch (error) {
       if (!(error instanceof BudgetSpent)) throw error;
       this.graph.report('information', rangeOf(this.topStatement ?? root), error.message, 'analysis-limit');

@@ -273,7 +273,7 @@ export abstract class LayerRuntime {
     const [sizedArgument, size] = [...runTimeSizes][0] ?? [];
     if (sizedArgument !== undefined && !('refused' in (this.graph.layers[id]!.evaluation ?? {}))) {
       this.graph.layers[id]!.evaluation = {
-        refused: `is not evaluated yet: its \`${sizedArgument}\` is ${size}, a size known only at run time`,
+        refused: `is not evaluated yet: its \`${sizedArgument}\` is ${size}, a size known only at run time (tell it with a comment: \`# tensor-lens: ${pinTarget(size!)} = …\`)`,
       };
     }
     const followed = spec.rule?.followsFunction;
@@ -1250,4 +1250,9 @@ function runTimeSize(value: Value): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The expression a directive pins for a size from data: `x.shape` for `x.shape[1]`, else the size itself (`len(names)`). */
+function pinTarget(size: string): string {
+  return /^(.*\.shape)\[\d+\]$/.exec(size)?.[1] ?? size;
 }

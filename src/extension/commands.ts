@@ -1,6 +1,7 @@
 // The commands of the palette, the hovers and the code lenses.
 
 import * as vscode from 'vscode';
+import { directiveValue } from '../analysis/directives.js';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { restartWorkerRequest, setEvaluationSettingsRequest, type TensorItem, type TextPosition } from '../protocol/lsp.js';
 import type { PanelHost } from './panel-host.js';
@@ -46,7 +47,31 @@ export function registerCommands(c: CommandContext): vscode.Disposable[] {
       );
     }),
     register('tensorLens.showLogs', () => c.output.show(true)),
+    register('tensorLens.pinValue', (uri: string, line: number, expression: string) => pinValue(uri, line, expression)),
   ];
+}
+
+/**
+ * Asks the value an expression has in the user's data (`x_train.shape`) and writes the directive that tells it to
+ * Tensor Lens on the line before: `# tensor-lens: x_train.shape = (None, 28, 28, 1)`.
+ */
+async function pinValue(uri: string, line: number, expression: string): Promise<void> {
+  const shape = expression.endsWith('.shape');
+  const value = await vscode.window.showInputBox({
+    title: `Tensor Lens: the value of ${expression}`,
+    prompt: shape
+      ? `The shape ${expression} has in your data; None for a size that varies (the number of samples).`
+      : `The value ${expression} has in your data.`,
+    placeHolder: shape ? '(None, 28, 28, 1)' : '10',
+    validateInput: (text) =>
+      directiveValue(text, expression) === undefined ? 'A number, None, or a tuple of them, as Python writes it: (None, 30)' : undefined,
+  });
+  if (value === undefined) return;
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  const indent = /^\s*/.exec(document.lineAt(line).text)![0];
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(document.uri, new vscode.Position(line, 0), `${indent}# tensor-lens: ${expression} = ${value.trim()}\n`);
+  await vscode.workspace.applyEdit(edit);
 }
 
 /** Re-sends the weights chosen earlier for each document: the server starts without them. */

@@ -39,7 +39,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
       initializationOptions: settingsForServer,
       outputChannel: output,
       errorHandler: new BoundedRestarts(output),
-      markdown: { isTrusted: { enabledCommands: [clientCommands.showTensor] }, supportThemeIcons: true },
+      markdown: { isTrusted: { enabledCommands: [clientCommands.showTensor, clientCommands.pinValue] }, supportThemeIcons: true },
     },
   );
 }

@@ -138,4 +138,6 @@ export const serverNodeOptions = ['--max-old-space-size=192', '--max-semi-space-
 export const clientCommands = {
   evaluateTensor: 'tensorLens.evaluateTensor',
   showTensor: 'tensorLens.showTensor',
+  /** Arguments `[uri, line, expression]`: asks the value of an expression that comes from data and writes its directive above the line. */
+  pinValue: 'tensorLens.pinValue',
 } as const;

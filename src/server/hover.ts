@@ -7,7 +7,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Binding, LayerNode, ModelGraph, SourceRange } from '../graph/ir.js';
 import { madeIn } from '../graph/report.js';
-import { formatShape } from '../graph/shape.js';
+import { dependsOnTrace, formatDim, formatShape, isSymbolic } from '../graph/shape.js';
 import { histogramLine, statsLine } from '../engine/summary-text.js';
 import { clientCommands } from '../protocol/lsp.js';
 import { keyConfig, layerOf, nonTrainableNote, typeLine } from './describe-tensor.js';
@@ -61,6 +61,8 @@ async function bindingHover(graph: ModelGraph, bindings: Binding[], values: Hove
     if (layer) lines.push(layerLine(layer));
     const made = binding.value.kind === 'tensor' ? madeIn(graph, binding.value.tensor) : undefined;
     if (made) lines.push(`made in \`${made.module}\`, line ${made.line}`);
+    const pins = pinnableExpressions(graph, binding);
+    if (pins.length > 0) lines.push(pinLine(pins, binding, values));
     const section = valueSections.get(binding);
     if (section) lines.push(...section);
   });
@@ -114,6 +116,38 @@ function firstLines(text: string): string {
   return lines.length <= maxValueLines
     ? text
     : `${lines.slice(0, maxValueLines).join('\n')}\n# … ${lines.length - maxValueLines} more lines in the panel`;
+}
+
+/**
+ * The expressions of data whose values the binding depends on and the analysis cannot know (`x_train.shape`,
+ * `len(class_names)`): a directive pins them.
+ */
+function pinnableExpressions(graph: ModelGraph, binding: Binding): string[] {
+  const value = binding.value;
+  const texts =
+    value.kind === 'tensor'
+      ? graph.tensors[value.tensor]!.shape.filter((d) => isSymbolic(d) && !dependsOnTrace(d)).map(formatDim)
+      : value.kind === 'unknown'
+        ? [value.reason]
+        : [];
+  const found = new Set<string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(/\b([A-Za-z_][\w.]*)\.shape\b/g)) found.add(`${match[1]}.shape`);
+    for (const match of text.matchAll(/\blen\(([A-Za-z_][\w.]*)\)/g)) found.add(`len(${match[1]})`);
+  }
+  return [...found];
+}
+
+function pinLine(expressions: string[], binding: Binding, values: HoverValues): string {
+  if (!values.links) {
+    const examples = expressions.map((e) => `\`# tensor-lens: ${e} = ${e.endsWith('.shape') ? '(None, …)' : '…'}\``).join(', ');
+    return `_Sizes from data: tell them to Tensor Lens with a comment,_ ${examples}`;
+  }
+  const links = expressions.map((expression) => {
+    const args = encodeURIComponent(JSON.stringify([values.uri, binding.range.start.line, expression]));
+    return `[Pin \`${expression}\`…](command:${clientCommands.pinValue}?${args})`;
+  });
+  return `_Sizes from data:_ ${links.join(' · ')}`;
 }
 
 function commandLink(uri: string, binding: Binding): string {

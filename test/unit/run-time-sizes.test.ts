@@ -84,9 +84,53 @@ describe('sizes from data', () => {
     });
   }
 
+  it('a directive pins what comes from data: a shape (None for the size it leaves), a length, a name', async () => {
+    const a = await analyze(`import keras
+import numpy as np
+# tensor-lens: x_train.shape = (None, 28, 28, 1)
+x_train = np.load("x_train.npy")
+names = open("names.txt").read().split()
+vocab_size = tokenizer.vocabulary_size() if False else np.load("v.npy")
+# tensor-lens: len(names) = 3
+#   tensor-lens:  vocab_size=20000
+known = 5
+# tensor-lens: known = 7
+inputs = keras.Input(shape=x_train.shape[1:])
+rows = keras.Input(shape=(x_train.shape[0],))
+head = keras.layers.Dense(len(names))(keras.layers.Flatten()(inputs))
+emb = keras.layers.Embedding(vocab_size, 8)(keras.Input((4,)))
+kept = keras.Input(shape=(known,))
+`);
+    assert.equal(shapeOf(a, 'inputs'), '(None, 28, 28, 1)');
+    assert.equal(shapeOf(a, 'rows'), '(None, x_train.shape[0])');
+    assert.equal(shapeOf(a, 'head'), '(None, 3)');
+    assert.equal(shapeOf(a, 'emb'), '(None, 4, 8)');
+    // A value the analysis knows is not overridden: the directive says it is not used.
+    assert.equal(shapeOf(a, 'kept'), '(None, 5)');
+    assert.deepEqual(
+      a.diagnostics.map((d) => [d.range.start.line, d.severity, d.message]),
+      [[9, 'information', 'This directive is not used: no expression `known` of the file has a value Tensor Lens does not know.']],
+    );
+  });
+
+  it('a directive that is not understood says how to write one', async () => {
+    const a = await analyze('import keras\n# tensor-lens: x.shape = (None, thirty)\n# tensor-lens: broken\n# tensor-lens: y = (3,)\n');
+    assert.deepEqual(
+      a.diagnostics.map((d) => [d.range.start.line, d.code, d.message.slice(0, 46)]),
+      [
+        [1, 'directive', 'This tensor-lens directive is not understood: '],
+        [2, 'directive', 'This tensor-lens directive is not understood: '],
+        [3, 'directive', 'This directive is not used: no expression `y` '],
+      ],
+    );
+  });
+
   it('a layer whose size is known only at run time says so when asked for values', async () => {
     const a = await analyze(`${header}y = layers.Dense(len(vocab))(i)\n`);
     const layer = producingLayer(a, (bindingsOf(a, 'y')[0]!.value as { tensor: number }).tensor)!;
-    assert.deepEqual(layer.evaluation, { refused: 'is not evaluated yet: its `units` is len(vocab), a size known only at run time' });
+    assert.deepEqual(layer.evaluation, {
+      refused:
+        'is not evaluated yet: its `units` is len(vocab), a size known only at run time (tell it with a comment: `# tensor-lens: len(vocab) = …`)',
+    });
   });
 });
