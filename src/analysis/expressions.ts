@@ -30,6 +30,8 @@ export abstract class ExpressionEvaluator {
   protected readonly globals = new Scope(undefined);
   /** The module whose code runs now: the analysed file, or one of the user's modules it imports. */
   protected module!: ModuleContext;
+  /** True while the functions the file never calls are analysed. */
+  protected runningUncalled = false;
   /** The file's `# tensor-lens:` directives, by expression. */
   protected directives = new Map<string, Directive>();
   protected abstract readonly builtins: Map<string, Value>;
@@ -155,6 +157,8 @@ export abstract class ExpressionEvaluator {
     const module = this.module;
     const value = scope.lookup(name) ?? module.globals.get(name) ?? this.builtins.get(name) ?? this.fromWildcard(name);
     if (value) return value;
+    // In a function the file never calls, the globals it reads may be set by the time something calls it.
+    if (this.runningUncalled) return unknown(`"${name}" is not defined when the file has run`);
     if (module.assignedAnywhere === null) {
       module.assignedAnywhere = module.root ? collectAssignedNames(module.root, this.deadline) : new Set();
     }

@@ -105,24 +105,29 @@ export class Interpreter extends CallEvaluator {
    */
   private runUncalledFunctions(): void {
     const names = this.graph.names.snapshot();
-    for (;;) {
-      const pending = [...this.definedFunctions.values()]
-        .filter((fn) => fn.node.tree === this.module.root?.tree && !this.invokedFunctions.has(nodeKey(fn.node)))
-        .sort((a, b) => a.node.startIndex - b.node.startIndex);
-      const fn = pending[0];
-      if (!fn) return;
-      this.topStatement = fn.node;
-      this.graph.names.restore(names);
-      const scope = new Scope(fn.closure);
-      const method = this.methodClasses.has(nodeKey(fn.node)) && fn.binding !== 'staticmethod';
-      parameterNames(fn.node).forEach((name, i) => {
-        const reason =
-          method && i === 0
-            ? `\`${name}\` of ${fn.name}() is not known: the file never calls it`
-            : `argument \`${name}\` of ${fn.name}() is not known: the file never calls it`;
-        scope.set(name, unknown(reason));
-      });
-      this.runFunction(fn, scope, undefined);
+    this.runningUncalled = true;
+    try {
+      for (;;) {
+        const pending = [...this.definedFunctions.values()]
+          .filter((fn) => fn.node.tree === this.module.root?.tree && !this.invokedFunctions.has(nodeKey(fn.node)))
+          .sort((a, b) => a.node.startIndex - b.node.startIndex);
+        const fn = pending[0];
+        if (!fn) return;
+        this.topStatement = fn.node;
+        this.graph.names.restore(names);
+        const scope = new Scope(fn.closure);
+        const method = this.methodClasses.has(nodeKey(fn.node)) && fn.binding !== 'staticmethod';
+        parameterNames(fn.node).forEach((name, i) => {
+          const reason =
+            method && i === 0
+              ? `\`${name}\` of ${fn.name}() is not known: the file never calls it`
+              : `argument \`${name}\` of ${fn.name}() is not known: the file never calls it`;
+          scope.set(name, unknown(reason));
+        });
+        this.runFunction(fn, scope, undefined);
+      }
+    } finally {
+      this.runningUncalled = false;
     }
   }
 

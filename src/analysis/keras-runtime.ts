@@ -191,6 +191,9 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
     if (nameValue?.kind !== 'str') return unknown('get_layer() with an unknown name');
     const id = layers.find((l) => this.graph.layers[l]!.name === nameValue.value);
     if (id !== undefined) return this.layerValue(id);
+    // Keras raises only where the model's layers are all known: built from known tensors, nothing in it unknown.
+    const allKnown = model.kind !== 'subclassed' && model.built && model.unknown === undefined;
+    if (!allKnown) return unknown(`'${nameValue.value}' is not among the layers of this model that Tensor Lens knows`);
     const existing = layers.map((l) => `'${this.graph.layers[l]!.name}'`).join(', ');
     const message = `No such layer: ${nameValue.value}. Existing layers are: [${existing}].`;
     this.graph.report('error', rangeOf(site.node), message, 'no-such-layer');

@@ -228,6 +228,23 @@ for width in config["layers"]:
     },
   },
   {
+    construct: 'a function the file never calls reads a global that a caller may set first: no false "not defined"',
+    source: `def configure(units):
+    global UNITS
+    UNITS = units
+def head(t):
+    return layers.Dense(UNITS)(t)`,
+    shapes: {},
+  },
+  {
+    construct: 'get_layer of a model whose layers are not all known is unknown, not an error',
+    source: `import mystery
+encoder = mystery.make_encoder()
+model = keras.Model(x, encoder(x))
+found = model.get_layer("encoder").output`,
+    shapes: { found: "unknown: 'encoder' is not among the layers of this model that Tensor Lens knows" },
+  },
+  {
     construct: 'a method of a class the file never instantiates',
     source: `class Trainer:
     def make(self):
