@@ -177,12 +177,26 @@ export class Evaluator {
 }
 
 function cacheKey(request: EvaluateRequest): string {
-  const { topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem, withValues } = request;
+  const { topology, inputShapes, inputSizeNames, inputDtypes, inputSources, input, weights, seed, batchItem, withValues } = request;
   // Files are keyed by their size and modification time too: retraining into the same path is a new result.
   const paths = [weights.kind === 'file' ? weights.path : undefined, ...[input.source, ...(inputSources ?? [])].map(pathOf)];
   const files = paths.filter((p): p is string => p !== undefined).map((p) => [p, fileStamp(p)]);
   return createHash('sha256')
-    .update(JSON.stringify({ topology, inputShapes, inputDtypes, inputSources, input, weights, seed, batchItem, withValues, files }))
+    .update(
+      JSON.stringify({
+        topology,
+        inputShapes,
+        inputSizeNames,
+        inputDtypes,
+        inputSources,
+        input,
+        weights,
+        seed,
+        batchItem,
+        withValues,
+        files,
+      }),
+    )
     .digest('hex');
 }
 
@@ -300,7 +314,14 @@ function describeInputs(request: EvaluateRequest, feeds: readonly tf.Tensor[], n
     const range = request.inputIntRanges?.[i] ?? defaultIntRange;
     return [`(${feed.shape.join(', ')}) ${describeSource(source, request.inputDtypes[i] ?? 'float32', range, request.seed)}`];
   });
-  return `${parts.join('; ')}${noneSize === undefined ? '' : `, None → ${noneSize}`}`;
+  if (noneSize === undefined) return parts.join('; ');
+  // A size from data is fed at the size chosen for None: say so by its name, and how to give the real one.
+  const named = [...new Set(request.inputSizeNames?.flat().filter((n): n is string => n !== null) ?? [])];
+  const sizes =
+    named.length === 0
+      ? ''
+      : ` (${named.join(', ')} too: ${named.length === 1 ? 'a size' : 'sizes'} from data, which a \`# tensor-lens:\` comment pins)`;
+  return `${parts.join('; ')}, None → ${noneSize}${sizes}`;
 }
 
 /**

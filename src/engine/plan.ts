@@ -5,7 +5,7 @@
 import type { ArrayFeed, ArraySource, Binding, JsonValue, LayerNode, ModelGraph, TensorNode, VariableSource } from '../graph/ir.js';
 import { ExportError, exportSubgraph, tfjsInitializer } from '../graph/keras-json.js';
 import { estimateMemory } from '../graph/memory.js';
-import { formatShape, isSymbolic, type Shape } from '../graph/shape.js';
+import { dependsOnTrace, formatDim, formatShape, isSymbolic, type Shape } from '../graph/shape.js';
 import { layerEntry } from '../analysis/keras/registry.js';
 import type { EvaluateRequest, InputSource, InputSpec, VariableFeed, WeightsSpec } from '../protocol/engine.js';
 import { refusedInput } from './topology.js';
@@ -138,12 +138,14 @@ export function buildRequest(
 ): EvaluateRequest {
   const exported = exportSubgraph(graph, tensors);
   const inputShapes: (number | null)[][] = [];
+  const inputSizeNames: (string | null)[][] = [];
   const inputSources: (InputSource | VariableFeed | null)[] = [];
   for (const input of exported.inputs) {
     const tensor = graph.tensors[input]!;
     const feed = feeds.find((f) => f.input === input);
     const shape: Shape = feed?.shape ?? tensor.shape;
     inputShapes.push(shape.map((d) => (isSymbolic(d) ? null : d)));
+    inputSizeNames.push(shape.map((d) => (isSymbolic(d) && !dependsOnTrace(d) ? formatDim(d) : null)));
     const source = feed?.source ?? tensor.constant;
     inputSources.push(source?.kind === 'variable' ? variableFeed(graph, input, source) : source ? inputSourceOf(source) : null);
   }
@@ -151,6 +153,7 @@ export function buildRequest(
     topology: exported.topology,
     inputIntRanges: exported.inputs.map((t) => embeddingRange(graph, t)),
     inputShapes,
+    ...(inputSizeNames.some((names) => names.some((n) => n !== null)) && { inputSizeNames }),
     inputDtypes: exported.inputs.map((t) => graph.tensors[t]!.dtype),
     inputSources,
     input: settings.input,

@@ -46,6 +46,8 @@ export interface EvaluateRequest {
   readonly topology: unknown;
   /** Shape of each model input, None as null, in input order. */
   readonly inputShapes: readonly (readonly (number | null)[])[];
+  /** Per input and axis, the name of a size from data that `inputShapes` has as null (`x_train.shape[1]`), else null. */
+  readonly inputSizeNames?: readonly (readonly (string | null)[])[];
   readonly inputDtypes: readonly string[];
   /** Per integer input, the exclusive upper bound of random ids (the smallest `input_dim` of the Embeddings it feeds). */
   readonly inputIntRanges?: readonly (number | null)[];

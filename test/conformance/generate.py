@@ -24,6 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 FIXTURES = sorted(
     [os.path.join("test/conformance/models", f) for f in os.listdir(os.path.join(HERE, "models")) if f.endswith(".py")]
     + [os.path.join("examples", f) for f in os.listdir(os.path.join(ROOT, "examples")) if f.endswith(".py")]
+    # A project split over modules: its main file, run from its own folder as `python train.py` runs it.
+    + ["examples/split_model/train.py"]
 )
 BATCH = 2
 
@@ -75,6 +77,8 @@ def record_one(fixture, out_dir):
     else:
         import keras
     keras.utils.set_random_seed(0)
+    # `python FILE` puts FILE's folder first on sys.path, where its own modules are found.
+    sys.path.insert(0, os.path.dirname(os.path.join(ROOT, fixture)))
     namespace = runpy.run_path(os.path.join(ROOT, fixture), run_name="__fixture__")
     models, seen = [], set()
     for value in namespace.values():
@@ -170,12 +174,19 @@ def record_layer_table(path):
         f.write(result.stdout + b"\n")
 
 
+def reference_name(fixture):
+    """The folder of a fixture's reference: its name, after its project's folder for a fixture in one (split_model_train)."""
+    stem = os.path.splitext(os.path.basename(fixture))[0]
+    project = os.path.basename(os.path.dirname(fixture))
+    return stem if project in ("models", "examples") else f"{project}_{stem}"
+
+
 def generate(reference):
     os.makedirs(reference, exist_ok=True)
     record_layer_table(os.path.join(reference, "layer-table.json"))
     print(f"test/unit/layer-table.ts: {len(json.load(open(os.path.join(reference, 'layer-table.json')))['cases'])} cases")
     for fixture in FIXTURES:
-        out_dir = os.path.join(reference, os.path.splitext(os.path.basename(fixture))[0])
+        out_dir = os.path.join(reference, reference_name(fixture))
         os.makedirs(out_dir, exist_ok=True)
         with open(os.path.join(ROOT, fixture)) as f:
             env = environment_for(f.read())

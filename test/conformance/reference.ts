@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diskSources } from '../../src/analysis/modules/module-sources.js';
 import type { Analyzer } from '../../src/analysis/analyze.js';
 import type { Evaluator } from '../../src/engine/evaluator.js';
 import { readNpy } from '../../src/engine/inputs/npy.js';
@@ -73,7 +74,9 @@ export function references(): Reference[] {
 }
 
 export function analyzeReference(analyzer: Analyzer, reference: Reference): ModelGraph {
-  return analyzer.analyze(readFileSync(join(repoRoot, reference.file), 'utf8'));
+  const file = join(repoRoot, reference.file);
+  // As `python FILE` runs it: the modules it imports are found from its folder.
+  return analyzer.analyze(readFileSync(file, 'utf8'), undefined, { file, searchRoots: [], sources: diskSources() });
 }
 
 /** Where in `graph.models` Tensor Lens has the model Keras recorded: by name, or for legacy files (other auto-names) by position; -1 if nowhere. */

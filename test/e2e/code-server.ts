@@ -6,7 +6,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { codeServerEntry, node24Binary, node24Env, repoRoot } from './tools.js';
 
 export interface CodeServer {
@@ -57,7 +57,10 @@ async function waitUntilHealthy(url: string, process: ChildProcess, log: () => s
 /** Copies the files into a fresh workspace folder, so that journeys can edit them. */
 function makeWorkspace(files: Record<string, string>): string {
   const workspace = mkdtempSync(join(tmpdir(), 'tensor-lens-e2e-workspace-'));
-  for (const [name, source] of Object.entries(files)) copyFileSync(source, join(workspace, name));
+  for (const [name, source] of Object.entries(files)) {
+    mkdirSync(dirname(join(workspace, name)), { recursive: true });
+    copyFileSync(source, join(workspace, name));
+  }
   return workspace;
 }
 

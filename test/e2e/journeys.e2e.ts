@@ -32,6 +32,12 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
       'seed_method2_predict.py': join(examples, 'seed_method2_predict.py'),
       'seed_method3_subclassing.py': join(examples, 'seed_method3_subclassing.py'),
       'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
+      ...Object.fromEntries(
+        ['train.py', 'blocks.py', 'nets/__init__.py', 'nets/heads.py'].map((file) => [
+          `split_model/${file}`,
+          join(examples, 'split_model', file),
+        ]),
+      ),
     });
     process.once('exit', () => server.stop());
     browser = await chromium.launch({
@@ -160,5 +166,16 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     assert.match(await workbench.hover(9, 'dense_layer', withStats), /^dense_layer: KerasTensor \(None, 30, 30, 10\) float32/);
     assert.notEqual(workers()[0], worker);
     await workbench.screenshot('7-after-worker-killed');
+  });
+
+  it('8. a model split over three modules: hovers and inlay hints through the helpers, and where each tensor was made', async () => {
+    await workbench.openFile('train.py');
+    const features = await workbench.hover(14, 'features', withStats);
+    assert.match(features, /^features: KerasTensor \(None, 16, 16, 32\) float32/);
+    assert.match(features, /made in blocks\.py, line 9/);
+    await workbench.screenshot('8-modules-hover-features');
+    assert.match(await workbench.lineText(15), /outputs = classifier_head\(features, heads\.NUM_CLASSES\)\s+# \(None, 10\)/);
+    assert.match(await workbench.hover(15, 'outputs'), /made in nets\/heads\.py, line 12/);
+    await workbench.screenshot('8-modules-inlay-hints');
   });
 });

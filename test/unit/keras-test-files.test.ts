@@ -8,16 +8,21 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kerasSourceDirectory, kerasTestFilesIn, withTestCalls } from '../fuzz/corpus/keras-tests.js';
-import { analyze } from './helpers/analysis.js';
+import { diskSources } from '../../src/analysis/modules/module-sources.js';
+import { analyzer } from './helpers/analysis.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 
-function problemsIn(text: string, where: string): Promise<string[]> {
-  return analyze(text).then((analysis) =>
-    analysis.diagnostics
-      .filter((d) => d.severity !== 'information' || d.code === 'internal-error')
-      .map((d) => `${where}:${d.range.start.line + 1}: ${d.severity} ${d.code}: ${d.message}`),
-  );
+/** `file`: where the text is, so that the modules it imports are read as `python FILE` finds them. */
+function problemsIn(text: string, where: string, file?: string): Promise<string[]> {
+  const imports = file === undefined ? undefined : { file, searchRoots: [], sources: diskSources() };
+  return analyzer()
+    .then((a) => a.analyze(text, undefined, imports))
+    .then((analysis) =>
+      analysis.diagnostics
+        .filter((d) => d.severity !== 'information' || d.code === 'internal-error')
+        .map((d) => `${where}:${d.range.start.line + 1}: ${d.severity} ${d.code}: ${d.message}`),
+    );
 }
 
 describe("Keras's own test files", function () {
@@ -40,7 +45,7 @@ describe("Keras's own test files", function () {
 
 describe("this repository's model files", () => {
   it('raise no warning, no error and no internal error', async () => {
-    const folders = ['examples', 'test/fixtures', 'test/conformance/models'];
+    const folders = ['examples', 'examples/split_model', 'examples/split_model/nets', 'test/fixtures', 'test/conformance/models'];
     const files = folders.flatMap((folder) =>
       readdirSync(join(root, folder))
         .filter((name) => name.endsWith('.py'))
@@ -48,7 +53,7 @@ describe("this repository's model files", () => {
     );
     assert.ok(files.length >= 15, `found ${files.length} files`);
     const problems: string[] = [];
-    for (const file of files) problems.push(...(await problemsIn(readFileSync(join(root, file), 'utf8'), file)));
+    for (const file of files) problems.push(...(await problemsIn(readFileSync(join(root, file), 'utf8'), file, join(root, file))));
     assert.deepEqual(problems, []);
   });
 });

@@ -299,6 +299,22 @@ z = layers.Conv2D(4, 3)(y)`,
     assert.equal(result.inputDescription, '(1, 32, 32, 3) uniform [0, 1), seed 0, None → 32');
   });
 
+  it('a size from data is fed as None is, and the result names it', async () => {
+    const evaluated = await evaluateFile(
+      engine,
+      `import keras
+import numpy as np
+x_train = np.load("x_train.npy")
+x = keras.Input(shape=(x_train.shape[1],))
+y = keras.layers.Dense(3)(x)`,
+    );
+    assert.deepEqual(valuesOf(evaluated, 'y').shape, [1, 3]);
+    assert.equal(
+      evaluated.results.get('y')!.inputDescription,
+      '(1, 32) uniform [0, 1), seed 0, None → 32 (x_train.shape[1] too: a size from data, which a `# tensor-lens:` comment pins)',
+    );
+  });
+
   it('a variable-length sequence is fed as 32 steps; a fixed-size model says nothing of None', async () => {
     const evaluated = await evaluateFile(
       engine,

@@ -1,0 +1,3 @@
+from .heads import classifier_head
+
+__all__ = ["classifier_head"]
