@@ -575,22 +575,19 @@ export class Interpreter extends CallEvaluator {
         return this.execBlock(body, scope);
       });
     }
-    let count = 0;
-    for (const item of items) {
-      this.step();
-      if (++count > this.limits.maxLoopIterations) {
-        this.graph.report(
-          'information',
-          rangeOf(node),
-          `Loop analysed for its first ${this.limits.maxLoopIterations} iterations only.`,
-          'loop-limit',
-        );
-        break;
+    const loop = this.beginLoop(scope);
+    try {
+      let count = 0;
+      for (const item of items) {
+        this.step();
+        if (count++ > 0 && this.loopCut(node, loop, count - 1, scope)) return normal;
+        this.assign(left, item, scope);
+        const completion = this.execBlock(body, scope);
+        if (completion.type === 'break') return normal;
+        if (completion.type === 'return') return completion;
       }
-      this.assign(left, item, scope);
-      const completion = this.execBlock(body, scope);
-      if (completion.type === 'break') return normal;
-      if (completion.type === 'return') return completion;
+    } finally {
+      this.endLoop(loop);
     }
     const elseClause = node.childForFieldName('alternative');
     return elseClause ? this.execBlock(elseClause.childForFieldName('body')?.namedChildren ?? [], scope) : normal;
@@ -599,27 +596,83 @@ export class Interpreter extends CallEvaluator {
   private execWhile(node: Node, scope: Scope): Completion {
     const condition = node.childForFieldName('condition');
     const body = node.childForFieldName('body')?.namedChildren ?? [];
-    for (let count = 0; condition; count++) {
-      this.step();
-      const decided = truthy(this.evaluate(condition, scope));
-      if (decided === undefined) {
-        return this.runUncounted(`how many times \`while ${condition.text}\` runs`, scope, () => this.execBlock(body, scope));
+    const loop = this.beginLoop(scope);
+    try {
+      for (let count = 0; condition; count++) {
+        this.step();
+        const decided = truthy(this.evaluate(condition, scope));
+        if (decided === undefined) {
+          return this.runUncounted(`how many times \`while ${condition.text}\` runs`, scope, () => this.execBlock(body, scope));
+        }
+        if (decided !== true) return normal;
+        if (count > 0 && this.loopCut(node, loop, count, scope)) return normal;
+        const completion = this.execBlock(body, scope);
+        if (completion.type === 'break') return normal;
+        if (completion.type === 'return') return completion;
       }
-      if (decided !== true) return normal;
-      if (count >= this.limits.maxLoopIterations) {
-        this.graph.report(
-          'information',
-          rangeOf(node),
-          `Loop analysed for its first ${this.limits.maxLoopIterations} iterations only.`,
-          'loop-limit',
-        );
-        return normal;
-      }
-      const completion = this.execBlock(body, scope);
-      if (completion.type === 'break') return normal;
-      if (completion.type === 'return') return completion;
+    } finally {
+      this.endLoop(loop);
     }
     return normal;
+  }
+
+  /**
+   * A loop that runs a known number of times is followed iteration by iteration, within a share of the time left
+   * (half of it) and at most `maxLoopIterations` iterations: what it changed is tracked, so that one cut short leaves
+   * it unknown, rather than the state of an iteration that is not the last.
+   */
+  private beginLoop(scope: Scope): LoopState {
+    const started = performance.now();
+    const loop: LoopState = {
+      before: scope.snapshot(),
+      changed: new Set(),
+      outer: this.changedContainers,
+      endsBy: started + (this.deadline - started) / 2,
+    };
+    this.changedContainers = loop.changed;
+    return loop;
+  }
+
+  private endLoop(loop: LoopState): void {
+    this.changedContainers = loop.outer;
+    for (const container of loop.changed) loop.outer?.add(container);
+  }
+
+  /** Whether the loop is cut before the iteration after `done` ones; if so, what it changed becomes unknown. */
+  private loopCut(node: Node, loop: LoopState, done: number, scope: Scope): boolean {
+    const why =
+      done >= this.limits.maxLoopIterations
+        ? `more than ${this.limits.maxLoopIterations.toLocaleString('en-US')} iterations`
+        : performance.now() > loop.endsBy
+          ? 'more time than the analysis has for it'
+          : undefined;
+    if (why === undefined) return false;
+    this.graph.report(
+      'information',
+      rangeOf(node),
+      `This loop takes ${why}: it is analysed for its first ${done.toLocaleString('en-US')} iterations, and what it changes is not known after it.`,
+      'loop-limit',
+    );
+    this.forgetChanges(
+      loop.before,
+      loop.changed,
+      scope,
+      `depends on iterations of the loop on line ${node.startPosition.row + 1} that were not analysed`,
+    );
+    return true;
+  }
+
+  /** After code that may or may not have run (in full): each name is known only where it is the same either way. */
+  private forgetChanges(before: Map<string, Value>, changed: ReadonlySet<object>, scope: Scope, reason: string): void {
+    const after = scope.snapshot();
+    const merged = new Map<string, Value>();
+    for (const name of new Set([...before.keys(), ...after.keys()])) {
+      const was = before.get(name);
+      const is = after.get(name);
+      const value = was && is ? mergeValues(was, is, reason) : unknown(reason);
+      merged.set(name, changedContainer(value, changed) ? unknown(reason) : value);
+    }
+    scope.restore(merged);
   }
 
   /**
@@ -642,15 +695,7 @@ export class Interpreter extends CallEvaluator {
       this.changedContainers = outerChanges;
       for (const container of changed) outerChanges?.add(container);
     }
-    const after = scope.snapshot();
-    const merged = new Map<string, Value>();
-    for (const name of new Set([...before.keys(), ...after.keys()])) {
-      const was = before.get(name);
-      const is = after.get(name);
-      const value = was && is ? mergeValues(was, is, reason) : unknown(reason);
-      merged.set(name, changedContainer(value, changed) ? unknown(reason) : value);
-    }
-    scope.restore(merged);
+    this.forgetChanges(before, changed, scope, reason);
     if (completion.type === 'return') this.frames.at(-1)!.possibleReturns.push(completion.value);
     return normal;
   }
@@ -905,6 +950,17 @@ export class Interpreter extends CallEvaluator {
       if (value.kind === 'function') this.methodClasses.set(nodeKey(value.fn.node), cls);
     }
   }
+}
+
+interface LoopState {
+  /** The names of the loop's scope before it. */
+  readonly before: Map<string, Value>;
+  /** The lists and dicts it changed. */
+  readonly changed: Set<object>;
+  /** The enclosing loop's set of changes. */
+  readonly outer: Set<object> | undefined;
+  /** When its share of the analysis's time is spent. */
+  readonly endsBy: number;
 }
 
 /** Whether a value is a list or dict among those changed. */

@@ -145,13 +145,37 @@ after = layers.Dense(2)(x)
       );
     });
 
-    it('stops on its time budget, whatever a step costs, and keeps what it found', async () => {
+    it('stops a loop that takes more than its share of the time budget, and analyses what comes after it', async () => {
       const a = (await analyzer()).analyze(
         `${header}first = layers.Dense(3)(keras.Input(shape=(4,)))
 x = keras.Input(shape=(4,))
 for epoch in range(10000):
     for step in range(10000):
         x = layers.Dense(4)(x)
+after = x
+last = layers.Dense(2)(keras.Input(shape=(3,)))
+`,
+        { ...defaultLimits, maxMilliseconds: 200 },
+      );
+      assert.equal(shapeOf(a, 'first'), '(None, 3)');
+      assert.equal(shapeOf(a, 'last'), '(None, 2)');
+      assert.match(shapeOf(a, 'after'), /^unknown: depends on iterations of the loop on line \d+ that were not analysed/);
+      assert.deepEqual(
+        a.diagnostics.filter((d) => d.code === 'analysis-limit'),
+        [],
+      );
+      assert.ok(
+        a.diagnostics.some((d) =>
+          /^This loop takes more time than the analysis has for it: it is analysed for its first [\d,]+ iterations/.test(d.message),
+        ),
+      );
+    });
+
+    it('stops on its time budget, whatever a step costs, and keeps what it found', async () => {
+      const a = (await analyzer()).analyze(
+        `${header}first = layers.Dense(3)(keras.Input(shape=(4,)))
+x = keras.Input(shape=(4,))
+${Array.from({ length: 400 }, (_, i) => `for step in range(30):\n    x${i} = layers.Dense(4)(x)`).join('\n')}
 `,
         { ...defaultLimits, maxMilliseconds: 200 },
       );
