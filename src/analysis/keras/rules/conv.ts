@@ -148,10 +148,10 @@ function convolution(rank: number, kind: Kind): LayerRule {
           nonTrainableParams = weights.nonTrainableParams;
           restoredBySetter = weights.restoredBySetter;
           if (params === null && (inChannels !== null || groups === 1)) {
-            formula = optionalFormula([
-              [...kernel, inChannels === null ? channels : inChannels / groups, filters],
-              ...(bias ? [[filters]] : []),
-            ]);
+            formula = optionalFormula(
+              [[...kernel, inChannels === null ? channels : inChannels / groups, filters], ...(bias ? [[filters]] : [])],
+              config,
+            );
           }
         } else {
           const multiplier = int(config, 'depth_multiplier');

@@ -20,7 +20,7 @@ const dense: LayerRule = {
     const weights =
       isKnown(inputDim) && isKnown(units)
         ? withLora(inputDim * units + (bias ? units : 0), config, [inputDim, units])
-        : { params: null, ...optionalFormula([[inputDim, units], ...(bias ? [[units]] : [])]) };
+        : { params: null, ...optionalFormula([[inputDim, units], ...(bias ? [[units]] : [])], config) };
     return {
       outputs: [[...input!.slice(0, -1), units]],
       ...weights,
@@ -37,7 +37,7 @@ const embedding: LayerRule = {
     const weights =
       isKnown(inputDim) && isKnown(outputDim)
         ? withLora(inputDim * outputDim, config, [inputDim, outputDim])
-        : { params: null, ...optionalFormula([[inputDim, outputDim]]) };
+        : { params: null, ...optionalFormula([[inputDim, outputDim]], config) };
     // The layer's compute dtype, whatever the ids' dtype.
     return { outputs: [[...input!, outputDim]], ...weights, dtype: computeDtype(config) };
   },

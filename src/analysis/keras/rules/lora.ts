@@ -8,6 +8,8 @@ import { LayerError, type LayerConfig } from '../rule.js';
 /** The weights LoRA adds to a kernel of this shape (0 without `lora_rank`); null when the kernel's size is unknown. */
 export function loraParams(config: LayerConfig, kernel: readonly number[] | null): number | null {
   const rank = config['lora_rank'];
+  // A rank known only at run time (`lora_rank=r` from data): its weights are not known.
+  if (typeof rank === 'string') return null;
   if (typeof rank !== 'number' || rank === 0) return 0;
   if (config['kernel_constraint'] !== null && config['kernel_constraint'] !== undefined) {
     throw new LayerError(
@@ -30,4 +32,10 @@ export function withLora(
   // The kernel is made trainable, then frozen: `trainable = True` makes it trainable again.
   const frozen = lora === 0 ? 0 : kernel!.reduce((a, b) => a * b, 1);
   return { params: params + lora, nonTrainableParams: frozen, restoredBySetter: frozen };
+}
+
+/** Whether the layer has LoRA factors (a `lora_rank`): a parameter formula of the kernel and bias alone would miss them. */
+export function hasLora(config: LayerConfig): boolean {
+  const rank = config['lora_rank'];
+  return rank !== null && rank !== undefined && rank !== 0;
 }

@@ -5,7 +5,7 @@ import type { JsonValue } from '../../../graph/ir.js';
 import { formatShape, isKnown, knownSize, type Dim } from '../../../graph/shape.js';
 import { dimOf, productTerm } from '../../../graph/size-terms.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
-import { channelsLast, int, intTuple, pythonRepr, sizeArgument } from './util.js';
+import { channelsLast, int, intTuple, isRunTimeSize, pythonRepr, sizeArgument, sizeArithmetic } from './util.js';
 
 const flatten: LayerRule = {
   inputSpec: () => ({ minNdim: 1 }),
@@ -105,7 +105,7 @@ function resizeAxes(rank: number, key: string, direction: 1 | -1): LayerRule {
         const dim = input![axis]!;
         const change = amounts[i]![0] + amounts[i]![1];
         if (!isKnown(dim)) {
-          out[axis] = change === 0 ? dim : null;
+          out[axis] = change === 0 ? dim : isRunTimeSize(dim) ? sizeArithmetic(dim, direction > 0 ? '+' : '-', change) : null;
           return;
         }
         const size = dim + direction * change;
@@ -130,7 +130,7 @@ function upSampling(rank: number): LayerRule {
       const out: Dim[] = [...input!];
       spatialAxes(config, rank).forEach((axis, i) => {
         const dim = input![axis]!;
-        out[axis] = isKnown(dim) ? dim * sizes[i]! : sizes[i] === 1 ? dim : null;
+        out[axis] = isKnown(dim) ? dim * sizes[i]! : sizes[i] === 1 ? dim : isRunTimeSize(dim) ? sizeArithmetic(dim, '*', sizes[i]!) : null;
       });
       return { outputs: [out], params: 0 };
     },

@@ -2,8 +2,19 @@
 // arithmetic Keras uses for convolution and pooling windows.
 
 import type { JsonValue } from '../../../graph/ir.js';
-import { formatShape, isKnown, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
+import {
+  dependsOnTrace,
+  formatShape,
+  isKnown,
+  isSymbolic,
+  symbolic,
+  type Dim,
+  type Shape,
+  type SymbolicDim,
+} from '../../../graph/shape.js';
 import { paramsFormula } from '../../../graph/params-formula.js';
+import { termArithmetic } from '../../../graph/size-terms.js';
+import { hasLora } from './lora.js';
 import { LayerError, type LayerConfig } from '../rule.js';
 
 export function int(config: LayerConfig, key: string): number {
@@ -25,7 +36,9 @@ export function sizeArgument(config: LayerConfig, key: string): Dim {
 }
 
 /** `{ paramsFormula }` for weights of these shapes, when their count is a formula of sizes known only at run time. */
-export function optionalFormula(weights: readonly (readonly Dim[])[]): { paramsFormula?: string } {
+export function optionalFormula(weights: readonly (readonly Dim[])[], config?: LayerConfig): { paramsFormula?: string } {
+  // LoRA's factors are not in the weights given: no formula rather than one that misses them.
+  if (config && hasLora(config)) return {};
   const formula = paramsFormula(weights);
   return formula === undefined ? {} : { paramsFormula: formula };
 }
@@ -59,6 +72,7 @@ export function channelsLast(config: LayerConfig): boolean {
 
 /** Keras `compute_conv_output_shape` for one spatial dimension. */
 export function convLength(length: Dim, kernel: number, stride: number, padding: string, dilation = 1): Dim {
+  if (isRunTimeSize(length)) return runTimeConvLength(length, kernel, stride, padding, dilation);
   if (!isKnown(length)) return null;
   const effective = (kernel - 1) * dilation + 1;
   const out = padding === 'same' ? Math.floor((length - 1) / stride) + 1 : Math.floor((length - effective) / stride) + 1;
@@ -74,6 +88,13 @@ export function deconvLength(
   outputPadding: number | null,
   dilation = 1,
 ): Dim {
+  if (isRunTimeSize(length) && outputPadding === null) {
+    // Keras's `deconv_output_length` without output_padding, written out.
+    const effective = kernel + (kernel - 1) * (dilation - 1);
+    const scaled = sizeArithmetic(length, '*', stride);
+    const extra = padding === 'valid' ? Math.max(effective - stride, 0) : 0;
+    return isRunTimeSize(scaled) ? sizeArithmetic(scaled, '+', extra) : scaled;
+  }
   if (!isKnown(length)) return null;
   const effective = kernel + (kernel - 1) * (dilation - 1);
   if (outputPadding === null) {
@@ -157,4 +178,29 @@ export function computeDtype(config: LayerConfig, fallback = 'float32'): string 
 export function variableDtype(config: LayerConfig): string {
   const dtype = config['dtype'];
   return typeof dtype === 'string' && dtype.replace(quantizedPolicy, '').startsWith('mixed_') ? 'float32' : computeDtype(config);
+}
+
+/** A size known only at run time that is not the traced size (`x_train.shape[1]`, not JAX's `dynamic_dimension`). */
+export function isRunTimeSize(dim: Dim): dim is SymbolicDim {
+  return isSymbolic(dim) && !dependsOnTrace(dim);
+}
+
+/** A size known only at run time, as an operand of arithmetic written out: in parentheses when it is a sum. */
+function operand(dim: SymbolicDim): string {
+  return /[ +-]/.test(dim.symbol) ? `(${dim.symbol})` : dim.symbol;
+}
+
+/** A size known only at run time with a number added, taken away or multiplied: a product stays a term (`2*n`). */
+export function sizeArithmetic(dim: SymbolicDim, operator: '+' | '-' | '*', n: number): Dim {
+  if (operator === '*') return termArithmetic(dim, '*', n) ?? symbolic(`${operand(dim)} * ${n}`);
+  return n === 0 ? dim : symbolic(`${operand(dim)} ${operator} ${n}`);
+}
+
+/** `compute_conv_output_shape` for a size known only at run time, written out as Python computes it. */
+function runTimeConvLength(length: SymbolicDim, kernel: number, stride: number, padding: string, dilation: number): Dim {
+  const effective = (kernel - 1) * dilation + 1;
+  const n = operand(length);
+  if (padding === 'same') return stride === 1 ? length : symbolic(`(${n} - 1) // ${stride} + 1`);
+  if (stride === 1) return effective === 1 ? length : symbolic(`${n} - ${effective - 1}`);
+  return symbolic(`(${n} - ${effective}) // ${stride} + 1`);
 }
