@@ -11,9 +11,11 @@ import {
   deconvLength,
   int,
   intTuple,
+  isRunTimeSize,
   numpyArray,
   optionalFormula,
   sizeArgument,
+  sizeArithmetic,
   standardizePadding,
   str,
 } from './util.js';
@@ -157,8 +159,9 @@ function convolution(rank: number, kind: Kind): LayerRule {
           const multiplier = int(config, 'depth_multiplier');
           const depthwise = inChannels === null ? null : product(kernel) * inChannels * multiplier;
           if (kind === 'depthwise') {
-            outChannels = inChannels === null ? null : inChannels * multiplier;
+            outChannels = inChannels !== null ? inChannels * multiplier : isRunTimeSize(channels) ? sizeArithmetic(channels, '*', multiplier) : null;
             params = depthwise === null ? null : depthwise + (bias ? inChannels! * multiplier : 0);
+            if (params === null) formula = optionalFormula([[...kernel, channels, multiplier], ...(bias ? [[channels, multiplier]] : [])]);
           } else {
             const filters = int(config, 'filters');
             outChannels = filters;
