@@ -269,13 +269,8 @@ export abstract class LayerRuntime {
     if (valueArgument && !('refused' in (this.graph.layers[id]!.evaluation ?? {}))) {
       this.graph.layers[id]!.evaluation = { refused: `is not evaluated: its \`${valueArgument[0]}\` is not known (${valueArgument[1]})` };
     }
-    // The engine needs every size as a number.
-    const [sizedArgument, size] = [...runTimeSizes][0] ?? [];
-    if (sizedArgument !== undefined && !('refused' in (this.graph.layers[id]!.evaluation ?? {}))) {
-      this.graph.layers[id]!.evaluation = {
-        refused: `is not evaluated yet: its \`${sizedArgument}\` is ${size}, a size known only at run time (tell it with a comment: \`# tensor-lens: ${pinTarget(size!)} = …\`)`,
-      };
-    }
+    // The engine gives such sizes the size it gives None, and says so.
+    if (runTimeSizes.size > 0) this.graph.layers[id]!.runTimeSizes = Object.fromEntries(runTimeSizes);
     const followed = spec.rule?.followsFunction;
     const fn = followed === undefined ? undefined : given.get(followed);
     if (followed !== undefined) {
@@ -1250,9 +1245,4 @@ function runTimeSize(value: Value): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The expression a directive pins for a size from data: `x.shape` for `x.shape[1]`, else the size itself (`len(names)`). */
-function pinTarget(size: string): string {
-  return /^(.*\.shape)\[\d+\]$/.exec(size)?.[1] ?? size;
 }

@@ -124,7 +124,7 @@ export class Evaluator {
     for (const noneSize of sizes) {
       const feeds = makeFeeds(request, noneSize, file);
       const prepared = prepareTopology(
-        seedInitializers(request.topology, request.seed),
+        seedInitializers(withSizes(request.topology, request.configSizeNames ?? [], noneSize), request.seed),
         feeds.map((f) => f.shape),
       );
       let model: tf.LayersModel | undefined;
@@ -177,7 +177,8 @@ export class Evaluator {
 }
 
 function cacheKey(request: EvaluateRequest): string {
-  const { topology, inputShapes, inputSizeNames, inputDtypes, inputSources, input, weights, seed, batchItem, withValues } = request;
+  const { topology, inputShapes, inputSizeNames, configSizeNames, inputDtypes, inputSources, input, weights, seed, batchItem, withValues } =
+    request;
   // Files are keyed by their size and modification time too: retraining into the same path is a new result.
   const paths = [weights.kind === 'file' ? weights.path : undefined, ...[input.source, ...(inputSources ?? [])].map(pathOf)];
   const files = paths.filter((p): p is string => p !== undefined).map((p) => [p, fileStamp(p)]);
@@ -187,6 +188,7 @@ function cacheKey(request: EvaluateRequest): string {
         topology,
         inputShapes,
         inputSizeNames,
+        configSizeNames,
         inputDtypes,
         inputSources,
         input,
@@ -231,8 +233,23 @@ function release(free: () => void): void {
   }
 }
 
-/** Whether some input is fed at a size the engine chooses (a None besides the batch, not given by a file). */
+/** The topology with each layer argument that is a size from data (its name, in `names`) given `size`. */
+function withSizes(topology: unknown, names: readonly string[], size: number): unknown {
+  if (names.length === 0) return topology;
+  const replace = (value: unknown): unknown => {
+    if (typeof value === 'string') return names.includes(value) ? size : value;
+    if (Array.isArray(value)) return value.map(replace);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, key === 'name' ? item : replace(item)]));
+    }
+    return value;
+  };
+  return replace(topology);
+}
+
+/** Whether some size is one the engine chooses: a None besides the batch (not given by a file), or a size from data. */
 function hasFreeDimension(request: EvaluateRequest): boolean {
+  if ((request.configSizeNames?.length ?? 0) > 0) return true;
   return request.inputShapes.some((shape, i) => {
     const source = request.inputSources?.[i] ?? request.input.source;
     return source.kind !== 'npy' && source.kind !== 'image' && source.kind !== 'values' && shape.slice(1).includes(null);
@@ -316,7 +333,9 @@ function describeInputs(request: EvaluateRequest, feeds: readonly tf.Tensor[], n
   });
   if (noneSize === undefined) return parts.join('; ');
   // A size from data is fed at the size chosen for None: say so by its name, and how to give the real one.
-  const named = [...new Set(request.inputSizeNames?.flat().filter((n): n is string => n !== null) ?? [])];
+  const named = [
+    ...new Set([...(request.inputSizeNames?.flat().filter((n): n is string => n !== null) ?? []), ...(request.configSizeNames ?? [])]),
+  ];
   const sizes =
     named.length === 0
       ? ''

@@ -137,6 +137,9 @@ export function buildRequest(
   settings: EvaluationSettings,
 ): EvaluateRequest {
   const exported = exportSubgraph(graph, tensors);
+  const configSizeNames = [
+    ...new Set([...exported.layerNames.keys()].flatMap((id) => Object.values(graph.layers[id]!.runTimeSizes ?? {}))),
+  ];
   const inputShapes: (number | null)[][] = [];
   const inputSizeNames: (string | null)[][] = [];
   const inputSources: (InputSource | VariableFeed | null)[] = [];
@@ -154,6 +157,7 @@ export function buildRequest(
     inputIntRanges: exported.inputs.map((t) => embeddingRange(graph, t)),
     inputShapes,
     ...(inputSizeNames.some((names) => names.some((n) => n !== null)) && { inputSizeNames }),
+    ...(configSizeNames.length > 0 && { configSizeNames }),
     inputDtypes: exported.inputs.map((t) => graph.tensors[t]!.dtype),
     inputSources,
     input: settings.input,

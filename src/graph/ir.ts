@@ -45,6 +45,8 @@ export interface LayerNode {
   params: number | null;
   /** Where `params` is null because sizes are known only at run time: the count as a formula of them. */
   paramsFormula?: string;
+  /** Constructor arguments that are sizes known only at run time, by argument: the size's name, as `config` has it. */
+  runTimeSizes?: { readonly [argument: string]: string };
   /**
    * Of `params`, those Keras counts non-trainable (`layer.non_trainable_weights`): weights made with
    * `trainable=False` (moving statistics), and every weight of a layer made or set `trainable = False`. null when

@@ -48,6 +48,8 @@ export interface EvaluateRequest {
   readonly inputShapes: readonly (readonly (number | null)[])[];
   /** Per input and axis, the name of a size from data that `inputShapes` has as null (`x_train.shape[1]`), else null. */
   readonly inputSizeNames?: readonly (readonly (string | null)[])[];
+  /** Sizes from data that layer arguments of `topology` are (`units: "len(vocab)"`): fed at the size chosen for None. */
+  readonly configSizeNames?: readonly string[];
   readonly inputDtypes: readonly string[];
   /** Per integer input, the exclusive upper bound of random ids (the smallest `input_dim` of the Embeddings it feeds). */
   readonly inputIntRanges?: readonly (number | null)[];

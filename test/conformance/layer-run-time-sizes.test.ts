@@ -176,6 +176,7 @@ describe('sizes from data through every layer rule, against Keras', function () 
     let lost = 0;
     let unknown = 0;
     const lostByClass = new Map<string, number>();
+    const unknownByClass = new Map<string, number>();
     for (const c of cases) {
       for (const v of variants(c)) {
         const outcome = check(analyzer, c, v);
@@ -183,7 +184,10 @@ describe('sizes from data through every layer rule, against Keras', function () 
         named += outcome.named;
         lost += outcome.lost;
         if (outcome.lost > 0) lostByClass.set(c.class, (lostByClass.get(c.class) ?? 0) + outcome.lost);
-        if (outcome.unknown) unknown++;
+        if (outcome.unknown) {
+          unknown++;
+          unknownByClass.set(c.class, (unknownByClass.get(c.class) ?? 0) + 1);
+        }
         wrong.push(...outcome.wrong.map((w) => `${v.id}: ${w}`));
       }
     }
@@ -193,6 +197,8 @@ describe('sizes from data through every layer rule, against Keras', function () 
     );
     const mostLost = [...lostByClass].sort((a, b) => b[1] - a[1]).slice(0, 12);
     process.stdout.write(`      None where Keras has a size, by class: ${mostLost.map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+    const mostUnknown = [...unknownByClass].sort((a, b) => b[1] - a[1]).slice(0, 12);
+    process.stdout.write(`      unknown, by class: ${mostUnknown.map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
     assert.deepEqual(wrong.slice(0, 40), []);
   });
 });

@@ -299,6 +299,26 @@ z = layers.Conv2D(4, 3)(y)`,
     assert.equal(result.inputDescription, '(1, 32, 32, 3) uniform [0, 1), seed 0, None → 32');
   });
 
+  it('a layer argument from data is given the size None is given, the same everywhere, and the result names it', async () => {
+    const evaluated = await evaluateFile(
+      engine,
+      `import keras
+import numpy as np
+names = open("names.txt").read().split()
+x = keras.Input(shape=(8,))
+y = keras.layers.Dense(len(names))(x)
+z = keras.layers.Reshape((len(names), 1))(y)
+w = keras.layers.Dense(4)(z)`,
+    );
+    assert.deepEqual(valuesOf(evaluated, 'y').shape, [1, 32]);
+    assert.deepEqual(valuesOf(evaluated, 'z').shape, [1, 32, 1]);
+    assert.deepEqual(valuesOf(evaluated, 'w').shape, [1, 32, 4]);
+    assert.equal(
+      evaluated.results.get('w')!.inputDescription,
+      '(1, 8) uniform [0, 1), seed 0, None → 32 (len(names) too: a size from data, which a `# tensor-lens:` comment pins)',
+    );
+  });
+
   it('a size from data is fed as None is, and the result names it', async () => {
     const evaluated = await evaluateFile(
       engine,

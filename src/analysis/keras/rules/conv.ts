@@ -159,7 +159,8 @@ function convolution(rank: number, kind: Kind): LayerRule {
           const multiplier = int(config, 'depth_multiplier');
           const depthwise = inChannels === null ? null : product(kernel) * inChannels * multiplier;
           if (kind === 'depthwise') {
-            outChannels = inChannels !== null ? inChannels * multiplier : isRunTimeSize(channels) ? sizeArithmetic(channels, '*', multiplier) : null;
+            outChannels =
+              inChannels !== null ? inChannels * multiplier : isRunTimeSize(channels) ? sizeArithmetic(channels, '*', multiplier) : null;
             params = depthwise === null ? null : depthwise + (bias ? inChannels! * multiplier : 0);
             if (params === null) formula = optionalFormula([[...kernel, channels, multiplier], ...(bias ? [[channels, multiplier]] : [])]);
           } else {

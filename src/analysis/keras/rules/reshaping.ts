@@ -2,8 +2,8 @@
 // padding, cropping and up-sampling.
 
 import type { JsonValue } from '../../../graph/ir.js';
-import { formatShape, isKnown, knownSize, type Dim } from '../../../graph/shape.js';
-import { dimOf, productTerm } from '../../../graph/size-terms.js';
+import { formatShape, isKnown, knownSize, sameDim, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
+import { dimOf, divideTerms, productTerm } from '../../../graph/size-terms.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
 import { channelsLast, int, intTuple, isRunTimeSize, pythonRepr, sizeArgument, sizeArithmetic } from './util.js';
 
@@ -19,9 +19,38 @@ const flatten: LayerRule = {
   },
 };
 
+/** A target shape with sizes known only at run time (`(len(names), -1)`): its sizes, the names as named sizes. */
+function runTimeTarget(config: LayerConfig): Dim[] | undefined {
+  const value = config['target_shape'];
+  if (!Array.isArray(value) || !value.some((v) => typeof v === 'string')) return undefined;
+  return value.map((v) => {
+    if (typeof v === 'string') return symbolic(v);
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    throw new LayerError(`Expected \`target_shape\` to be a tuple of integers. Received: target_shape=${pythonRepr(value)}`);
+  });
+}
+
+/** Reshape to a target with sizes from data: the sizes must multiply to the input's, as products of named sizes. */
+function reshapeRunTime(input: Shape, target: Dim[]): Shape {
+  const holes = target.filter((d) => d === -1).length;
+  if (holes > 1) throw new LayerError('There must be at most one unknown dimension (-1) in target_shape.');
+  const inner = input.slice(1);
+  const size = inner.includes(null) ? undefined : productTerm(inner);
+  const known = productTerm(target.filter((d) => d !== -1));
+  if (holes === 1) {
+    const quotient = size && known ? divideTerms(size, known) : undefined;
+    return [input[0]!, ...target.map((d) => (d === -1 ? (quotient ? dimOf(quotient) : null) : d))];
+  }
+  // Whether the sizes agree depends on the data when they are not the same product: Keras checks it at run time.
+  if (!size || !known || !sameDim(dimOf(size), dimOf(known))) throw new LayerError('The total size of the tensor must be unchanged.');
+  return [input[0]!, ...target];
+}
+
 const reshape: LayerRule = {
-  normalize: (config) => ({ ...config, target_shape: intList(config, 'target_shape') }),
+  normalize: (config) => (runTimeTarget(config) ? config : { ...config, target_shape: intList(config, 'target_shape') }),
   compute(config, [input]) {
+    const runTime = runTimeTarget(config);
+    if (runTime) return { outputs: [reshapeRunTime(input!, runTime)], params: 0 };
     const target = intList(config, 'target_shape');
     const inner = input!.slice(1);
     const text = `input_shape=${formatShape(inner)}, target_shape=${formatShape(target)}`;
