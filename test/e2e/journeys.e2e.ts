@@ -32,6 +32,7 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
       'seed_method2_predict.py': join(examples, 'seed_method2_predict.py'),
       'seed_method3_subclassing.py': join(examples, 'seed_method3_subclassing.py'),
       'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
+      'data_sizes.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'data_sizes.py'),
       ...Object.fromEntries(
         ['train.py', 'blocks.py', 'nets/__init__.py', 'nets/heads.py'].map((file) => [
           `split_model/${file}`,
@@ -177,5 +178,21 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     assert.match(await workbench.lineText(15), /outputs = classifier_head\(features, heads\.NUM_CLASSES\)\s+# \(None, 10\)/);
     assert.match(await workbench.hover(15, 'outputs'), /made in nets\/heads\.py, line 12/);
     await workbench.screenshot('8-modules-inlay-hints');
+  });
+
+  it('9. a shape from data: the hover offers to pin it, and the directive written makes the model known', async () => {
+    await workbench.openFile('data_sizes.py');
+    assert.match(await workbench.hover(5, 'inputs'), /^inputs: not known statically — the shape of this Input is not known/);
+    await workbench.screenshot('9-data-sizes-hover');
+    await workbench.page.locator('.monaco-hover-content:visible a', { hasText: 'Pin x_train.shape' }).first().click();
+    const input = workbench.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('(None, 28, 28, 1)');
+    await workbench.screenshot('9-data-sizes-pin-input');
+    await workbench.page.keyboard.press('Enter');
+    await workbench.page.locator('.view-line', { hasText: '# tensor-lens: x_train.shape = (None, 28, 28, 1)' }).first().waitFor();
+    assert.match(await workbench.lineText(5), /^# tensor-lens: x_train\.shape = \(None, 28, 28, 1\)/);
+    assert.match(await workbench.hover(7, 'outputs'), /^outputs: KerasTensor \(None, 3\) float32/);
+    await workbench.screenshot('9-data-sizes-pinned');
   });
 });
