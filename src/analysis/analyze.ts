@@ -67,8 +67,8 @@ export class Analyzer {
     return {
       ...interpreter.graph.finish(),
       skippedLines,
-      modules: interpreter.modulesRead,
-      unresolvedImports: interpreter.unresolvedImports,
+      modules: interpreter.modules?.filesRead ?? [],
+      unresolvedImports: interpreter.modules?.unresolved ?? [],
     };
   }
 

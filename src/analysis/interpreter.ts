@@ -5,7 +5,7 @@
 // The interpretation is layered: expressions.ts evaluates expressions, calls.ts
 // calls and the object model on top of it, and this class runs statements.
 
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { createPythonBuiltins, isAnalysedRoot, resolveApi } from './builtins.js';
 import { CallEvaluator, type Completion } from './calls.js';
 import { readDirectives } from './directives.js';
@@ -20,14 +20,12 @@ import type { Node } from './python/parser.js';
 import { nodeKey } from './python/node-key.js';
 import { inEffectFrom, rangeOf } from './python/source-range.js';
 import { blockOf, capturedNames, dataclassFields, parameterNames } from './python/syntax.js';
-import { findModule, relativeBase, type ResolvedModule, searchFolders } from './modules/module-resolution.js';
+import { UserModules } from './modules/user-modules.js';
 import type { ModuleContext, ModuleLoader } from './modules/module-context.js';
 import { Scope } from './scope.js';
-import { dictKey, none, str, type PythonClass, type PythonFunction, truthy, unknown, type Value } from './values.js';
+import { dictKey, none, type PythonClass, type PythonFunction, truthy, unknown, type Value } from './values.js';
 
 const normal: Completion = { type: 'normal' };
-/** An analysis reads at most this many of the project's modules. */
-const maxUserModules = 200;
 
 export class Interpreter extends CallEvaluator {
   readonly keras: KerasRuntime;
@@ -37,17 +35,22 @@ export class Interpreter extends CallEvaluator {
   /** Every function the file defines, by its definition's node id: the last one made, with its closure. */
   private readonly definedFunctions = new Map<string, PythonFunction>();
 
-  /** The user's modules imported so far, by file (or folder, for a package without `__init__.py`). */
-  private readonly userModules = new Map<string, ModuleContext>();
-  /** The files of the user's modules the analysis read, and the imports it found no module for. */
-  readonly modulesRead: string[] = [];
-  readonly unresolvedImports: string[] = [];
+  /** The user's modules the file imports; undefined when the analysed text has no file. */
+  readonly modules: UserModules | undefined;
 
   constructor(
     limits: Limits = defaultLimits,
     private readonly loader?: ModuleLoader,
   ) {
     super(limits);
+    this.modules =
+      loader &&
+      new UserModules(loader, (module) => {
+        this.scopeModules.set(module.globals, module);
+        this.inModule(module, () => {
+          for (const statement of module.root?.namedChildren ?? []) if (statement) this.execStatement(statement, module.globals);
+        });
+      });
     this.keras = new KerasRuntime(this);
     this.builtins = createPythonBuiltins(this);
     this.builtins.set('super', { kind: 'builtin', name: 'super', call: (args) => this.superOf(args) });
@@ -733,9 +736,16 @@ export class Interpreter extends CallEvaluator {
     if (!moduleNode) return;
     const module = moduleNode.text;
     const relative = moduleNode.type === 'relative_import';
-    const userModule = relative ? this.relativeModule(module) : this.userModule(module);
+    const userModule = !this.modules
+      ? undefined
+      : relative
+        ? this.modules.relative(module, this.module)
+        : isAnalysedRoot(canonicalPath(module))
+          ? undefined
+          : this.modules.byName(module);
     if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
-      if (userModule?.kind === 'userModule') this.importEverything(userModule.module, scope);
+      if (userModule?.kind === 'userModule')
+        for (const [name, value] of this.modules!.everything(userModule.module)) scope.set(name, value);
       else if (!relative && !userModule) this.module.wildcardModules.push(module);
       return;
     }
@@ -745,7 +755,7 @@ export class Interpreter extends CallEvaluator {
       const name = aliased ? child.childForFieldName('name')!.text : child.text;
       const local = aliased ? child.childForFieldName('alias')!.text : name;
       let value: Value;
-      if (userModule?.kind === 'userModule') value = this.moduleAttribute(userModule.module, name, true);
+      if (userModule?.kind === 'userModule') value = this.modules!.attribute(userModule.module, name);
       else if (userModule) value = userModule;
       else if (relative && !this.loader)
         value = unknown(`imported from ${module}: the text analysed has no file, so no module near it is read`);
@@ -760,143 +770,14 @@ export class Interpreter extends CallEvaluator {
    * user's, loaded with every package on its path. `whole`: the module itself (`import a.b as m`), else its top package.
    */
   private importPath(path: string, whole: boolean): Value {
-    if (isAnalysedRoot(canonicalPath(path)) || !this.loader) return this.importedModule(whole ? path : path.split('.')[0]!);
-    const user = this.userModule(path);
-    if (user?.kind === 'userModule' && !whole) return this.userModule(path.split('.')[0]!)!;
+    if (isAnalysedRoot(canonicalPath(path)) || !this.modules) return this.importedModule(whole ? path : path.split('.')[0]!);
+    const user = this.modules.byName(path);
+    if (user?.kind === 'userModule' && !whole) return this.modules.byName(path.split('.')[0]!)!;
     return user ?? this.importedModule(whole ? path : path.split('.')[0]!);
   }
 
-  /**
-   * A module of the user's by its absolute dotted name, each package on the way loaded first and given the next as an
-   * attribute, as Python does. Undefined when no such file is found (or the name is an API's): then it is not the user's.
-   */
-  private userModule(path: string): Value | undefined {
-    if (!this.loader || isAnalysedRoot(canonicalPath(path))) return undefined;
-    const context = this.loader.imports;
-    const parts = path.split('.');
-    let parent: ModuleContext | undefined;
-    for (let i = 1; i <= parts.length; i++) {
-      const name = parts.slice(0, i).join('.');
-      const folders = parent ? (parent.folder === undefined ? [] : [parent.folder]) : searchFolders(context);
-      const found = parent ? findModule(parts[i - 1]!, folders, context) : findModule(name, folders, context);
-      if (!found) {
-        if (i === 1) {
-          if (!this.unresolvedImports.includes(path)) this.unresolvedImports.push(path);
-          return undefined;
-        }
-        return unknown(`No module named '${name}' (${parent!.displayName} has no ${parts[i - 1]!}.py)`);
-      }
-      const loaded = this.loadUserModule(found, name);
-      if (loaded.kind !== 'userModule') return loaded;
-      if (parent) parent.globals.set(parts[i - 1]!, loaded);
-      parent = loaded.module;
-    }
-    return { kind: 'userModule', module: parent! };
-  }
-
-  /** `from . import x`, `from .x import y`, `from ..pkg import z`: from the importing module's own folder. */
-  private relativeModule(written: string): Value | undefined {
-    const folder = this.module.folder;
-    if (!this.loader || folder === undefined) return undefined;
-    const dots = written.length - written.replace(/^\.+/, '').length;
-    const rest = written.slice(dots);
-    const base = relativeBase(folder, dots);
-    if (!rest) {
-      // `from . import x`: the package itself, whose submodules are found in its folder.
-      const init = join(base, '__init__.py');
-      return this.loadUserModule(
-        { file: this.loader.imports.sources.isFile(init) ? init : undefined, packageFolder: base },
-        basename(base),
-      );
-    }
-    const parts = rest.split('.');
-    let value: Value | undefined;
-    let where = base;
-    for (const part of parts) {
-      const found = findModule(part, [where], this.loader.imports);
-      if (!found) return unknown(`No module named '${written}' (from ${this.module.displayName})`);
-      value = this.loadUserModule(found, part);
-      if (value.kind !== 'userModule' || value.module.folder === undefined) return value;
-      where = found.packageFolder ?? value.module.folder;
-    }
-    return value;
-  }
-
-  /**
-   * An attribute of a module of the user's: its name, else its submodule (`from pkg import mod`), as Python looks
-   * them up. Missing, it is unknown: what a module defines at run time (`globals()[...]`) is not all visible.
-   */
-  private moduleAttribute(module: ModuleContext, name: string, submodules: boolean): Value {
-    const own = module.globals.get(name);
-    if (own) return own;
-    if (submodules && this.loader && module.packageFolder !== undefined) {
-      const found = findModule(name, [module.packageFolder], this.loader.imports);
-      if (found) {
-        const loaded = this.loadUserModule(found, name);
-        if (loaded.kind === 'userModule') module.globals.set(name, loaded);
-        return loaded;
-      }
-    }
-    return unknown(
-      module.loading
-        ? `\`${name}\` of ${module.displayName} is not defined yet: the modules import each other, and it is not run that far`
-        : `${module.displayName} defines no \`${name}\` that Tensor Lens can see`,
-    );
-  }
-
   protected userModuleAttribute(module: ModuleContext, name: string): Value {
-    return this.moduleAttribute(module, name, true);
-  }
-
-  /** `from m import *` of a module of the user's: its `__all__` when it lists names, else every name not starting with `_`. */
-  private importEverything(module: ModuleContext, scope: Scope): void {
-    const all = module.globals.get('__all__');
-    const names =
-      all && (all.kind === 'list' || all.kind === 'tuple') && all.items.every((item) => item.kind === 'str')
-        ? all.items.map((item) => (item as { value: string }).value)
-        : [...module.globals.entries()].map(([name]) => name).filter((name) => !name.startsWith('_'));
-    for (const name of names) scope.set(name, this.moduleAttribute(module, name, true));
-  }
-
-  /**
-   * Runs a module of the user's once, as Python imports it: its statements in its own names, what goes wrong in it
-   * reported on the import. A module imported again (an import cycle too) is the same module, as far as it has run.
-   */
-  private loadUserModule(found: ResolvedModule, dottedName: string): Value {
-    const key = found.file ?? found.packageFolder!;
-    const known = this.userModules.get(key);
-    if (known) return { kind: 'userModule', module: known };
-    if (this.userModules.size >= maxUserModules) {
-      return unknown(`more than ${maxUserModules} modules of the project are imported: ${dottedName} is not read`);
-    }
-    const parsed = found.file === undefined ? undefined : this.loader!.parse(found.file);
-    if (parsed && 'problem' in parsed) return unknown(parsed.problem);
-    const file = found.file ?? found.packageFolder!;
-    const main = this.loader!.imports.file;
-    const module: ModuleContext = {
-      path: found.file,
-      displayName: relative(dirname(main), file).split(sep).join('/') || basename(file),
-      folder: found.file === undefined ? found.packageFolder : dirname(found.file),
-      ...(found.packageFolder !== undefined && { packageFolder: found.packageFolder }),
-      main: false,
-      root: parsed?.root,
-      globals: new Scope(undefined),
-      wildcardModules: [],
-      assignedAnywhere: null,
-      loading: true,
-    };
-    this.userModules.set(key, module);
-    this.scopeModules.set(module.globals, module);
-    if (found.file !== undefined) this.modulesRead.push(found.file);
-    module.globals.set('__name__', str(dottedName));
-    this.inModule(module, () => {
-      try {
-        for (const statement of module.root?.namedChildren ?? []) if (statement) this.execStatement(statement, module.globals);
-      } finally {
-        module.loading = false;
-      }
-    });
-    return { kind: 'userModule', module };
+    return this.modules!.attribute(module, name);
   }
 
   protected importedModule(path: string): Value {
