@@ -3,7 +3,7 @@
 
 import { formatDim, formatShape, isKnown, sameDim, symbolic, type Dim, type Shape } from '../../../graph/shape.js';
 import { LayerError, type LayerConfig, type LayerRule } from '../rule.js';
-import { int } from './util.js';
+import { int, isRunTimeSize } from './util.js';
 
 const pythonList = (shapes: Shape[]): string => `[${shapes.map(formatShape).join(', ')}]`;
 
@@ -17,6 +17,9 @@ function elementwise(a: Shape, b: Shape): Shape {
     if (i === null || j === null) out.push(null);
     else if (i === 1) out.push(j);
     else if (j === 1) out.push(i);
+    // A size from data against a number: where Keras does not raise, the size is that number (or it is 1, and broadcasts).
+    else if (isKnown(j) && isRunTimeSize(i)) out.push(j);
+    else if (isKnown(i) && isRunTimeSize(j)) out.push(i);
     else if (!sameDim(i, j) && isKnown(i) && isKnown(j))
       throw new LayerError(`Inputs have incompatible shapes. Received shapes ${formatShape(a)} and ${formatShape(b)}`);
     else out.push(sameDim(i, j) ? i : null);

@@ -27,7 +27,17 @@ import {
   type RuleContext,
 } from '../rule.js';
 import { givenStates } from './rnn.js';
-import { bool, checkStateful, numpyArray, pythonRepr, sizeArgument, standardizePadding, undefinedWeightShapeMessage } from './util.js';
+import {
+  bool,
+  checkStateful,
+  convLength,
+  isRunTimeSize,
+  numpyArray,
+  pythonRepr,
+  sizeArgument,
+  standardizePadding,
+  undefinedWeightShapeMessage,
+} from './util.js';
 
 type SerializedLayer = { readonly class_name: string; readonly config: LayerConfig };
 
@@ -421,6 +431,8 @@ function convLstm(rank: number): LayerRule {
       }
       checkStateful(config, sequences);
       const out = spatial.map((n, i): Dim => {
+        // The same arithmetic as a convolution's, for a size known only at run time written out.
+        if (isRunTimeSize(n)) return convLength(n, kernel[i]!, strides[i]!, padding, dilation[i]!);
         if (!isKnown(n)) return null;
         return padding === 'valid'
           ? Math.floor((n - dilation[i]! * (kernel[i]! - 1) - 1) / strides[i]!) + 1
