@@ -11,6 +11,7 @@
 import type { JsonValue, LayerEvaluation } from '../graph/ir.js';
 import { bodyArgument, type BodyNode, type BodyRef, type FunctionBody } from '../graph/function-body.js';
 import { dependsOnTrace, formatShape, isKnown, symbolic, traceDimension, type Dim, type Shape } from '../graph/shape.js';
+import { bindOpArguments } from './keras/ops/bind-arguments.js';
 import { opSignature } from './keras/ops/signatures.js';
 import { LayerError } from './keras/rule.js';
 import { halfPrecisionDtypes, operationCall } from './layer-runtime.js';
@@ -274,27 +275,14 @@ function describeResult(value: Value): string {
 
 /** The arguments by parameter name, as the generated signature binds them; defaults as Python values. */
 function bindArguments(path: string, args: Arguments): { arguments: Map<string, Value> } | { problem: Value } {
-  const parameters = opSignature(path)!.parameters;
-  const positional = parameters.filter((p) => p.kind === 'positional');
-  const varArgs = parameters.find((p) => p.kind === '*');
-  const bound = new Map<string, Value>();
-  args.positional.slice(0, positional.length).forEach((value, i) => bound.set(positional[i]!.name, value));
-  if (args.positional.length > positional.length) {
-    if (!varArgs) return { problem: unknown(`${path}() takes ${positional.length} positional arguments`) };
-    bound.set(varArgs.name, tuple(args.positional.slice(positional.length)));
-  } else if (varArgs) bound.set(varArgs.name, tuple([]));
-  for (const [key, value] of args.keywords) {
-    if (!parameters.some((p) => p.name === key && p.kind !== '*' && p.kind !== '**')) {
-      return { problem: unknown(`${path}() got an unexpected keyword argument '${key}'`) };
-    }
-    bound.set(key, value);
-  }
-  for (const p of parameters) {
-    if (bound.has(p.name) || p.kind === '*' || p.kind === '**') continue;
+  const bound = bindOpArguments(path, args);
+  if ('problem' in bound) return bound;
+  for (const p of opSignature(path)!.parameters) {
+    if (bound.given.has(p.name) || p.kind === '*' || p.kind === '**') continue;
     if (p.required) return { problem: unknown(`${path}() is missing its argument \`${p.name}\``) };
-    bound.set(p.name, jsonValue(p.default ?? null));
+    bound.given.set(p.name, jsonValue(p.default ?? null));
   }
-  return { arguments: bound };
+  return { arguments: bound.given };
 }
 
 // ---- the ops ----------------------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { rangeOf } from './python/source-range.js';
 import { arrayLiteralJson } from './keras/functions/array-literals.js';
 import { dtypePolicyName, dtypePolicyObject } from './keras/functions/dtype-policies.js';
 import { isOperand, OpNotKnown, type OpArgument, type Operand, type OpOutput, type OpResult, type OpRule } from './keras/ops/op-rule.js';
+import { bindOpArguments } from './keras/ops/bind-arguments.js';
 import { eagerUnaryDtype, opSignature } from './keras/ops/signatures.js';
 import { opRules } from './keras/functions/ops.js';
 import { autoNamesTaken, type AutoNameMoment } from './keras/layer-auto-names.js';
@@ -896,24 +897,9 @@ export abstract class LayerRuntime {
     args: Arguments,
   ): { arguments: Map<string, OpArgument>; json: Record<string, JsonValue>; operands: number[] } | { problem: Value } {
     const parameters = opSignature(path)!.parameters;
-    const positional = parameters.filter((p) => p.kind === 'positional');
-    const varArgs = parameters.find((p) => p.kind === '*');
-    const varKeywords = parameters.find((p) => p.kind === '**');
-    const given = new Map<string, Value>();
-    args.positional.slice(0, positional.length).forEach((value, i) => given.set(positional[i]!.name, value));
-    if (args.positional.length > positional.length) {
-      if (!varArgs) return { problem: unknown(`${path}() takes ${positional.length} positional arguments`) };
-      given.set(varArgs.name, { kind: 'tuple', items: args.positional.slice(positional.length) });
-    }
-    const extraKeywords = new Map<string, { key: Value; value: Value }>();
-    for (const [key, value] of args.keywords) {
-      const named = parameters.some((p) => p.name === key && (p.kind === 'positional' || p.kind === 'keyword'));
-      if (named && given.has(key)) return { problem: unknown(`${path}() got multiple values for argument '${key}'`) };
-      if (named) given.set(key, value);
-      else if (varKeywords) extraKeywords.set(key, { key: { kind: 'str', value: key }, value });
-      else return { problem: unknown(`${path}() got an unexpected keyword argument '${key}'`) };
-    }
-    if (varKeywords) given.set(varKeywords.name, { kind: 'dict', entries: extraKeywords });
+    const binding = bindOpArguments(path, args);
+    if ('problem' in binding) return binding;
+    const given = binding.given;
     const bound = new Map<string, OpArgument>();
     const json: Record<string, JsonValue> = {};
     const operands: number[] = [];
