@@ -100,11 +100,16 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
       }
     }
     if (argumentNode?.type === 'generator_expression') args.positional.push(this.evaluate(argumentNode, scope));
-    if (!this.module.main) return this.call(callee, args, { node });
+    return this.enteredAt(node, () => this.call(callee, args, { node }));
+  }
+
+  /** Runs a call or import of the analysed file: what goes wrong in another module on the way is reported on `node`. */
+  protected enteredAt<T>(node: Node, run: () => T): T {
+    if (!this.module.main) return run();
     const outer = this.entryNode;
     this.entryNode = node;
     try {
-      return this.call(callee, args, { node });
+      return run();
     } finally {
       this.entryNode = outer;
     }

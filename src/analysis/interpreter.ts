@@ -704,18 +704,10 @@ export class Interpreter extends CallEvaluator {
   }
 
   private execImport(node: Node, scope: Scope): void {
-    const run = (): void => {
+    this.enteredAt(node, () => {
       if (node.type === 'import_statement') this.execPlainImport(node, scope);
       else this.execFromImport(node, scope);
-    };
-    if (!this.module.main) return run();
-    const outer = this.entryNode;
-    this.entryNode = node;
-    try {
-      run();
-    } finally {
-      this.entryNode = outer;
-    }
+    });
   }
 
   /** `import a.b.c` binds `a` (with `b` and `c` loaded as its attributes); `import a.b as m` binds `m` to `a.b`. */

@@ -662,16 +662,10 @@ export abstract class LayerRuntime {
     if (value?.kind === 'unknown')
       return value.tensor === undefined ? undefined : { tensors: [value.tensor], isList: false, unknown: value };
     if (value?.kind !== 'list' && value?.kind !== 'tuple') return undefined;
-    const tensors: number[] = [];
-    let first: UnknownValue | undefined;
-    for (const item of value.items) {
-      if (item.kind === 'tensor') tensors.push(item.tensor);
-      else if (item.kind === 'unknown' && item.tensor !== undefined) {
-        tensors.push(item.tensor);
-        first ??= item;
-      } else return undefined;
-    }
-    return first ? { tensors, isList: true, unknown: first } : undefined;
+    const items: readonly Value[] = value.items;
+    const tensors = items.map(graphTensorOf);
+    const first = items.find((item): item is UnknownValue => item.kind === 'unknown' && item.tensor !== undefined);
+    return first && tensors.every((t) => t !== undefined) ? { tensors: tensors as number[], isList: true, unknown: first } : undefined;
   }
 
   /**
@@ -1231,4 +1225,9 @@ function runTimeSize(value: Value): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The graph tensor a value is: a tensor's, or that of an unknown value a layer call gave (of unknown shape). */
+export function graphTensorOf(value: Value): number | undefined {
+  return value.kind === 'tensor' ? value.tensor : value.kind === 'unknown' ? value.tensor : undefined;
 }

@@ -17,6 +17,7 @@ import {
   compatibleShapes,
   dimValue,
   type FollowedFunction,
+  graphTensorOf,
   isFloatDtype,
   LayerRuntime,
   type TensorValue,
@@ -135,12 +136,11 @@ export abstract class ModelRuntime extends LayerRuntime {
 
   /** A model's inputs or outputs: its tensors, those of unknown shape included (its layers around them are listed). */
   protected modelTensors(value: Value | undefined): number[] | undefined {
-    const tensorOf = (v: Value): number | undefined => (v.kind === 'tensor' ? v.tensor : v.kind === 'unknown' ? v.tensor : undefined);
     if (!value) return undefined;
-    const single = tensorOf(value);
+    const single = graphTensorOf(value);
     if (single !== undefined) return [single];
     const items = isSequence(value) ? value.items : value.kind === 'dict' ? [...value.entries.values()].map((e) => e.value) : undefined;
-    const tensors = items?.map(tensorOf);
+    const tensors = items?.map(graphTensorOf);
     return tensors?.every((t) => t !== undefined) ? (tensors as number[]) : undefined;
   }
 
