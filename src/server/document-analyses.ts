@@ -60,11 +60,10 @@ export class DocumentAnalyses {
    */
   modulesChanged(paths: ReadonlySet<string>, filesCreatedOrDeleted: boolean): void {
     for (const entry of this.entries.values()) {
+      // An analysis dropped to save memory is made afresh when asked for: nothing to refresh before.
       const analysis = entry.analysis;
-      const affected =
-        analysis === undefined
-          ? true
-          : analysis.modules.some((path) => paths.has(path)) || (filesCreatedOrDeleted && analysis.unresolvedImports.length > 0);
+      if (analysis === undefined) continue;
+      const affected = analysis.modules.some((path) => paths.has(path)) || (filesCreatedOrDeleted && analysis.unresolvedImports.length > 0);
       if (!affected) continue;
       entry.stale = true;
       this.schedule(entry.document);
