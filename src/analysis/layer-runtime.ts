@@ -2,7 +2,7 @@
 // the file's arguments, calling it on tensors through its rule, and the tensor
 // operations written in Python (`x + y`, `x[:, 0]`), as Keras 3 does it.
 
-import type { ArraySource, JsonValue, LayerEvaluation, SourceRange } from '../graph/ir.js';
+import type { ArraySource, JsonValue, LayerEvaluation, LayerNode, SourceRange } from '../graph/ir.js';
 import { encodeOperationCall } from '../graph/operation-config.js';
 import { formatShape, isKnown, isSymbolic, sameDim, sameShape, type Dim, type Shape } from '../graph/shape.js';
 import type { GraphBuilder } from './graph-builder.js';
@@ -229,7 +229,7 @@ export abstract class LayerRuntime {
       normalized = spec.rule?.normalize?.(config) ?? config;
     } catch (error) {
       if (!(error instanceof LayerError)) throw error;
-      const [sized, size] = [...runTimeSizes].find(([key]) => key === error.argument) ?? [...runTimeSizes][0] ?? [];
+      const [sized, size] = sizeBehind(runTimeSizes, error.argument) ?? [];
       // What Keras would say of the size known at run time cannot be said; the layer's outputs depend on it.
       if (sized !== undefined) unknownArgs.set(sized, `${size} is a size known only at run time`);
       else if (unknownArgs.size === 0) {
@@ -566,10 +566,7 @@ export abstract class LayerRuntime {
     const optional = unknownArguments.find(([argument]) => !state.entry?.parameters.some((p) => p.name === argument && p.required));
     if (optional) {
       const [argument, reason] = optional;
-      return {
-        problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`),
-        listed: true,
-      };
+      return dependsOn(layer, argument, `, which is not known (${reason})`);
     }
     let output: LayerOutput;
     try {
@@ -587,20 +584,11 @@ export abstract class LayerRuntime {
     } catch (error) {
       if (!(error instanceof LayerError)) throw error;
       // A rule that cannot take a size known only at run time where the error is: the outputs depend on that size.
-      const runTime = [...(state.runTimeSizes ?? [])];
-      const [sized, size] = runTime.find(([key]) => key === error.argument) ?? runTime[0] ?? [];
-      if (sized !== undefined) {
-        return {
-          problem: unknown(`${layer.className} '${layer.name}' depends on \`${sized}\` (${size}), a size known only at run time`),
-          listed: true,
-        };
-      }
+      const [sized, size] = sizeBehind(state.runTimeSizes, error.argument) ?? [];
+      if (sized !== undefined) return dependsOn(layer, sized, ` (${size}), a size known only at run time`);
       if (state.unknownArgs.size > 0) {
         const [argument, reason] = [...state.unknownArgs][0]!;
-        return {
-          problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`, which is not known (${reason})`),
-          listed: true,
-        };
+        return dependsOn(layer, argument, `, which is not known (${reason})`);
       }
       this.graph.report('error', range, error.message, 'shape-error');
       return { problem: { kind: 'unknown', reason: error.message, reported: true } };
@@ -1213,6 +1201,17 @@ export const halfPrecisionDtypes = new Set<string>(['float16', 'bfloat16']);
 export function operationCall(path: string, args: Record<string, JsonValue>, outputs: readonly OpOutput[]): string {
   const json = outputs.map((o) => ({ shape: o.shape.map((d) => (typeof d === 'number' ? d : null)), dtype: o.dtype }));
   return encodeOperationCall({ path, arguments: args, outputs: json });
+}
+
+/** A layer whose outputs depend on one of its arguments: unknown, and listed in its model all the same. */
+function dependsOn(layer: LayerNode, argument: string, why: string): { problem: Value; listed: true } {
+  return { problem: unknown(`${layer.className} '${layer.name}' depends on \`${argument}\`${why}`), listed: true };
+}
+
+/** The argument from data an error is about (the one Keras names, else the first), with its size's text. */
+function sizeBehind(sizes: ReadonlyMap<string, string> | undefined, argument: string | undefined): [string, string] | undefined {
+  const entries = [...(sizes ?? [])];
+  return entries.find(([key]) => key === argument) ?? entries[0];
 }
 
 /** The size known only at run time a value is or holds (`x_train.shape[1]`, `(n, -1)`), as its text. */
