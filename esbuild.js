@@ -1,7 +1,7 @@
 // Bundles every entry point into dist/ and copies the wasm files they load.
 // `node esbuild.js` builds once; `--watch` rebuilds on change.
 
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 
@@ -32,6 +32,8 @@ if (!watch) await rm('dist', { recursive: true, force: true });
 await mkdir('dist/codicons', { recursive: true });
 await Promise.all(wasmFiles.map((file) => copyFile(require.resolve(file), `dist/${file.split('/').pop()}`)));
 await Promise.all(codiconFiles.map((file) => copyFile(require.resolve(file), `dist/codicons/${file.split('/').pop()}`)));
+// The Python sources the analysis reads as a library (keras.applications of the pinned Keras, with its license).
+await cp('library', 'dist/library', { recursive: true, filter: (source) => !source.includes('__pycache__') });
 
 /** The worker, server and CLI: ES modules for Node. */
 const nodeContexts = entries.map((entry) =>

@@ -5,6 +5,7 @@ import { errorText } from './internal-error.js';
 import { Interpreter } from './interpreter.js';
 import { defaultLimits, type Limits } from './limits.js';
 import type { ModuleLoader } from './modules/module-context.js';
+import { libraryImports } from './modules/library-sources.js';
 import type { ImportContext } from './modules/module-sources.js';
 import { ParsedModules } from './modules/parsed-modules.js';
 import { PythonParser } from './python/parser.js';
@@ -40,7 +41,12 @@ export class Analyzer {
       imports,
       parse: (path) => this.parsedModules.parse(path, imports.sources, limits.maxSourceCharacters, deadline),
     };
-    const interpreter = new Interpreter(limits, loader);
+    const library = libraryImports();
+    const libraryLoader: ModuleLoader = {
+      imports: library,
+      parse: (path) => this.parsedModules.parse(path, library.sources, limits.maxSourceCharacters, deadline),
+    };
+    const interpreter = new Interpreter(limits, loader, libraryLoader);
     if (source.cutAtLine !== undefined) {
       const line = source.cutAtLine;
       interpreter.graph.report(

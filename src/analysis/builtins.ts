@@ -3,10 +3,23 @@
 
 import type { ApiContext } from './keras/api-context.js';
 import { apiEntry } from './keras/registry.js';
-import { type Arguments, type BuiltinFunction, int, isSequence, none, str, truthy, tuple, unknown, type Value } from './values.js';
+import {
+  type Arguments,
+  type BuiltinFunction,
+  type PythonClass,
+  int,
+  isSequence,
+  none,
+  str,
+  truthy,
+  tuple,
+  unknown,
+  type Value,
+} from './values.js';
 import { formatValue } from './python-values.js';
+import { builtinAncestry, builtinExceptionNames, exceptionMessage } from './python-exceptions.js';
 
-const analysedRoots = new Set(['keras', 'tf', 'np', 'math', 'argparse', 'operator']);
+const analysedRoots = new Set(['keras', 'tf', 'np', 'math', 'argparse', 'operator', 'copy']);
 
 export function isAnalysedRoot(path: string): boolean {
   return analysedRoots.has(path.split('.')[0]!);
@@ -171,9 +184,25 @@ export function createPythonBuiltins(interpreter: Pick<ApiContext, 'iterate'>): 
       },
     ],
     ['print', () => none],
-    ['isinstance', () => unknown('isinstance() is not analysed')],
+    [
+      'chr',
+      (args) => {
+        const v = args.positional[0];
+        return v?.kind === 'int' && v.value >= 0 && v.value <= 0x10ffff
+          ? str(String.fromCodePoint(v.value))
+          : unknown('chr() of an unknown value');
+      },
+    ],
+    ['isinstance', (args) => isInstance(args.positional[0], args.positional[1])],
   ];
   const known = new Map(entries.map(([name, call]) => [name, builtin(name, call)]));
+  for (const name of builtinExceptionNames) {
+    const ancestry = builtinAncestry(name);
+    known.set(
+      name,
+      builtin(name, (args) => ({ kind: 'exception', raised: { className: name, ancestry, message: exceptionMessage(args) } })),
+    );
+  }
   for (const name of otherBuiltinNames) {
     if (!known.has(name))
       known.set(
@@ -188,6 +217,47 @@ export function createPythonBuiltins(interpreter: Pick<ApiContext, 'iterate'>): 
   known.set('Ellipsis', { kind: 'ellipsis' });
   known.set('NotImplemented', unknown('NotImplemented is not analysed'));
   return known;
+}
+
+/** The builtin classes whose instances the analysis knows by a value's kind (bool is an int, as in Python). */
+const builtinTypeKinds: Readonly<Record<string, readonly Value['kind'][]>> = {
+  int: ['int', 'bool', 'symint'],
+  bool: ['bool'],
+  float: ['float'],
+  str: ['str'],
+  list: ['list'],
+  tuple: ['tuple'],
+  dict: ['dict'],
+};
+
+/** Python data kinds: a value of one of them is an instance of no other class the file may name. */
+const dataKinds = new Set<Value['kind']>(['none', 'bool', 'int', 'float', 'str', 'tuple', 'list', 'dict']);
+
+/** `isinstance(value, classes)`, where the value's kind and the classes decide it; unknown elsewhere. */
+function isInstance(value: Value | undefined, classes: Value | undefined): Value {
+  if (!value || !classes) return unknown('isinstance() takes two arguments');
+  const alternatives = classes.kind === 'tuple' ? classes.items : [classes];
+  let undecided = false;
+  for (const cls of alternatives) {
+    const kinds = cls.kind === 'builtin' ? builtinTypeKinds[cls.name] : undefined;
+    if (kinds && value.kind !== 'unknown') {
+      if (kinds.includes(value.kind)) return { kind: 'bool', value: true };
+      // A symbolic size is an int; a layer's, tensor's or user object's class is not a builtin data class.
+      continue;
+    }
+    if (cls.kind === 'class' && value.kind === 'object') {
+      if (inherits(value.object.cls, cls.cls)) return { kind: 'bool', value: true };
+      if (!value.object.cls.bases.every((base) => base.kind === 'class' || base.kind === 'kerasBase')) undecided = true;
+      continue;
+    }
+    if (cls.kind === 'class' && dataKinds.has(value.kind)) continue;
+    undecided = true;
+  }
+  return undecided ? unknown('isinstance() of a class or value that Tensor Lens does not know') : { kind: 'bool', value: false };
+}
+
+function inherits(cls: PythonClass, ancestor: PythonClass): boolean {
+  return cls === ancestor || cls.bases.some((base) => base.kind === 'class' && inherits(base.cls, ancestor));
 }
 
 /** The rest of Python's builtins: known names (never "not defined"), whose results are not analysed. */
@@ -209,8 +279,15 @@ function reduceNumbers(values: number[] | undefined, fn: (...v: number[]) => num
 /** The value behind a canonical path such as `keras.layers.Conv2D` or `np.random.rand`, from the registry. */
 export function resolveApi(path: string, context: ApiContext): Value {
   const entry = apiEntry(path);
-  if (!entry) return { kind: 'module', path };
+  if (!entry) {
+    // A name of a library module that is not public (`keras.src.applications.resnet.ResNet`): the module's own.
+    const dot = path.lastIndexOf('.');
+    const parent = dot < 0 ? undefined : apiEntry(path.slice(0, dot));
+    if (parent?.kind === 'library' && parent.name === undefined) return context.library(parent.module, path.slice(dot + 1));
+    return { kind: 'module', path };
+  }
   if (entry.kind === 'value') return entry.value;
+  if (entry.kind === 'library') return context.library(entry.module, entry.name);
   if (entry.kind === 'function') return builtin(path, (args, site) => entry.call(context, args, site));
   const construct = entry.rule?.construct;
   if (construct) return builtin(path, (args, site) => construct(context, args, site));

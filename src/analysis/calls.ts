@@ -5,6 +5,7 @@
 import { ExpressionEvaluator } from './expressions.js';
 import type { ModuleContext } from './modules/module-context.js';
 import { canonicalPath } from './keras/api-paths.js';
+import { PythonRaise } from './python-exceptions.js';
 import { mergeValues, pythonMethod } from './python-values.js';
 import type { Node } from './python/parser.js';
 import { nodeKey } from './python/node-key.js';
@@ -40,6 +41,8 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   protected readonly frames: Frame[] = [{ possibleReturns: [], undecidedAtEntry: 0 }];
   /** How many branches of conditions it cannot decide the interpreter is in: what they set may not happen. */
   protected undecidedBranches = 0;
+  /** How many `try` bodies are running: an exception raised in them is theirs to catch. */
+  protected tryDepth = 0;
   /** While a loop runs an unknown number of times: the lists (their items) and dicts (their entries) it changes. */
   protected changedContainers: Set<object> | undefined;
   /** The class each method was defined in, for zero-argument `super()`. */
@@ -125,6 +128,10 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
     this.graph.origin = module.main || !site ? undefined : { module: module.displayName, site };
     try {
       return run();
+    } catch (error) {
+      // An exception leaving another module for the analysed file: where it is reported is the file's call.
+      if (error instanceof PythonRaise && previous.main && error.enteredAt === undefined) error.enteredAt = this.entryNode;
+      throw error;
     } finally {
       this.module = previous;
       this.graph.origin = origin;
@@ -193,7 +200,16 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
     const frame: Frame = self ? { possibleReturns: [], fn, self, undecidedAtEntry } : { possibleReturns: [], fn, undecidedAtEntry };
     this.frames.push(frame);
     try {
-      const completion = this.execBlock(fn.node.childForFieldName('body')?.namedChildren ?? [], scope);
+      let completion: Completion;
+      try {
+        completion = this.execBlock(fn.node.childForFieldName('body')?.namedChildren ?? [], scope);
+      } catch (error) {
+        // Raised on a way the function goes unless it returned before, on a branch that cannot be decided: it may not raise.
+        if (!(error instanceof PythonRaise) || frame.possibleReturns.length === 0) throw error;
+        const [first, ...others] = frame.possibleReturns;
+        const reason = `${fn.name}() returns this, or raises ${error.message}, depending on a condition that cannot be decided`;
+        return others.reduce((merged, other) => mergeValues(merged, other, reason), first!);
+      }
       const result = completion.type === 'return' ? completion.value : none;
       return frame.possibleReturns.reduce(
         (merged, other) => mergeValues(merged, other, `the value ${fn.name}() returns depends on a condition that cannot be decided`),
@@ -331,10 +347,15 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
       default:
         return (
           this.keras.attribute(object, name, node) ??
-          pythonMethod(object, name, (list, items) => {
-            this.changedContainers?.add(list);
-            this.keras.listGrew(list, items);
-          })
+          pythonMethod(
+            object,
+            name,
+            (list, items) => {
+              this.changedContainers?.add(list);
+              this.keras.listGrew(list, items);
+            },
+            (entries) => this.changedContainers?.add(entries),
+          )
         );
     }
   }

@@ -3,12 +3,14 @@
 // every part of the interpretation shares (the graph, the budgets, the module's
 // names); calls and statements are in the classes built on it.
 
+import { formatWithSpec, reprValue } from './string-formatting.js';
+import { arrayLiteralItems } from './keras/functions/array-literals.js';
 import type { SourceRange } from '../graph/ir.js';
 import { GraphBuilder } from './graph-builder.js';
 import type { KerasRuntime } from './keras-runtime.js';
 import { budgetSpent, clockInterval, type Limits } from './limits.js';
 import { binaryOperation, compare, unaryOperation } from './operators.js';
-import { formatValue, itemsOf, parseInteger, subscriptValue, unescape } from './python-values.js';
+import { itemsOf, parseInteger, subscriptValue, unescape } from './python-values.js';
 import type { Node } from './python/parser.js';
 import { rangeOf } from './python/source-range.js';
 import { collectAssignedNames } from './python/syntax.js';
@@ -190,7 +192,11 @@ export abstract class ExpressionEvaluator {
       else if (part.type === 'interpolation') {
         const expression = part.childForFieldName('expression');
         const value = expression ? this.evaluate(expression, scope) : none;
-        const formatted = formatValue(value);
+        const conversion = part.namedChildren.find((c) => c?.type === 'type_conversion')?.text;
+        const spec = part.namedChildren.find((c) => c?.type === 'format_specifier')?.text.replace(/^:/, '') ?? '';
+        const converted = conversion === '!r' ? reprValue(value) : conversion === undefined || conversion === '!s' ? undefined : null;
+        const formatted =
+          converted === null ? undefined : formatWithSpec(converted === undefined ? value : { kind: 'str', value: converted }, spec);
         if (formatted === undefined) return unknown(`f-string with unknown part \`${expression?.text ?? ''}\``);
         text += formatted;
       }
@@ -347,7 +353,7 @@ export abstract class ExpressionEvaluator {
 
   /** The items of an iterable, or undefined when they cannot be known. */
   iterate(value: Value): Value[] | undefined {
-    return itemsOf(value);
+    return itemsOf(value) ?? arrayLiteralItems(value);
   }
 
   /** One unit of work: a statement, a call, a loop iteration. Throws when a budget is spent. */

@@ -5,14 +5,15 @@
 // The interpretation is layered: expressions.ts evaluates expressions, calls.ts
 // calls and the object model on top of it, and this class runs statements.
 
-import { basename, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { createPythonBuiltins, isAnalysedRoot, resolveApi } from './builtins.js';
 import { CallEvaluator, type Completion } from './calls.js';
 import { readDirectives } from './directives.js';
 import { errorText } from './internal-error.js';
 import { KerasRuntime } from './keras-runtime.js';
 import { BudgetSpent, defaultLimits, type Limits } from './limits.js';
-import { canonicalPath } from './keras/api-paths.js';
+import { canonicalPath, lastName, publicKerasPath } from './keras/api-paths.js';
 import { functionDecorators } from './keras/functions/ops.js';
 import { compare } from './operators.js';
 import { boundValue, mergeValues } from './python-values.js';
@@ -21,9 +22,11 @@ import { nodeKey } from './python/node-key.js';
 import { inEffectFrom, rangeOf } from './python/source-range.js';
 import { blockOf, capturedNames, dataclassFields, parameterNames } from './python/syntax.js';
 import { UserModules } from './modules/user-modules.js';
+import { findDataFile, kerasHome } from './modules/data-files.js';
+import { builtinAncestry, builtinExceptionNames, catches, exceptionText, PythonRaise, type RaisedException } from './python-exceptions.js';
 import type { ModuleContext, ModuleLoader } from './modules/module-context.js';
 import { Scope } from './scope.js';
-import { dictKey, none, type PythonClass, type PythonFunction, truthy, unknown, type Value } from './values.js';
+import { dictKey, none, type PythonClass, type PythonFunction, str, truthy, unknown, type Value } from './values.js';
 
 const normal: Completion = { type: 'normal' };
 
@@ -38,19 +41,23 @@ export class Interpreter extends CallEvaluator {
   /** The user's modules the file imports; undefined when the analysed text has no file. */
   readonly modules: UserModules | undefined;
 
+  /** The modules of the libraries Tensor Lens ships (keras.applications), read as the user's are. */
+  private readonly libraryModules: UserModules | undefined;
+
   constructor(
     limits: Limits = defaultLimits,
     private readonly loader?: ModuleLoader,
+    libraryLoader?: ModuleLoader,
   ) {
     super(limits);
-    this.modules =
-      loader &&
-      new UserModules(loader, (module) => {
-        this.scopeModules.set(module.globals, module);
-        this.inModule(module, () => {
-          for (const statement of module.root?.namedChildren ?? []) if (statement) this.execStatement(statement, module.globals);
-        });
+    const runModule = (module: ModuleContext): void => {
+      this.scopeModules.set(module.globals, module);
+      this.inModule(module, () => {
+        for (const statement of module.root?.namedChildren ?? []) if (statement) this.execStatement(statement, module.globals);
       });
+    };
+    this.modules = loader && new UserModules(loader, runModule);
+    this.libraryModules = libraryLoader && new UserModules(libraryLoader, runModule, true);
     this.keras = new KerasRuntime(this);
     this.builtins = createPythonBuiltins(this);
     this.builtins.set('super', { kind: 'builtin', name: 'super', call: (args) => this.superOf(args) });
@@ -64,6 +71,7 @@ export class Interpreter extends CallEvaluator {
       path: file,
       displayName: file === undefined ? 'this file' : basename(file),
       folder: file === undefined ? undefined : dirname(file),
+      library: false,
       main: true,
       root,
       globals: this.globals,
@@ -127,7 +135,12 @@ export class Interpreter extends CallEvaluator {
               : `argument \`${name}\` of ${fn.name}() is not known: the file never calls it`;
           scope.set(name, unknown(reason));
         });
-        this.runFunction(fn, scope, undefined);
+        try {
+          this.runFunction(fn, scope, undefined);
+        } catch (error) {
+          // Raised whatever the arguments, by a function the file never calls: Python never raises it.
+          if (!(error instanceof PythonRaise)) throw error;
+        }
       }
     } finally {
       this.runningUncalled = false;
@@ -154,6 +167,11 @@ export class Interpreter extends CallEvaluator {
       return this.execStatementUnguarded(node, scope);
     } catch (error) {
       if (error instanceof BudgetSpent) throw error;
+      if (error instanceof PythonRaise) {
+        if (!this.stopsHere(error, node)) throw error;
+        this.reportRaise(error, node, scope);
+        return normal;
+      }
       if (error instanceof RangeError && /call stack/i.test(error.message)) {
         this.graph.report(
           'information',
@@ -213,6 +231,8 @@ export class Interpreter extends CallEvaluator {
         return this.execWith(node, scope);
       case 'try_statement':
         return this.execTry(node, scope);
+      case 'raise_statement':
+        return this.execRaise(node, scope);
       case 'break_statement':
         return { type: 'break' };
       case 'continue_statement':
@@ -375,16 +395,25 @@ export class Interpreter extends CallEvaluator {
   private exploreBoth(reason: string, first: () => Completion, second: () => Completion, scope: Scope): Completion {
     const before = scope.snapshot();
     this.undecidedBranches++;
-    let a: Completion;
-    let b: Completion;
+    let a: Completion | PythonRaise;
+    let b: Completion | PythonRaise;
     let afterFirst: Map<string, Value>;
     try {
-      a = first();
+      a = raising(first);
       afterFirst = scope.snapshot();
       scope.restore(before);
-      b = second();
+      b = raising(second);
     } finally {
       this.undecidedBranches--;
+    }
+    // A branch that raises is one way the code may go; it goes on the other way. Both raising, it raises.
+    if (a instanceof PythonRaise) {
+      if (b instanceof PythonRaise) throw a;
+      return b;
+    }
+    if (b instanceof PythonRaise) {
+      scope.restore(afterFirst);
+      return a;
     }
     const afterSecond = scope.snapshot();
     const frame = this.frames.at(-1)!;
@@ -412,22 +441,76 @@ export class Interpreter extends CallEvaluator {
     return a;
   }
 
+  /** `raise X`: the rest of the code around it does not run, up to what catches it (see PythonRaise). */
+  private execRaise(node: Node, scope: Scope): never {
+    const expression = node.namedChildren[0];
+    const value = expression ? this.evaluate(expression, scope) : undefined;
+    throw new PythonRaise(this.raisedOf(value), node, this.module);
+  }
+
+  private raisedOf(value: Value | undefined): RaisedException {
+    const unknownException: RaisedException = { className: undefined, ancestry: [], message: undefined };
+    if (value?.kind === 'exception') return value.raised;
+    if (value?.kind === 'builtin' && builtinExceptionNames.includes(value.name)) {
+      return { className: value.name, ancestry: builtinAncestry(value.name), message: '' };
+    }
+    const cls = value?.kind === 'class' ? value.cls : value?.kind === 'object' ? value.object.cls : undefined;
+    if (!cls) return unknownException;
+    const ancestry = (c: PythonClass): string[] => [
+      c.name,
+      ...c.bases.flatMap((base) =>
+        base.kind === 'class' ? ancestry(base.cls) : base.kind === 'builtin' ? builtinAncestry(base.name) : [],
+      ),
+    ];
+    return { className: cls.name, ancestry: ancestry(cls), message: undefined };
+  }
+
+  /**
+   * Where an exception stops the analysed file: at its statement that called into the module that raised (what that
+   * statement binds becomes unknown, and the code after it is still analysed), or, raised in the file itself, at the
+   * top-level statement it ends. A `try` around it catches it instead.
+   */
+  private stopsHere(raise: PythonRaise, statement: Node): boolean {
+    if (!this.module.main || this.tryDepth > 0) return false;
+    return raise.enteredAt !== undefined || statement === this.topStatement;
+  }
+
+  private reportRaise(raise: PythonRaise, statement: Node, scope: Scope): void {
+    const where = raise.enteredAt ? ` (raised in ${raise.module.displayName}, line ${raise.node.startPosition.row + 1})` : '';
+    const message = `${exceptionText(raise.raised)}${where}`;
+    if (!this.runningUncalled) this.graph.report('error', rangeOf(raise.enteredAt ?? raise.node), message, 'python-exception');
+    const assignment = statement.type === 'expression_statement' ? statement.namedChildren[0] : undefined;
+    const target = assignment?.type === 'assignment' ? assignment.childForFieldName('left') : undefined;
+    if (target) this.assign(target, { kind: 'unknown', reason: `the call raises ${message}`, reported: true }, scope);
+  }
+
   /** `with a as b, c:` — each context manager evaluated; what `__enter__` gives is not known, so `b` is unknown. */
   private execWith(node: Node, scope: Scope): Completion {
     const items = node.namedChildren.find((c) => c?.type === 'with_clause')?.namedChildren ?? [];
+    let expectsRaise = false;
     for (const item of items) {
       const value = item?.childForFieldName('value');
       if (!value) continue;
+      const manager = value.type === 'as_pattern' ? value.namedChildren[0] : value;
+      if (manager?.type === 'call' && raiseExpecting.has(lastName(manager.childForFieldName('function')?.text ?? ''))) expectsRaise = true;
       if (value.type !== 'as_pattern') {
         this.evaluate(value, scope);
         continue;
       }
-      const manager = value.namedChildren[0];
       const target = value.childForFieldName('alias')?.namedChildren[0];
       if (manager) this.evaluate(manager, scope);
       if (target) this.assign(target, unknown(`the value \`with ${manager?.text ?? ''}\` gives is not known statically`), scope);
     }
-    return this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], scope);
+    const body = (): Completion => this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], scope);
+    if (!expectsRaise) return body();
+    // The body is meant to raise: what it raises is caught, and errors in it are what the code tests for.
+    this.graph.expectingErrors++;
+    try {
+      const completion = raising(body);
+      return completion instanceof PythonRaise ? normal : completion;
+    } finally {
+      this.graph.expectingErrors--;
+    }
   }
 
   /**
@@ -439,9 +522,23 @@ export class Interpreter extends CallEvaluator {
     const clauses = node.namedChildren.filter((c): c is Node => c !== null);
     const elseClause = clauses.find((c) => c.type === 'else_clause');
     const finallyClause = clauses.find((c) => c.type === 'finally_clause');
-    let completion = this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], scope);
+    const handlers = clauses.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause');
+    this.tryDepth++;
+    let body: Completion | PythonRaise;
+    try {
+      body = raising(() => this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], scope));
+    } finally {
+      this.tryDepth--;
+    }
+    if (body instanceof PythonRaise) {
+      const completion = raising(() => this.handleRaise(body, handlers, scope));
+      const after = finallyClause ? this.execBlock(blockOf(finallyClause), scope) : normal;
+      if (completion instanceof PythonRaise) throw completion;
+      return after.type !== 'normal' ? after : completion;
+    }
+    let completion = body;
     if (completion.type === 'normal' && elseClause) completion = this.execBlock(blockOf(elseClause), scope);
-    for (const handler of clauses.filter((c) => c.type === 'except_clause' || c.type === 'except_group_clause')) {
+    for (const handler of handlers) {
       const ranThrough = completion;
       completion = this.exploreBoth(
         'depends on whether the `try` block raises, which cannot be known without running the code',
@@ -455,6 +552,31 @@ export class Interpreter extends CallEvaluator {
       if (after.type !== 'normal') return after;
     }
     return completion;
+  }
+
+  /** The handlers of a `try` whose body raised: the first that catches it runs; none does, it goes on up. */
+  private handleRaise(raise: PythonRaise, handlers: readonly Node[], scope: Scope): Completion {
+    const [handler, ...rest] = handlers;
+    if (!handler) throw raise;
+    const caught = catches(this.handledClasses(handler, scope), raise.raised);
+    if (caught === true) return this.execHandler(handler, scope);
+    if (caught === false) return this.handleRaise(raise, rest, scope);
+    return this.exploreBoth(
+      `depends on whether \`${handler.text.split('\n')[0]}\` catches ${exceptionText(raise.raised)}, which is not known statically`,
+      () => this.execHandler(handler, scope),
+      () => this.handleRaise(raise, rest, scope),
+      scope,
+    );
+  }
+
+  /** The classes an `except` clause names, or 'everything' for a bare `except:`. */
+  private handledClasses(handler: Node, scope: Scope): Value[] | 'everything' {
+    const caught = handler.childForFieldName('value');
+    if (!caught) return 'everything';
+    const expression = caught.type === 'as_pattern' ? caught.namedChildren[0] : caught;
+    if (!expression) return 'everything';
+    const value = this.evaluate(expression, scope);
+    return value.kind === 'tuple' ? [...value.items] : [value];
   }
 
   private execHandler(handler: Node, scope: Scope): Completion {
@@ -690,16 +812,16 @@ export class Interpreter extends CallEvaluator {
     const changed = new Set<object>();
     this.changedContainers = changed;
     this.undecidedBranches++;
-    let completion: Completion;
+    let completion: Completion | PythonRaise;
     try {
-      completion = body();
+      completion = raising(body);
     } finally {
       this.undecidedBranches--;
       this.changedContainers = outerChanges;
       for (const container of changed) outerChanges?.add(container);
     }
     this.forgetChanges(before, changed, scope, reason);
-    if (completion.type === 'return') this.frames.at(-1)!.possibleReturns.push(completion.value);
+    if (!(completion instanceof PythonRaise) && completion.type === 'return') this.frames.at(-1)!.possibleReturns.push(completion.value);
     return normal;
   }
 
@@ -715,10 +837,10 @@ export class Interpreter extends CallEvaluator {
     for (const child of node.namedChildren) {
       if (!child) continue;
       if (child.type === 'aliased_import') {
-        const path = child.childForFieldName('name')!.text;
+        const path = this.sourcePath(child.childForFieldName('name')!.text);
         scope.set(child.childForFieldName('alias')!.text, this.importPath(path, true));
       } else if (child.type === 'dotted_name') {
-        scope.set(child.text.split('.')[0]!, this.importPath(child.text, false));
+        scope.set(child.text.split('.')[0]!, this.importPath(this.sourcePath(child.text), false));
       }
     }
   }
@@ -726,7 +848,7 @@ export class Interpreter extends CallEvaluator {
   private execFromImport(node: Node, scope: Scope): void {
     const moduleNode = node.childForFieldName('module_name');
     if (!moduleNode) return;
-    const module = moduleNode.text;
+    const module = this.sourcePath(moduleNode.text);
     const relative = moduleNode.type === 'relative_import';
     const userModule = !this.modules
       ? undefined
@@ -768,8 +890,33 @@ export class Interpreter extends CallEvaluator {
     return user ?? this.importedModule(whole ? path : path.split('.')[0]!);
   }
 
+  /** A module path as the current module means it: Keras's source paths are its public ones in the Keras sources read. */
+  private sourcePath(path: string): string {
+    return this.module.library ? publicKerasPath(path) : path;
+  }
+
   protected userModuleAttribute(module: ModuleContext, name: string): Value {
-    return this.modules!.attribute(module, name);
+    return (module.library ? this.libraryModules : this.modules)!.attribute(module, name);
+  }
+
+  dataFile(path: string): Value {
+    const found = findDataFile(path, this.loader?.imports);
+    if (found === 'unknown') return unknown(`\`${path}\` is a path from the folder the code runs in, and the text analysed has no file`);
+    return found === undefined ? none : str(found);
+  }
+
+  cachedFile(subfolder: string, name: string): Value {
+    const path = join(kerasHome(), subfolder, name);
+    return existsSync(path)
+      ? str(path)
+      : unknown(`${name} is not in Keras's cache (${join(kerasHome(), subfolder)}): Keras downloads it when the code runs`);
+  }
+
+  library(module: string, name?: string): Value {
+    const found = this.libraryModules?.byName(module);
+    if (!found) return unknown(`the Python sources of \`${module}\` that Tensor Lens ships are not found`);
+    if (name === undefined || found.kind !== 'userModule') return found;
+    return this.libraryModules!.attribute(found.module, name);
   }
 
   protected importedModule(path: string): Value {
@@ -822,6 +969,19 @@ export class Interpreter extends CallEvaluator {
       cls.namespace.set(key, value);
       if (value.kind === 'function') this.methodClasses.set(nodeKey(value.fn.node), cls);
     }
+  }
+}
+
+/** Context managers that catch what their body raises: unittest's and pytest's checks that it does, and `suppress`. */
+const raiseExpecting = new Set(['assertRaises', 'assertRaisesRegex', 'assertRaisesRegexp', 'raises', 'suppress']);
+
+/** What a block gives, or the exception that leaves it. */
+function raising<T>(run: () => T): T | PythonRaise {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof PythonRaise) return error;
+    throw error;
   }
 }
 

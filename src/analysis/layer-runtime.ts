@@ -1070,6 +1070,16 @@ export abstract class LayerRuntime {
     return none;
   }
 
+  uid(prefix: string): number {
+    return this.graph.names.uid(prefix);
+  }
+
+  sourceInputs(value: Value): Value {
+    const tensor = graphTensorOf(value);
+    if (tensor === undefined) return value.kind === 'unknown' ? value : unknown(`get_source_inputs() of a ${value.kind}`);
+    return { kind: 'list', items: this.graph.sourceInputs(tensor).map((t): Value => ({ kind: 'tensor', tensor: t })) };
+  }
+
   protected abstract callModel(modelId: number, args: Arguments, site: CallSite): Value;
   abstract callSubclassed(object: PythonObject, args: Arguments, site: CallSite): Value;
   protected abstract callFunctionLayer(layerId: number, followed: FollowedFunction, args: Arguments, site: CallSite): Value;

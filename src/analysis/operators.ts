@@ -1,6 +1,7 @@
 // Python operators on plain values: int/float/str arithmetic, comparisons,
 // and data-dependent integers (`x.shape[1] * 2` stays named by its expression).
 
+import { percentFormat } from './string-formatting.js';
 import { isKnown, symbolic, type Dim, type SymbolicDim } from '../graph/shape.js';
 import { termArithmetic } from '../graph/size-terms.js';
 import { bool, type Value, unknown } from './values.js';
@@ -47,6 +48,10 @@ export function binaryOperation(operator: string, left: Value, right: Value): Va
     return unknown(`\`${operator}\` on a data-dependent value`);
   }
   if (isNumeric(left) && isNumeric(right)) return numericOperation(operator, left, right);
+  if (left.kind === 'str' && operator === '%') {
+    const formatted = percentFormat(left.value, right);
+    return formatted === undefined ? unknown(`\`%\` formatting of ${right.kind} that is not known`) : { kind: 'str', value: formatted };
+  }
   if (left.kind === 'str' && right.kind === 'str' && operator === '+') {
     return left.value.length + right.value.length > maxLength ? tooLong('string') : { kind: 'str', value: left.value + right.value };
   }

@@ -3,7 +3,7 @@
 // strings, and how two possible values of a name merge.
 
 import type { BoundValue, JsonValue } from '../graph/ir.js';
-import { dictKey, int, none, str, tuple, unknown, type Value } from './values.js';
+import { type Arguments, dictKey, int, none, str, tuple, unknown, type Value } from './values.js';
 
 /** The value of an integer literal (`1_000`, `0o17`, `0b101`, `0x1f`; `2j` is taken as a float). */
 export function parseInteger(text: string): Value {
@@ -133,7 +133,12 @@ export function boundValue(value: Value): BoundValue | undefined {
  * `added` hears of the items a list method adds (Keras tracks the layers appended to a layer's list attribute).
  */
 /** `changed`: told of every change to a list, with the items it adds (none for `pop`). */
-export function pythonMethod(object: Value, name: string, changed?: (list: Value[], items: readonly Value[]) => void): Value {
+export function pythonMethod(
+  object: Value,
+  name: string,
+  changed?: (list: Value[], items: readonly Value[]) => void,
+  changedDict?: (entries: Map<string, { key: Value; value: Value }>) => void,
+): Value {
   if (object.kind === 'list' && (name === 'append' || name === 'extend' || name === 'insert' || name === 'pop')) {
     return {
       kind: 'builtin',
@@ -167,6 +172,12 @@ export function pythonMethod(object: Value, name: string, changed?: (list: Value
       },
     };
   }
+  if (object.kind === 'dict' && (name === 'pop' || name === 'update' || name === 'setdefault' || name === 'copy')) {
+    return { kind: 'builtin', name: `dict.${name}`, call: (args) => changeDict(object.entries, name, args, changedDict) };
+  }
+  if (object.kind === 'str' && Object.hasOwn(stringQueries, name)) {
+    return { kind: 'builtin', name: `str.${name}`, call: (args) => stringQueries[name]!(object.value, args) };
+  }
   if (object.kind === 'str' && (name === 'format' || name === 'upper' || name === 'lower' || name === 'join')) {
     return {
       kind: 'builtin',
@@ -194,6 +205,72 @@ export function pythonMethod(object: Value, name: string, changed?: (list: Value
     };
   }
   return unknown(`${object.kind} has no attribute \`${name}\` that Tensor Lens models`);
+}
+
+const strings = (items: readonly string[]): Value => ({ kind: 'list', items: items.map(str) });
+
+/** `str` methods that read a string, given known arguments: `split`, `startswith`, `replace`, `strip`, … */
+const stringQueries: Readonly<Record<string, (text: string, args: Arguments) => Value>> = {
+  split: (text, args) => {
+    const separator = args.positional[0] ?? args.keywords.get('sep');
+    const limit = args.positional[1] ?? args.keywords.get('maxsplit');
+    if (limit && !(limit.kind === 'int' && limit.value === -1)) return unknown('str.split() with maxsplit is not analysed');
+    if (!separator || separator.kind === 'none') return strings(text.split(/\s+/).filter((part) => part !== ''));
+    return separator.kind === 'str' && separator.value !== ''
+      ? strings(text.split(separator.value))
+      : unknown('str.split() of an unknown separator');
+  },
+  startswith: (text, args) => affix(text, args.positional[0], (t, a) => t.startsWith(a)),
+  endswith: (text, args) => affix(text, args.positional[0], (t, a) => t.endsWith(a)),
+  replace: (text, args) => {
+    const [old, replacement] = args.positional;
+    return old?.kind === 'str' && replacement?.kind === 'str' && args.positional.length === 2
+      ? str(text.split(old.value).join(replacement.value))
+      : unknown('str.replace() of unknown strings');
+  },
+  strip: (text, args) => (args.positional.length === 0 ? str(text.trim()) : unknown('str.strip() of given characters')),
+  capitalize: (text) => str(text.charAt(0).toUpperCase() + text.slice(1).toLowerCase()),
+  title: (text) => str(text.toLowerCase().replace(/(^|[^a-zA-Z])([a-z])/g, (_, before: string, c: string) => before + c.toUpperCase())),
+};
+
+/** `startswith`/`endswith` of a string or a tuple of strings. */
+function affix(text: string, given: Value | undefined, test: (text: string, affix: string) => boolean): Value {
+  const options = given?.kind === 'tuple' ? given.items : given ? [given] : [];
+  if (options.length === 0 || !options.every((o) => o.kind === 'str')) return unknown('startswith()/endswith() of an unknown prefix');
+  return { kind: 'bool', value: options.some((o) => test(text, (o as { value: string }).value)) };
+}
+
+/** `dict.pop`, `update`, `setdefault` and `copy`, on a dict whose keys are known. */
+function changeDict(
+  entries: Map<string, { key: Value; value: Value }>,
+  name: string,
+  args: Arguments,
+  changed: ((entries: Map<string, { key: Value; value: Value }>) => void) | undefined,
+): Value {
+  if (name === 'copy') return { kind: 'dict', entries: new Map(entries) };
+  if (name === 'update') {
+    const other = args.positional[0];
+    if (other && other.kind !== 'dict') return unknown(`dict.update() of a ${other.kind} is not analysed`);
+    changed?.(entries);
+    for (const [key, entry] of other?.kind === 'dict' ? other.entries : []) entries.set(key, entry);
+    for (const [key, value] of args.keywords) entries.set(dictKey(str(key))!, { key: str(key), value });
+    return none;
+  }
+  const keyValue = args.positional[0];
+  const key = keyValue ? dictKey(keyValue) : undefined;
+  if (key === undefined) return unknown(`dict.${name}() of a key that is not known`);
+  const found = entries.get(key);
+  if (name === 'setdefault') {
+    if (found) return found.value;
+    changed?.(entries);
+    const value = args.positional[1] ?? none;
+    entries.set(key, { key: keyValue!, value });
+    return value;
+  }
+  if (!found) return args.positional[1] ?? unknown(`KeyError: ${formatValue(keyValue!) ?? 'a key'}`);
+  changed?.(entries);
+  entries.delete(key);
+  return found.value;
 }
 
 /** A JSON value (a config entry, a signature's default) as the Python value it stands for: a list as a tuple. */

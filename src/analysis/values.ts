@@ -7,6 +7,7 @@ import type { Shape } from '../graph/shape.js';
 import type { Node } from './python/parser.js';
 import type { Scope } from './scope.js';
 import type { ModuleContext } from './modules/module-context.js';
+import type { RaisedException } from './python-exceptions.js';
 
 export type Value =
   | { readonly kind: 'none' }
@@ -45,6 +46,8 @@ export type Value =
   | { readonly kind: 'super'; readonly self: PythonObject; readonly after: PythonClass }
   | { readonly kind: 'slice'; readonly start: Value; readonly stop: Value; readonly step: Value }
   | { readonly kind: 'ellipsis' }
+  /** An instance of one of Python's builtin exception classes (`ValueError("…")`), as `raise` takes it. */
+  | { readonly kind: 'exception'; readonly raised: RaisedException }
   /**
    * Not known statically; `reported` once a diagnostic has said why, so it is not said again. `tensor`: the graph's
    * tensor of unknown shape that stands for it, when it is what a layer call gave (the model around it is still listed).

@@ -34,10 +34,26 @@ export interface KerasApi {
   /** A call of a `keras.ops` function that takes Python callables (`map`, `scan`, `cond`, …), by its canonical path. */
   callableOp(path: string, args: Arguments, site: CallSite): Value;
   convertToNumpy(args: Arguments, site: CallSite): Value;
+  /** `keras.backend.get_uid`: the next number of the session's counter for a prefix, which auto-names share. */
+  uid(prefix: string): number;
+  /** `get_source_inputs`: the Input tensors a tensor is computed from, as a list. */
+  sourceInputs(tensor: Value): Value;
 }
 
 export interface ApiContext {
   readonly keras: KerasApi;
+  /**
+   * A name of the Python libraries Tensor Lens ships and reads as source (the pinned Keras's `keras.applications`):
+   * a module by its dotted source path, or one of its names.
+   */
+  library(module: string, name?: string): Value;
+  /**
+   * A path the file opens, resolved as Python would from the folder the code runs in (the file's folder or a
+   * workspace folder): the absolute path as a str when the file is there, None when it is in none of them.
+   */
+  dataFile(path: string): Value;
+  /** A file of Keras's cache (`$KERAS_HOME` or `~/.keras`, then the sub-folder): its path when it is there. */
+  cachedFile(subfolder: string, name: string): Value;
   /** The items of an iterable value, or undefined when they are not known. */
   iterate(value: Value): Value[] | undefined;
   /** A Python binary operator (`+`, `@`) on two values, as the file would write it, at `node`. */
@@ -47,7 +63,9 @@ export interface ApiContext {
 /** A function or constant of an API, by canonical path. */
 export type ApiFunction =
   | { readonly kind: 'function'; readonly path: string; call(context: ApiContext, args: Arguments, site: CallSite): Value }
-  | { readonly kind: 'value'; readonly path: string; readonly value: Value };
+  | { readonly kind: 'value'; readonly path: string; readonly value: Value }
+  /** A name defined in the Python sources of a library Tensor Lens ships (library/), read as the user's modules are. */
+  | { readonly kind: 'library'; readonly path: string; readonly module: string; readonly name?: string };
 
 export function apiFunction(path: string, call: (context: ApiContext, args: Arguments, site: CallSite) => Value): ApiFunction {
   return { kind: 'function', path, call };

@@ -21,10 +21,20 @@ const nameAliases: ReadonlyMap<string, string> = new Map([
   ['keras.layers.Input', 'keras.Input'],
   ['keras.layers.Layer', 'keras.Layer'],
   ['keras.engine.base_layer.Layer', 'keras.Layer'],
+  ['keras.layers.layer.Layer', 'keras.Layer'],
   ['keras.models.clone_model', 'keras.models.clone_model'],
   ['keras.backend.function', 'keras.backend.function'],
   ['keras.ops.concatenate', 'keras.ops.concatenate'],
 ]);
+
+/**
+ * In the Keras sources Tensor Lens reads (library/), Keras's own modules name its public objects by their source paths
+ * (`keras.src.layers`, `keras.src.backend`): those paths are the public ones, but for the sources that are read.
+ */
+export function publicKerasPath(path: string): string {
+  if (!(path === 'keras.src' || path.startsWith('keras.src.')) || path.startsWith('keras.src.applications')) return path;
+  return `keras${path.slice('keras.src'.length)}`;
+}
 
 export function canonicalPath(path: string): string {
   for (const [prefix, replacement] of prefixAliases) {

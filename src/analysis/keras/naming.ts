@@ -20,6 +20,13 @@ export class NameCounter {
     return count === 0 ? name : `${name}_${count}`;
   }
 
+  /** Keras `get_uid`: the counter of a prefix, incremented, which `uniquify` reads too. */
+  uid(prefix: string): number {
+    const count = (this.counts.get(prefix) ?? 0) + 1;
+    this.counts.set(prefix, count);
+    return count;
+  }
+
   /** `keras.backend.clear_session()` starts the counters again. */
   reset(): void {
     this.counts.clear();

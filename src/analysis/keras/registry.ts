@@ -10,6 +10,8 @@
 import type { JsonValue } from '../../graph/ir.js';
 import type { ApiFunction } from './api-context.js';
 import type { LayerRule } from './rule.js';
+import { applicationFunctions } from './functions/applications.js';
+import { kerasUtilityFunctions } from './functions/keras-utilities.js';
 import { arrayLiteralFunctions } from './functions/array-literals.js';
 import { arrayFunctions } from './functions/arrays.js';
 import { dtypePolicyFunctions } from './functions/dtype-policies.js';
@@ -117,6 +119,8 @@ const entriesByPath = new Map<string, ApiEntry>();
 for (const entry of layersByClass.values()) for (const path of [entry.path, ...entry.aliases]) entriesByPath.set(path, entry);
 for (const entry of [
   ...opFunctions,
+  ...applicationFunctions,
+  ...kerasUtilityFunctions,
   ...opAliasFunctions,
   ...modelFunctions,
   ...arrayFunctions,

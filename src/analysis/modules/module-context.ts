@@ -15,6 +15,8 @@ export interface ModuleContext {
   readonly folder: string | undefined;
   /** For a package: the folder of its submodules. */
   readonly packageFolder?: string;
+  /** True for a module of the libraries Tensor Lens ships (library/), false for the user's. */
+  readonly library: boolean;
   /** True for the analysed file, whose bindings and diagnostics are its own. */
   readonly main: boolean;
   /** Its syntax tree; undefined for a package folder without `__init__.py`. */

@@ -22,6 +22,8 @@ export class UserModules {
     private readonly loader: ModuleLoader,
     /** Runs a module's statements in its names, as the interpreter runs code of that module. */
     private readonly runModule: (module: ModuleContext) => void,
+    /** Whether these are the modules of the libraries Tensor Lens ships rather than the user's. */
+    private readonly library = false,
   ) {}
 
   /**
@@ -123,6 +125,7 @@ export class UserModules {
       displayName: relative(dirname(this.loader.imports.file), key).split(sep).join('/') || basename(key),
       folder: found.file === undefined ? found.packageFolder : dirname(found.file),
       ...(found.packageFolder !== undefined && { packageFolder: found.packageFolder }),
+      library: this.library,
       main: false,
       root: parsed?.root,
       globals: new Scope(undefined),

@@ -59,8 +59,41 @@ function fromLiteral(path: string, args: Arguments): Value {
   return { kind: 'array', shape: found.shape, dtype, source: { kind: 'constructor', fn: 'np.array', args: { object: found.nested } } };
 }
 
+/** `np.linspace(start, stop, num=50, endpoint=True)` of known numbers: its float64 values, as NumPy computes them. */
+function linspace(args: Arguments): Value {
+  const [start, stop, num, endpoint] = ['start', 'stop', 'num', 'endpoint'].map((name, i) => args.positional[i] ?? args.keywords.get(name));
+  const count = num ?? { kind: 'int', value: 50 };
+  const closed = endpoint === undefined ? true : endpoint.kind === 'bool' ? endpoint.value : undefined;
+  const number = (v: Value | undefined): number | undefined => (v?.kind === 'int' || v?.kind === 'float' ? v.value : undefined);
+  const [a, b] = [number(start), number(stop)];
+  if (a === undefined || b === undefined || count.kind !== 'int' || count.value < 0 || closed === undefined || args.keywords.has('dtype')) {
+    return unknown('np.linspace() of values that are not known');
+  }
+  if (count.value > maxElements) return unknown(`np.linspace() of over ${maxElements} numbers is not read`);
+  const divisions = closed ? count.value - 1 : count.value;
+  const step = divisions > 0 ? (b - a) / divisions : 0;
+  const values = Array.from({ length: count.value }, (_, i) => (closed && i === count.value - 1 && i > 0 ? b : a + i * step));
+  return {
+    kind: 'array',
+    shape: [count.value],
+    dtype: 'float64',
+    source: { kind: 'constructor', fn: 'np.array', args: { object: values } },
+  };
+}
+
+/** The numbers of a one-dimensional `np.array` literal, as iterating it gives them (NumPy scalars, read as Python numbers). */
+export function arrayLiteralItems(value: Value): Value[] | undefined {
+  const nested = arrayLiteralJson(value);
+  if (!Array.isArray(nested) || value.kind !== 'array' || value.shape.length !== 1) return undefined;
+  const float = value.dtype.startsWith('float');
+  return nested.map((n): Value =>
+    typeof n === 'boolean' ? { kind: 'bool', value: n } : float ? { kind: 'float', value: Number(n) } : { kind: 'int', value: Number(n) },
+  );
+}
+
 export const arrayLiteralFunctions: readonly ApiFunction[] = [
   ...['np.array', 'np.asarray'].map((path) => apiFunction(path, (_context, args) => fromLiteral(path, args))),
+  apiFunction('np.linspace', (_context, args) => linspace(args)),
   // `a[:, np.newaxis]` adds an axis, as `a[:, None]`.
   { kind: 'value', path: 'np.newaxis', value: none },
 ];

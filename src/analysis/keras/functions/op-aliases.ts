@@ -11,6 +11,7 @@ import { apiFunction, type ApiContext, type ApiFunction } from '../api-context.j
 import table from '../ops/aliases.json' with { type: 'json' };
 import { isOperand, OpNotKnown, type OpArgument, type OpRule } from '../ops/op-rule.js';
 import { opRules } from './ops.js';
+import { arrayLiteralFunctions } from './array-literals.js';
 
 /** A Python value as the generator writes it: a float as `{float: x}`, since JSON does not tell 1.0 from 1. */
 type TypedJson = null | boolean | number | string | { readonly float: number } | readonly TypedJson[];
@@ -238,7 +239,10 @@ const activationsGet = apiFunction('keras.activations.get', (context, args) => {
 
 export const opAliasFunctions: readonly ApiFunction[] = [
   ...aliasFunctions.values(),
-  ...Object.entries(aliasTable.rejected).map(([path, { op, reason }]) => rejectedCall(path, op, reason)),
+  // A rejected candidate that NumPy's own function is modelled for (`np.linspace` of known numbers) is that function.
+  ...Object.entries(aliasTable.rejected)
+    .filter(([path]) => !arrayLiteralFunctions.some((f) => f.path === path))
+    .map(([path, { op, reason }]) => rejectedCall(path, op, reason)),
   activationsGet,
 ];
 

@@ -43,7 +43,42 @@ const operatorFunctions = binaryOperators.map(([name, operator]) =>
   }),
 );
 
+/** `copy.deepcopy`: Python data copied all the way down; Keras objects and everything else are shared, as their copies would be unknown. */
+function deepCopy(value: Value): Value {
+  switch (value.kind) {
+    case 'list':
+      return { kind: 'list', items: value.items.map(deepCopy) };
+    case 'tuple':
+      return { kind: 'tuple', items: value.items.map(deepCopy) };
+    case 'dict':
+      return { kind: 'dict', entries: new Map([...value.entries].map(([k, e]) => [k, { key: e.key, value: deepCopy(e.value) }])) };
+    default:
+      return value;
+  }
+}
+
+/** `copy.copy`: a new list or dict holding the same items. */
+function shallowCopy(value: Value): Value {
+  if (value.kind === 'list') return { kind: 'list', items: [...value.items] };
+  if (value.kind === 'dict') return { kind: 'dict', entries: new Map(value.entries) };
+  return value;
+}
+
+const copyable = (value: Value): boolean => !['object', 'layer', 'tensor', 'unknown'].includes(value.kind);
+
 export const pythonModuleFunctions: readonly ApiFunction[] = [
+  ...(
+    [
+      ['copy.deepcopy', deepCopy],
+      ['copy.copy', shallowCopy],
+    ] as const
+  ).map(([path, copy]) =>
+    apiFunction(path, (_context, args) => {
+      const value = args.positional[0];
+      if (!value) return unknown(`${path}() without an argument`);
+      return copyable(value) ? copy(value) : unknown(`${path}() of a ${value.kind} is not analysed`);
+    }),
+  ),
   ...oneNumber,
   ...operatorFunctions,
   apiFunction('math.prod', (context, args) => {
