@@ -74,6 +74,35 @@ for (let i = 0; i < runs; i++) {
 }
 
 // Values, on the seed's Method 1: conv_layer.
+// Shapes only, on a tensor after keras.applications.EfficientNetB0: the first hover reads and parses the Keras sources
+// (cold), then the analysis is cached (warm), then each edit analyses the file again with the sources' trees kept.
+const transfer = [
+  'import keras',
+  'from keras import layers',
+  'base = keras.applications.EfficientNetB0(include_top=False, weights=None, input_shape=(224, 224, 3))',
+  'base.trainable = False',
+  'inputs = keras.Input(shape=(224, 224, 3))',
+  'x = base(inputs, training=False)',
+  'x = layers.GlobalAveragePooling2D()(x)',
+  'outputs = layers.Dense(10)(x)',
+  '',
+].join('\n');
+const transferUri = 'file:///bench/transfer.py';
+await connection.sendNotification(DidOpenTextDocumentNotification.type, {
+  textDocument: { uri: transferUri, languageId: 'python', version: 1, text: transfer },
+});
+const transferCold = await timed(() => hover(transferUri, 7, 0));
+const transferWarm: number[] = [];
+for (let i = 0; i < runs; i++) transferWarm.push(await timed(() => hover(transferUri, 7, 0)));
+const transferEdited: number[] = [];
+for (let i = 0; i < runs; i++) {
+  await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: transferUri, version: i + 2 },
+    contentChanges: [{ text: `# edit ${i}\n${transfer}` }],
+  });
+  transferEdited.push(await timed(() => hover(transferUri, 8, 0)));
+}
+
 await connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { tensorLens: { hover: { values: 'auto' } } } });
 const method1Uri = 'file:///bench/method1.py';
 const method1 = readFileSync(join('examples', 'seed_method1_k_function.py'), 'utf8');
@@ -126,6 +155,9 @@ const row = (what: string, ms: number): string => `${what.padEnd(62)} ${ms.toFix
 process.stdout.write(`\nLanguage server over stdio: hover latency, median of ${runs} (node ${process.version})\n`);
 process.stdout.write(row(`shapes only, ${layerCount(thousandLayers)}-layer file, analysis cached`, median(warm)));
 process.stdout.write(row(`shapes only, ${layerCount(thousandLayers)}-layer file, right after an edit`, median(edited)));
+process.stdout.write(row('shapes only, after EfficientNetB0: first hover (reads Keras)', transferCold));
+process.stdout.write(row('shapes only, after EfficientNetB0: analysis cached', median(transferWarm)));
+process.stdout.write(row('shapes only, after EfficientNetB0: right after an edit', median(transferEdited)));
 process.stdout.write(row('values, Method 1 conv_layer: first hover (starts the worker)', first));
 process.stdout.write(row('values, the same hover again (remembered)', median(repeated)));
 process.stdout.write(row('values, a new seed each time (evaluated)', median(fresh)));

@@ -230,6 +230,12 @@ const builtinTypeKinds: Readonly<Record<string, readonly Value['kind'][]>> = {
   dict: ['dict'],
 };
 
+/** Classes of NumPy and Keras whose instances the analysis knows by a value's kind: arrays, and symbolic tensors. */
+const apiClassKinds: Readonly<Record<string, readonly Value['kind'][]>> = {
+  'np.ndarray': ['array'],
+  'keras.KerasTensor': ['tensor'],
+};
+
 /** Python data kinds: a value of one of them is an instance of no other class the file may name. */
 const dataKinds = new Set<Value['kind']>(['none', 'bool', 'int', 'float', 'str', 'tuple', 'list', 'dict']);
 
@@ -251,6 +257,11 @@ function isInstance(value: Value | undefined, classes: Value | undefined): Value
       continue;
     }
     if (cls.kind === 'class' && dataKinds.has(value.kind)) continue;
+    const kindsOfApiClass = cls.kind === 'module' ? apiClassKinds[cls.path] : undefined;
+    if (kindsOfApiClass && value.kind !== 'unknown') {
+      if (kindsOfApiClass.includes(value.kind)) return { kind: 'bool', value: true };
+      if (dataKinds.has(value.kind) || value.kind === 'array' || value.kind === 'tensor') continue;
+    }
     undecided = true;
   }
   return undecided ? unknown('isinstance() of a class or value that Tensor Lens does not know') : { kind: 'bool', value: false };

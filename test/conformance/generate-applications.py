@@ -167,6 +167,16 @@ if __name__ == "__main__":
         with tempfile.TemporaryDirectory() as fresh:
             generate(fresh, names)
             problems = [n for n in names if read(os.path.join(OUT, f"{n}.json.gz")) != read(os.path.join(fresh, f"{n}.json.gz"))]
+        # The sources Tensor Lens reads must be the pinned Keras's own, unchanged (scripts/vendor-keras-applications.py).
+        import filecmp
+
+        import keras.src.applications as sources
+
+        vendored = os.path.join(HERE, "..", "..", "library", "keras", "src", "applications")
+        installed = os.path.dirname(sources.__file__)
+        for name in sorted(f for f in os.listdir(installed) if f.endswith(".py") and not f.endswith("_test.py")):
+            if not os.path.exists(os.path.join(vendored, name)) or not filecmp.cmp(os.path.join(installed, name), os.path.join(vendored, name), shallow=False):
+                problems.append(f"library/keras/src/applications/{name}: not the pinned Keras's (run scripts/vendor-keras-applications.py)")
         print("\n".join(f"{n}: drift from the committed reference" for n in problems) or f"no drift in {len(names)} builders")
         sys.exit(1 if problems else 0)
     else:

@@ -312,6 +312,81 @@ kept = h`,
 y = Net()(x)`,
     shapes: { y: '(None, 2)' },
   },
+  {
+    construct: 'raise on a branch that cannot be decided: the other way goes on',
+    source: `import sys
+h = x
+if len(sys.argv) > 3:
+    raise SystemExit("usage: train.py")
+h = layers.Dense(3)(h)`,
+    shapes: { h: '(None, 3)' },
+  },
+  {
+    construct: 'raise after a return that may happen: the call may return',
+    source: `import sys
+def padded(kind, t):
+    if kind == "same":
+        return t
+    if kind == "valid":
+        return t
+    raise ValueError(f"Unknown padding: {kind}")
+y = padded(sys.argv[1], x)`,
+    shapes: { y: '(None, 8)' },
+  },
+  {
+    construct: 'try catches what its body raises; the handler runs',
+    source: `try:
+    raise KeyError("units")
+except (ValueError, LookupError):
+    units = 3
+y = layers.Dense(units)(x)`,
+    shapes: { y: '(None, 3)' },
+  },
+  {
+    construct: 'a test asserting an error: what the with block raises is expected',
+    source: `import unittest
+class T(unittest.TestCase):
+    def test_bad_rank(self):
+        with self.assertRaises(ValueError):
+            layers.Conv2D(4, 3)(x)
+        y = layers.Dense(2)(x)
+T().test_bad_rank()`,
+    shapes: { y: '(None, 2)' },
+  },
+  {
+    construct: 'isinstance of builtin and own classes, and sizes made by format specs and % formatting',
+    source: `class Spec: pass
+k = 3
+if isinstance(k, int):
+    k = (k, k)
+assert isinstance(Spec(), Spec)
+width = int(f"{k[0] * 2:03d}") + int("%d" % 4)
+image = keras.Input(shape=(12, 12, 1))
+y = layers.Conv2D(width, k)(image)`,
+    shapes: { y: '(None, 10, 10, 10)' },
+  },
+  {
+    construct: 'configs as dicts: deepcopy, pop, update, and str methods',
+    source: `import copy
+DEFAULTS = {"units": 4, "repeats": 2, "name": "block-a"}
+cfg = copy.deepcopy(DEFAULTS)
+repeats = cfg.pop("repeats")
+cfg.update(units=cfg["units"] * 2)
+h = x
+for i in range(repeats):
+    h = layers.Dense(cfg["units"], name=f"{cfg['name'].split('-')[0]}_{i}")(h)
+kept = layers.Dense(DEFAULTS["units"] if cfg["name"].startswith("block") else 1)(h)`,
+    shapes: { h: '(None, 8)', kept: '(None, 4)' },
+  },
+  {
+    construct: 'np.linspace of known numbers, iterated',
+    source: `import numpy as np
+rates = [float(r) for r in np.linspace(0.0, 0.3, 4)]
+h = x
+for rate in rates:
+    h = layers.Dropout(rate)(h) if rate else layers.Dense(5)(h)`,
+    shapes: { h: '(None, 5)' },
+  },
 ];
 
 describe('Python constructs', () => {
