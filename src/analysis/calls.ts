@@ -178,6 +178,10 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
     }
   }
 
+  api(path: string): Value {
+    return this.apiValue(canonicalPath(path));
+  }
+
   invoke(fn: PythonFunction, args: Arguments, self: Value | undefined): Value {
     if (this.frames.length > this.limits.maxCallDepth) return unknown(`calls nested deeper than ${this.limits.maxCallDepth} levels`);
     const scope = new Scope(fn.closure);

@@ -84,6 +84,8 @@ export interface RuntimeHost {
   call(callee: Value, args: Arguments, site: CallSite): Value;
   classAttribute(cls: PythonClass, name: string): Value | undefined;
   iterate(value: Value): Value[] | undefined;
+  /** A name of an API Tensor Lens models, by its dotted path (`keras.ops.multiply`). */
+  api(path: string): Value;
 }
 
 /**

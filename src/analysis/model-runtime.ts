@@ -2,6 +2,7 @@
 // (built as items are added), models called as layers, and subclassed layers
 // and models whose `call` the interpreter runs on symbolic inputs.
 
+import { ModelFromConfig, type ModelMaking } from './saved-models/model-config.js';
 import type { ArraySource, JsonValue, LayerCall, SourceRange, VariableSource } from '../graph/ir.js';
 import { dependsOnTrace, formatShape, isKnown, isSymbolic, symbolic, traceDimension, type Dim, type Shape } from '../graph/shape.js';
 import { rangeOf } from './python/source-range.js';
@@ -26,6 +27,9 @@ import {
 } from './layer-runtime.js';
 
 export abstract class ModelRuntime extends LayerRuntime {
+  /** `layer.trainable = value` (keras-runtime.ts). */
+  abstract setTrainable(target: Value, value: Value, undecided: boolean): void;
+
   // ---- inputs and models ------------------------------------------------------
 
   input(args: Arguments, site: CallSite): Value {
@@ -151,6 +155,19 @@ export abstract class ModelRuntime extends LayerRuntime {
     if (!items) return undefined;
     const tensors = items.map((v) => (v.kind === 'tensor' ? v.tensor : undefined));
     return tensors.every((t) => t !== undefined) ? (tensors as number[]) : undefined;
+  }
+
+  modelFromConfig(config: Value, source: string, site: CallSite): Value {
+    const making: ModelMaking = {
+      input: (args, at) => this.input(args, at),
+      createLayer: (className, args, at) => this.createLayer(className, args, at),
+      call: (callee, args, at) => this.interpreter.call(callee, args, at),
+      functionalModel: (args, at) => this.functionalModel(args, at),
+      sequential: (args, at) => this.sequential(args, at),
+      api: (path) => this.interpreter.api(path),
+      setTrainable: (target, value) => this.setTrainable(target, value, false),
+    };
+    return new ModelFromConfig(making, site, source).model(config);
   }
 
   sequential(args: Arguments, site: CallSite): Value {

@@ -129,6 +129,10 @@ def record_one(fixture, out_dir):
         for j, array in enumerate(outputs):
             np.save(os.path.join(out_dir, f"output_{j}.npy"), np.asarray(array, dtype="float32"))
         top.save_weights(os.path.join(out_dir, "model.weights.h5"))
+        # The whole model saved as a `.keras` archive (small models only, to keep the repository small): Tensor Lens
+        # reads its architecture back with load_model, and must find every layer of it as Keras does.
+        if top.count_params() < 100_000 and type(top).__name__ in ("Functional", "Sequential") and not legacy:
+            top.save(os.path.join(out_dir, "model.keras"))
         summary["evaluated"] = {"model": top.name, "inputs": len(inputs), "outputs": len(outputs)}
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)

@@ -12,6 +12,7 @@ import type { ApiFunction } from './api-context.js';
 import type { LayerRule } from './rule.js';
 import { applicationFunctions } from './functions/applications.js';
 import { kerasUtilityFunctions } from './functions/keras-utilities.js';
+import { savedModelFunctions } from './functions/saved-models.js';
 import { arrayLiteralFunctions } from './functions/array-literals.js';
 import { arrayFunctions } from './functions/arrays.js';
 import { dtypePolicyFunctions } from './functions/dtype-policies.js';
@@ -121,6 +122,7 @@ for (const entry of [
   ...opFunctions,
   ...applicationFunctions,
   ...kerasUtilityFunctions,
+  ...savedModelFunctions,
   ...opAliasFunctions,
   ...modelFunctions,
   ...arrayFunctions,

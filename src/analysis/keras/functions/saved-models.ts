@@ -1,0 +1,65 @@
+// Models saved to files and read back: `keras.models.load_model` (and
+// `keras.saving.load_model`) of a `.keras` archive, and
+// `keras.models.model_from_json` of a JSON text. The architecture is read as
+// data from the file (never run) and built as Keras's from_config builds it;
+// a path is found as Python would from the folder the code runs in.
+
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readArchiveConfig } from '../../saved-models/keras-archive.js';
+import { parsePythonJson } from '../../saved-models/python-json.js';
+import { type Arguments, type CallSite, unknown, type Value } from '../../values.js';
+import { apiFunction, type ApiContext, type ApiFunction } from '../api-context.js';
+import { LayerError } from '../rule.js';
+
+/** Keras's own error, raised where load_model cannot read what it is given. */
+function raises(context: ApiContext, site: CallSite, message: string): Value {
+  return context.keras.raising(site, () => {
+    throw new LayerError(message);
+  });
+}
+
+function loadModel(context: ApiContext, args: Arguments, site: CallSite): Value {
+  const given = args.positional[0] ?? args.keywords.get('filepath');
+  if (given?.kind !== 'str') return unknown('load_model() of a path that is not known statically');
+  const path = given.value;
+  const found = context.dataFile(path);
+  if (found.kind === 'unknown') return found;
+  const file = found.kind === 'str' ? found.value : undefined;
+  const stat = file === undefined ? undefined : statSync(file, { throwIfNoEntry: false });
+  const config = path.endsWith('.keras') && stat?.isFile() ? readArchiveConfig(file!) : undefined;
+  if (config === undefined || 'notZip' in config) {
+    // Keras's own order of checks (keras/src/saving/saving_api.py).
+    if (path.endsWith('.h5') || path.endsWith('.hdf5')) {
+      return unknown(`${path}: models saved in the legacy HDF5 format are not read yet (a model saved with model.save("….keras") is)`);
+    }
+    if (stat?.isDirectory() && !existsSync(join(file!, 'saved_model.pb'))) {
+      return unknown(`${path} is a folder (a Keras model folder or an Orbax checkpoint), which Tensor Lens does not read yet`);
+    }
+    if (path.endsWith('.keras')) {
+      return raises(context, site, `File not found: filepath=${path}. Please ensure the file is an accessible \`.keras\` zip file.`);
+    }
+    return raises(
+      context,
+      site,
+      `File format not supported: filepath=${path}. Keras 3 only supports V3 \`.keras\` files, legacy H5 format files (\`.h5\` extension). Note that the legacy SavedModel format is not supported by \`load_model()\` in Keras 3. In order to reload a TensorFlow SavedModel as an inference-only layer in Keras 3, use \`keras.layers.TFSMLayer(${path}, call_endpoint='serving_default')\` (note that your \`call_endpoint\` might have a different name).`,
+    );
+  }
+  if ('problem' in config) return unknown(`${path} cannot be read: ${config.problem}`);
+  const serialized = parsePythonJson(config.text);
+  if (serialized.kind === 'unknown') return unknown(`${path}: its config.json is ${serialized.reason}`);
+  return context.keras.modelFromConfig(serialized, path, site);
+}
+
+function modelFromJson(context: ApiContext, args: Arguments, site: CallSite): Value {
+  const text = args.positional[0] ?? args.keywords.get('json_string');
+  if (text?.kind !== 'str') return unknown('model_from_json() of a text that is not known statically');
+  const serialized = parsePythonJson(text.value);
+  if (serialized.kind === 'unknown') return serialized;
+  return context.keras.modelFromConfig(serialized, 'the JSON text', site);
+}
+
+export const savedModelFunctions: readonly ApiFunction[] = [
+  ...['keras.models.load_model', 'keras.saving.load_model'].map((path) => apiFunction(path, loadModel)),
+  apiFunction('keras.models.model_from_json', modelFromJson),
+];
