@@ -23,8 +23,8 @@ export function readArchiveConfig(path: string): { text: string } | { problem: s
     };
     const tailStart = Math.max(0, size - maxTail);
     const tail = read(tailStart, size - tailStart);
-    let end = -1;
-    for (let i = tail.length - 22; i >= 0; i--) if (tail.readUInt32LE(i) === 0x06054b50) ((end = i), (i = -1));
+    let end = tail.length - 22;
+    while (end >= 0 && tail.readUInt32LE(end) !== 0x06054b50) end--;
     if (end < 0) return { notZip: true };
     const entries = tail.readUInt16LE(end + 10);
     const directorySize = tail.readUInt32LE(end + 12);
