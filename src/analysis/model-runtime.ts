@@ -166,6 +166,7 @@ export abstract class ModelRuntime extends LayerRuntime {
       sequential: (args, at) => this.sequential(args, at),
       api: (path) => this.interpreter.api(path),
       setTrainable: (target, value) => this.setTrainable(target, value, false),
+      configJson: (value) => this.configValue(value),
     };
     return new ModelFromConfig(making, site, source).model(config);
   }

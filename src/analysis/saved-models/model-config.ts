@@ -17,6 +17,8 @@ export interface ModelMaking {
   functionalModel(args: Arguments, site: CallSite): Value;
   sequential(args: Arguments, site: CallSite): Value;
   api(path: string): Value;
+  /** A value as a Keras config holds it (what a layer made from Python stores), or undefined. */
+  configJson(value: Value): JsonValue | undefined;
   /** `model.trainable = False`, for a model saved frozen: its layers are frozen with it, as Keras's setter does. */
   setTrainable(target: Value, value: Value): void;
 }
@@ -249,40 +251,12 @@ export class ModelFromConfig {
     }
     if (className.endsWith('DTypePolicy')) return get(config.entries, 'name') ?? unknown('a dtype policy without a name');
     if (module?.kind === 'str' && objectModules.has(module.value)) {
-      const json = toJson(config);
+      const json = this.making.configJson(config);
       return json === undefined
         ? unknown(`the config of ${className}`)
         : { kind: 'kerasObject', className, config: json as Record<string, never> };
     }
     if (module?.kind === 'str' && module.value.startsWith('keras.layers')) return this.makeLayer(value);
     return unknown(`a ${className} object of a config is not rebuilt`);
-  }
-}
-
-function toJson(value: Value): JsonValue | undefined {
-  switch (value.kind) {
-    case 'none':
-      return null;
-    case 'bool':
-    case 'int':
-    case 'float':
-    case 'str':
-      return value.value;
-    case 'list':
-    case 'tuple': {
-      const items = value.items.map(toJson);
-      return items.every((i) => i !== undefined) ? (items as JsonValue[]) : undefined;
-    }
-    case 'dict': {
-      const out: Record<string, JsonValue> = {};
-      for (const { key, value: v } of value.entries.values()) {
-        const json = toJson(v);
-        if (key.kind !== 'str' || json === undefined) return undefined;
-        out[key.value] = json;
-      }
-      return out;
-    }
-    default:
-      return undefined;
   }
 }
