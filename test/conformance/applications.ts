@@ -66,6 +66,18 @@ export function compareVariant(analyzer: Analyzer, variant: ApplicationVariant):
     sources: diskSources(),
   });
   const errors = graph.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  if (variant.error !== undefined && /weights='[^']+\.h5'/.test(variant.call)) {
+    // Keras raises for a weights file that is missing when it runs; one missing as the file is edited may be made by
+    // then (a training run, a checkpoint), so Tensor Lens does not say it will raise.
+    const ok = errors.length === 0;
+    return {
+      call: variant.call,
+      ok,
+      rows: 0,
+      rowsRight: 0,
+      differences: ok ? [] : [`an error for a weights file that may exist when the code runs: ${errors.join(' | ')}`],
+    };
+  }
   if (variant.error !== undefined) {
     const ok = errors.some((message) => message.includes(variant.error!));
     return {

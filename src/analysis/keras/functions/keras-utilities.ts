@@ -33,7 +33,9 @@ function exists(context: ApiContext, args: Arguments): Value {
   const path = argument(args, 0, 'path');
   if (path?.kind !== 'str') return unknown('whether a path that is not known exists');
   const found = context.dataFile(path.value);
-  return found.kind === 'unknown' ? found : bool(found.kind === 'str');
+  // A file not there now may be there when the code runs (saved by it, or by a training run before it).
+  if (found.kind === 'none') return unknown(`${path.value} is not found from the file's folder or the workspace folders`);
+  return found.kind === 'unknown' ? found : bool(true);
 }
 
 function sourceInputs({ keras }: ApiContext, args: Arguments): Value {

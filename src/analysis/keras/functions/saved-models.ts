@@ -25,18 +25,22 @@ function loadModel(context: ApiContext, args: Arguments, site: CallSite): Value 
   const path = given.value;
   const found = context.dataFile(path);
   if (found.kind === 'unknown') return found;
-  const file = found.kind === 'str' ? found.value : undefined;
-  const stat = file === undefined ? undefined : statSync(file, { throwIfNoEntry: false });
-  const config = path.endsWith('.keras') && stat?.isFile() ? readArchiveConfig(file!) : undefined;
+  // Not there now is no proof it is missing when the code runs: the script (a checkpoint callback, model.save) may make it.
+  if (found.kind !== 'str')
+    return unknown(`${path} is not found from the file's folder or the workspace folders (the code may save it before it loads it)`);
+  const file = found.value;
+  const stat = statSync(file, { throwIfNoEntry: false });
+  const config = path.endsWith('.keras') && stat?.isFile() ? readArchiveConfig(file) : undefined;
   if (config === undefined || 'notZip' in config) {
     // Keras's own order of checks (keras/src/saving/saving_api.py).
     if (path.endsWith('.h5') || path.endsWith('.hdf5')) {
       return unknown(`${path}: models saved in the legacy HDF5 format are not read yet (a model saved with model.save("….keras") is)`);
     }
-    if (stat?.isDirectory() && !existsSync(join(file!, 'saved_model.pb'))) {
+    if (stat?.isDirectory() && !existsSync(join(file, 'saved_model.pb'))) {
       return unknown(`${path} is a folder (a Keras model folder or an Orbax checkpoint), which Tensor Lens does not read yet`);
     }
     if (path.endsWith('.keras')) {
+      // Keras's words for an archive that is not a zip, too.
       return raises(context, site, `File not found: filepath=${path}. Please ensure the file is an accessible \`.keras\` zip file.`);
     }
     return raises(
