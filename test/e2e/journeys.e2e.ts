@@ -33,6 +33,7 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
       'seed_method3_subclassing.py': join(examples, 'seed_method3_subclassing.py'),
       'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
       'data_sizes.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'data_sizes.py'),
+      'transfer_efficientnet.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'transfer_efficientnet.py'),
       ...Object.fromEntries(
         ['train.py', 'blocks.py', 'nets/__init__.py', 'nets/heads.py'].map((file) => [
           `split_model/${file}`,
@@ -194,5 +195,15 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     assert.match(await workbench.lineText(5), /^# tensor-lens: x_train\.shape = \(None, 28, 28, 1\)/);
     assert.match(await workbench.hover(7, 'outputs'), /^outputs: KerasTensor \(None, 3\) float32/);
     await workbench.screenshot('9-data-sizes-pinned');
+  });
+
+  it('10. a keras.applications base: tensors after it and inside it, from Keras’s own EfficientNetB0', async () => {
+    await workbench.openFile('transfer_efficientnet.py');
+    assert.match(await workbench.hover(9, 'x'), /^x: KerasTensor \(None, 7, 7, 1280\) float32/);
+    await workbench.screenshot('10-applications-hover-x');
+    const features = await workbench.hover(10, 'features');
+    assert.match(features, /^features: KerasTensor \(None, 14, 14, 672\) float32/);
+    assert.match(features, /made in `?keras\/src\/applications\/efficientnet\.py`?, line \d+/);
+    await workbench.screenshot('10-applications-hover-features');
   });
 });
