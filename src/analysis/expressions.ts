@@ -307,6 +307,9 @@ export abstract class ExpressionEvaluator {
     const inner = new Scope(scope);
     const results: Value[] = [];
     let lengthUnknown: string | undefined;
+    // As a loop, a comprehension has half of the time left: one that takes longer is unknown, and the file goes on.
+    const started = performance.now();
+    const endsBy = started + (this.deadline - started) / 2;
     const run = (index: number): void => {
       this.step();
       const clause = clauses[index];
@@ -338,6 +341,10 @@ export abstract class ExpressionEvaluator {
         return;
       }
       for (const item of items) {
+        if (performance.now() > endsBy) {
+          lengthUnknown = `a comprehension that takes more time than the analysis has for it is not analysed to its end`;
+          return;
+        }
         this.assign(clause.childForFieldName('left')!, item, inner);
         run(index + 1);
       }

@@ -387,6 +387,12 @@ for rate in rates:
     h = layers.Dropout(rate)(h) if rate else layers.Dense(5)(h)`,
     shapes: { h: '(None, 5)' },
   },
+  {
+    construct: 'a comprehension too long to follow in the time: unknown, and the file goes on',
+    source: `schedule = [max(0.0, 1.0 - step / 4000) * (1 + i % 3) for step in range(4000) for i in range(4000)]
+y = layers.Dense(2)(x)`,
+    shapes: { y: '(None, 2)' },
+  },
 ];
 
 describe('Python constructs', () => {
