@@ -271,14 +271,13 @@ function inherits(cls: PythonClass, ancestor: PythonClass): boolean {
   return cls === ancestor || cls.bases.some((base) => base.kind === 'class' && inherits(base.cls, ancestor));
 }
 
-/** The rest of Python's builtins: known names (never "not defined"), whose results are not analysed. */
-const otherBuiltinNames = `ArithmeticError AssertionError AttributeError BaseException Exception FileNotFoundError
-ImportError IndexError KeyError LookupError NameError NotImplementedError OSError RuntimeError StopIteration
-TypeError UserWarning ValueError Warning ZeroDivisionError DeprecationWarning FutureWarning RuntimeWarning
-PermissionError TimeoutError KeyboardInterrupt SystemExit MemoryError OverflowError RecursionError
-UnicodeDecodeError UnicodeEncodeError all any ascii bin breakpoint bytearray bytes callable
-chr classmethod compile complex delattr dir divmod eval exec exit filter format frozenset getattr globals hasattr
-hash help hex id input isinstance issubclass iter locals map next object oct open ord pow property quit repr set
+/**
+ * The rest of Python's builtins: known names (never "not defined"), whose results are not analysed. The exception
+ * classes are python-exceptions.ts's.
+ */
+const otherBuiltinNames = `all any ascii bin breakpoint bytearray bytes callable
+classmethod compile complex delattr dir divmod eval exec exit filter format frozenset getattr globals hasattr
+hash help hex id input issubclass iter locals map next object oct open ord pow property quit repr set
 setattr slice sorted staticmethod type vars`.split(/\s+/);
 
 function reduceNumbers(values: number[] | undefined, fn: (...v: number[]) => number): Value {

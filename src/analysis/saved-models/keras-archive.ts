@@ -10,8 +10,27 @@ const maxConfigBytes = 64 * 1024 * 1024;
 /** The end-of-central-directory record sits in the last 22 bytes, after a comment of at most 65,535. */
 const maxTail = 22 + 65_535;
 
-/** `config.json` of a Keras v3 archive as text, or why it cannot be read. */
-export function readArchiveConfig(path: string): { text: string } | { problem: string } | { notZip: true } {
+type ArchiveConfig = { text: string } | { problem: string } | { notZip: true };
+
+/** The configs read lately, by path, with the size and time of the file they were read from: each edit analyses again. */
+const recent = new Map<string, { readonly size: number; readonly mtimeMs: number; readonly config: ArchiveConfig }>();
+const keptConfigs = 8;
+
+/** `config.json` of a Keras v3 archive as text, or why it cannot be read; read again only when the file changes. */
+export function readArchiveConfig(path: string): ArchiveConfig {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  const kept = recent.get(path);
+  if (stat && kept && kept.size === stat.size && kept.mtimeMs === stat.mtimeMs) return kept.config;
+  const config = readConfig(path);
+  if (stat) {
+    recent.delete(path);
+    recent.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, config });
+    for (const key of recent.keys()) if (recent.size > keptConfigs) recent.delete(key);
+  }
+  return config;
+}
+
+function readConfig(path: string): ArchiveConfig {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
