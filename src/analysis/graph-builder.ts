@@ -109,6 +109,32 @@ export class GraphBuilder {
     for (const child of this.layers[layer]!.children) this.setTrainable(child, value, reason, seen);
   }
 
+  /**
+   * `model.load_weights(file)`, or a saved model's own weights: each layer below the model gets its entry in the file
+   * (its name, after those of the layers between), or the reason the file cannot be read. A later load replaces it.
+   */
+  loadWeights(model: number, source: { readonly file: string } | { readonly unavailable: string }): void {
+    const modelName = this.layers[model]!.name;
+    // Keras reads a legacy .h5 file by the order of the model's layers that have weights; unbuilt ones leave it unknown.
+    const direct = this.layers[model]!.children.map((id) => this.layers[id]!);
+    const weighted = direct.every((node) => node.params !== null) ? direct.filter((node) => node.params! > 0).map((node) => node.id) : [];
+    const visit = (layer: number, path: readonly string[], seen: Set<number>): void => {
+      for (const child of this.layers[layer]!.children) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        const node = this.layers[child]!;
+        const key = [...path, node.name];
+        const index = path.length === 0 ? weighted.indexOf(child) : -1;
+        node.weights =
+          'file' in source
+            ? { file: source.file, key: key.join('/'), model: modelName, ...(index >= 0 && { order: { index, of: weighted.length } }) }
+            : { ...source, model: modelName };
+        visit(child, key, seen);
+      }
+    };
+    visit(model, [], new Set([model]));
+  }
+
   /** Why a layer's `trainable` is not known, where the file made it so. */
   private readonly trainableReasons = new Map<number, string>();
 

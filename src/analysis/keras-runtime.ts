@@ -94,13 +94,36 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
       method(target, () =>
         target.layer.params === null ? unknown(`the parameter count of '${target.layer.name}' is not known`) : int(target.layer.params),
       ),
+    load_weights: (target) =>
+      method(target, (args) => {
+        this.loadWeights(target.id, args.positional[0] ?? args.keywords.get('filepath'));
+        return none;
+      }),
     ...Object.fromEntries(
-      ['summary', 'compile', 'fit', 'evaluate', 'save', 'save_weights', 'load_weights'].map((name) => [
+      ['summary', 'compile', 'fit', 'evaluate', 'save', 'save_weights'].map((name) => [
         name,
         (target: AttributeTarget) => method(target, () => none),
       ]),
     ),
   };
+
+  // ---- weights --------------------------------------------------------------------------------------------------
+
+  /**
+   * `model.load_weights(filepath)`: its layers' numbers are the file's, found as Python would find it. A file not
+   * there now may be when the code runs (a training run saves it), so that is no error: their numbers are not known.
+   */
+  private loadWeights(model: number, path: Value | undefined): void {
+    const found = path?.kind === 'str' ? this.interpreter.dataFile(path.value) : path;
+    if (found?.kind === 'str') return this.graph.loadWeights(model, { file: found.value });
+    const reason =
+      found?.kind === 'unknown'
+        ? found.reason
+        : path?.kind === 'str'
+          ? `${path.value} is not found from the file's folder or the workspace folders`
+          : 'the path given to load_weights() is not known statically';
+    this.graph.loadWeights(model, { unavailable: reason });
+  }
 
   // ---- trainable ------------------------------------------------------------------------------------------------
 

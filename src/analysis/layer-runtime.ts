@@ -86,6 +86,8 @@ export interface RuntimeHost {
   iterate(value: Value): Value[] | undefined;
   /** A name of an API Tensor Lens models, by its dotted path (`keras.ops.multiply`). */
   api(path: string): Value;
+  /** The file a path the code opens names, found as Python would (src/analysis/modules/data-files.ts): str, none or unknown. */
+  dataFile(path: string): Value;
 }
 
 /**

@@ -157,7 +157,7 @@ export abstract class ModelRuntime extends LayerRuntime {
     return tensors.every((t) => t !== undefined) ? (tensors as number[]) : undefined;
   }
 
-  modelFromConfig(config: Value, source: string, site: CallSite): Value {
+  modelFromConfig(config: Value, source: string, site: CallSite, weightsFile?: string): Value {
     const making: ModelMaking = {
       input: (args, at) => this.input(args, at),
       createLayer: (className, args, at) => this.createLayer(className, args, at),
@@ -168,7 +168,9 @@ export abstract class ModelRuntime extends LayerRuntime {
       setTrainable: (target, value) => this.setTrainable(target, value, false),
       configJson: (value) => this.configValue(value),
     };
-    return new ModelFromConfig(making, site, source).model(config);
+    const model = new ModelFromConfig(making, site, source).model(config);
+    if (weightsFile !== undefined && model.kind === 'layer') this.graph.loadWeights(model.layer, { file: weightsFile });
+    return model;
   }
 
   sequential(args: Arguments, site: CallSite): Value {

@@ -4,7 +4,6 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { formatBytes, freeDimensionSizes } from '../graph/memory.js';
 import { formatShape } from '../graph/shape.js';
 import {
@@ -23,7 +22,9 @@ import { defaultIntRange, makeInput } from './sample-input.js';
 import { seedInitializers } from './seeds.js';
 import { summarize } from './summarize.js';
 import { inputLayerNames, LayerNames, prepareTopology, refusedInput, tfjsDtype } from './topology.js';
-import { matchWeights, readWeightFile, type WeightFile } from './weights/read-weights.js';
+import { fileStamp } from './file-stamp.js';
+import { applyWeights, describeWeights, variableFile, WeightFiles } from './weights/model-weights.js';
+import type { WeightFile } from './weights/read-weights.js';
 import { variableValues } from './weights/variables.js';
 
 /** A refusal or failure the user should read as is. */
@@ -43,6 +44,7 @@ interface Built {
 
 export class Evaluator {
   private readonly cache = new Map<string, EvaluateResult>();
+  private readonly weightFiles = new WeightFiles();
 
   private constructor(readonly backend: BackendInfo) {}
 
@@ -72,12 +74,12 @@ export class Evaluator {
       );
     }
     const started = performance.now();
-    const file = request.weights.kind === 'file' ? await readWeightFile(request.weights.path) : undefined;
-    const built = await this.build(request, file);
+    const files = await this.weightFiles.read(request.weights);
+    const built = await this.build(request, files);
     const { model, feeds, names } = built;
     let outputs: tf.Tensor[] = [];
     try {
-      if (file) this.loadWeights(model, names, file);
+      const allFromFiles = applyWeights(model, names, request.weights, files);
       // The graph run directly, not predict: predict turns a rank-1 input (Input(shape=()), one id per example) into a column.
       outputs = tf.tidy(() => runGraph(model, feeds));
       const summaries = [];
@@ -94,8 +96,7 @@ export class Evaluator {
         outputs: summaries,
         backend: this.backend,
         inputDescription: describeInputs(request, feeds, built.noneSize),
-        weightsDescription:
-          request.weights.kind === 'file' ? `weights from ${request.weights.path}` : `Keras default initializers, seed ${request.seed}`,
+        weightsDescription: describeWeights(request.weights, request.seed, allFromFiles),
         milliseconds: performance.now() - started,
         cached: false,
         ...(built.noneSize !== undefined && { noneSize: built.noneSize }),
@@ -118,11 +119,11 @@ export class Evaluator {
    * or negative dimension would read out of bounds in the wasm backend. A None
    * other than the batch gets the first size of `noneSizes` every layer accepts.
    */
-  private async build(request: EvaluateRequest, file: WeightFile | undefined): Promise<Built> {
+  private async build(request: EvaluateRequest, files: ReadonlyMap<string, WeightFile>): Promise<Built> {
     const sizes = hasFreeDimension(request) ? noneSizes : [noneSizes[0]];
     let last: Error | undefined;
     for (const noneSize of sizes) {
-      const feeds = makeFeeds(request, noneSize, file);
+      const feeds = makeFeeds(request, noneSize, files);
       const prepared = prepareTopology(
         seedInitializers(withSizes(request.topology, request.configSizeNames ?? [], noneSize), request.seed),
         feeds.map((f) => f.shape),
@@ -151,25 +152,6 @@ export class Evaluator {
     throw new EvaluationError(`${last!.message} (None → ${sizes.join(', ')} tried, none fits every layer)`);
   }
 
-  private loadWeights(model: tf.LayersModel, names: LayerNames, file: WeightFile): void {
-    const expected = new Map<string, { name: string; shape: number[] }[]>();
-    for (const layer of model.layers) {
-      if (layer.weights.length > 0)
-        expected.set(
-          names.keras(layer.name),
-          layer.weights.map((w) => ({ name: w.originalName, shape: [...w.shape] as number[] })),
-        );
-    }
-    const matched = matchWeights(file, expected);
-    for (const layer of model.layers) {
-      const values = matched.get(names.keras(layer.name));
-      if (!values) continue;
-      const tensors = values.map((v, i) => tf.tensor(v, layer.weights[i]!.shape as number[]));
-      layer.setWeights(tensors);
-      tf.dispose(tensors);
-    }
-  }
-
   private remember(key: string, result: EvaluateResult): void {
     this.cache.set(key, result);
     if (this.cache.size > cacheSize) this.cache.delete(this.cache.keys().next().value!);
@@ -180,7 +162,8 @@ function cacheKey(request: EvaluateRequest): string {
   const { topology, inputShapes, inputSizeNames, configSizeNames, inputDtypes, inputSources, input, weights, seed, batchItem, withValues } =
     request;
   // Files are keyed by their size and modification time too: retraining into the same path is a new result.
-  const paths = [weights.kind === 'file' ? weights.path : undefined, ...[input.source, ...(inputSources ?? [])].map(pathOf)];
+  const weightPaths = weights.kind === 'file' ? [weights.path] : weights.kind === 'code' ? weights.files.map((f) => f.path) : [];
+  const paths = [...weightPaths, ...[input.source, ...(inputSources ?? [])].map(pathOf)];
   const files = paths.filter((p): p is string => p !== undefined).map((p) => [p, fileStamp(p)]);
   return createHash('sha256')
     .update(
@@ -204,15 +187,6 @@ function cacheKey(request: EvaluateRequest): string {
 
 function pathOf(source: InputSource | VariableFeed | null): string | undefined {
   return source && (source.kind === 'npy' || source.kind === 'image') ? source.path : undefined;
-}
-
-function fileStamp(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return 'missing';
-  }
 }
 
 /**
@@ -256,14 +230,14 @@ function hasFreeDimension(request: EvaluateRequest): boolean {
   });
 }
 
-function makeFeeds(request: EvaluateRequest, noneSize: number, file: WeightFile | undefined): tf.Tensor[] {
+function makeFeeds(request: EvaluateRequest, noneSize: number, files: ReadonlyMap<string, WeightFile>): tf.Tensor[] {
   const feeds: tf.Tensor[] = [];
   try {
     request.inputShapes.forEach((shape, i) => {
       const source = request.inputSources?.[i] ?? request.input.source;
       const dtype = request.inputDtypes[i] ?? 'float32';
       if (source.kind === 'variable') {
-        feeds.push(variableValues(source, shape as number[], dtype, file, request.seed));
+        feeds.push(variableValues(source, shape as number[], dtype, variableFile(source, request.weights, files), request.seed));
         return;
       }
       const sizes = { batchSize: request.input.batchSize, noneSize };

@@ -7,12 +7,15 @@ import { ExportError, exportSubgraph, tfjsInitializer } from '../graph/keras-jso
 import { estimateMemory } from '../graph/memory.js';
 import { dependsOnTrace, formatDim, formatShape, isSymbolic, type Shape } from '../graph/shape.js';
 import { layerEntry } from '../analysis/keras/registry.js';
-import type { EvaluateRequest, InputSource, InputSpec, VariableFeed, WeightsSpec } from '../protocol/engine.js';
+import type { EvaluateRequest, InputSource, InputSpec, LoadedWeightsFile, VariableFeed, WeightsSpec } from '../protocol/engine.js';
 import { refusedInput } from './topology.js';
 
 export interface EvaluationSettings {
   readonly input: InputSpec;
-  readonly weights: WeightsSpec;
+  /** The document's weights: initializers, which the files the code loads replace for their layers, or the user's file. */
+  readonly weights: Exclude<WeightsSpec, { kind: 'code' }>;
+  /** Why the weights files the code loads are not read (an untrusted workspace); undefined: they are. */
+  readonly codeWeightsRefused?: string;
   readonly seed: number;
   readonly memoryBudgetBytes: number;
 }
@@ -92,9 +95,9 @@ export function planEvaluations(graph: ModelGraph, bindings: readonly Binding[],
       skipped.push({ binding, reason: `its values depend on ${unreadable.reason}` });
       continue;
     }
-    const uninitialized = settings.weights.kind === 'initializers' ? inputs.find((t) => unknownInitializer(graph, t)) : undefined;
+    const uninitialized = inputs.map((t) => unknownInitializer(graph, t, settings)).find((reason) => reason !== undefined);
     if (uninitialized !== undefined) {
-      skipped.push({ binding, reason: `its values depend on ${unknownInitializer(graph, uninitialized)}; a weights file would give them` });
+      skipped.push({ binding, reason: `its values depend on ${uninitialized}; a weights file would give them` });
       continue;
     }
     const key = JSON.stringify({ inputs, feeds: target.feeds });
@@ -150,7 +153,7 @@ export function buildRequest(
     inputShapes.push(shape.map((d) => (isSymbolic(d) ? null : d)));
     inputSizeNames.push(shape.map((d) => (isSymbolic(d) && !dependsOnTrace(d) ? formatDim(d) : null)));
     const source = feed?.source ?? tensor.constant;
-    inputSources.push(source?.kind === 'variable' ? variableFeed(graph, input, source) : source ? inputSourceOf(source) : null);
+    inputSources.push(source?.kind === 'variable' ? variableFeed(graph, input, source, settings) : source ? inputSourceOf(source) : null);
   }
   return {
     topology: exported.topology,
@@ -161,7 +164,7 @@ export function buildRequest(
     inputDtypes: exported.inputs.map((t) => graph.tensors[t]!.dtype),
     inputSources,
     input: settings.input,
-    weights: settings.weights,
+    weights: weightsSpec(graph, exported.layerNames, settings),
     seed: settings.seed,
     estimatedBytes: estimateMemory(graph, exported, settings.input.batchSize).totalBytes,
     memoryBudgetBytes: settings.memoryBudgetBytes,
@@ -181,10 +184,42 @@ function embeddingRange(graph: ModelGraph, tensor: number): number | null {
   return sizes.length > 0 ? Math.min(...sizes) : null;
 }
 
-/** Why the initial numbers of an `add_weight` variable are not known, or undefined. */
-function unknownInitializer(graph: ModelGraph, tensor: number): string | undefined {
+/**
+ * The weights of a request: the document's file, or the initializers with the files the code loads into the request's
+ * layers (by the name each layer has in the topology), and why those that cannot be read are not.
+ */
+function weightsSpec(graph: ModelGraph, topologyNames: ReadonlyMap<number, string>, settings: EvaluationSettings): WeightsSpec {
+  if (settings.weights.kind === 'file') return settings.weights;
+  const files = new Map<string, LoadedWeightsFile & { layers: { [layer: string]: LoadedWeightsFile['layers'][string] } }>();
+  const notRead = new Set<string>();
+  for (const [id, name] of topologyNames) {
+    const loaded = graph.layers[id]!.weights;
+    if (!loaded) continue;
+    if ('unavailable' in loaded || settings.codeWeightsRefused !== undefined) {
+      notRead.add(
+        `the weights loaded into '${loaded.model}': ${'unavailable' in loaded ? loaded.unavailable : settings.codeWeightsRefused}`,
+      );
+      continue;
+    }
+    const key = JSON.stringify([loaded.file, loaded.model]);
+    const entry = files.get(key) ?? { path: loaded.file, model: loaded.model, layers: {} };
+    files.set(key, entry);
+    entry.layers[name] = { key: loaded.key, ...(loaded.order !== undefined && { order: loaded.order }) };
+  }
+  return files.size === 0 && notRead.size === 0 ? settings.weights : { kind: 'code', files: [...files.values()], notRead: [...notRead] };
+}
+
+/** The file the code loads into a layer, when it is read. */
+function readableWeightsFile(graph: ModelGraph, layer: number, settings: EvaluationSettings): string | undefined {
+  const loaded = graph.layers[layer]!.weights;
+  return loaded && 'file' in loaded && settings.codeWeightsRefused === undefined ? loaded.file : undefined;
+}
+
+/** Why the initial numbers of an `add_weight` variable are not known, or undefined (they are, or a weights file gives them). */
+function unknownInitializer(graph: ModelGraph, tensor: number, settings: EvaluationSettings): string | undefined {
   const source = graph.tensors[tensor]!.constant;
-  if (source?.kind !== 'variable' || 'known' in source.initializer) return undefined;
+  if (source?.kind !== 'variable' || 'known' in source.initializer || settings.weights.kind === 'file') return undefined;
+  if (readableWeightsFile(graph, source.layer, settings) !== undefined) return undefined;
   return `${describeVariable(graph, source)}, whose initializer is not known (${source.initializer.unknown})`;
 }
 
@@ -197,12 +232,20 @@ function describeVariable(graph: ModelGraph, source: VariableSource): string {
  * Where the engine finds an `add_weight` variable: the names of the layers holding its layer, outermost first, and its
  * index among the layer's own variables as Keras saves them (the trainable ones first, each group in creation order).
  */
-function variableFeed(graph: ModelGraph, tensor: number, source: VariableSource): VariableFeed {
+function variableFeed(graph: ModelGraph, tensor: number, source: VariableSource, settings: EvaluationSettings): VariableFeed {
   const own = graph.tensors.filter((t) => t.constant?.kind === 'variable' && t.constant.layer === source.layer);
   const trainable = (t: TensorNode): boolean => t.constant?.kind === 'variable' && t.constant.trainable;
   const index = [...own.filter(trainable), ...own.filter((t) => !trainable(t))].findIndex((t) => t.id === tensor);
   const initializer = 'known' in source.initializer ? tfjsInitializer(source.initializer.known) : null;
-  return { kind: 'variable', layers: enclosingNames(graph, source.layer), index, name: source.name ?? `#${index}`, initializer };
+  const weightsFile = settings.weights.kind === 'initializers' ? readableWeightsFile(graph, source.layer, settings) : undefined;
+  return {
+    kind: 'variable',
+    layers: enclosingNames(graph, source.layer),
+    index,
+    name: source.name ?? `#${index}`,
+    initializer,
+    ...(weightsFile !== undefined && { weightsFile }),
+  };
 }
 
 /** The names of a layer's enclosing layers (the layers that track it, up to the outermost), then its own. */

@@ -68,7 +68,23 @@ export interface LayerNode {
   readonly children: number[];
   /** How the engine runs it, from the registry; absent: the TensorFlow.js layer of the same class name and config. */
   evaluation?: LayerEvaluation;
+  /** The numbers the code loads into it (`model.load_weights(path)`, a saved model's own), when it loads some. */
+  weights?: LoadedWeights;
 }
+
+/**
+ * Where the weights the code loads into a layer are: a file and the layer's entry in it (its name, after those of the
+ * layers between it and the model loaded; for a layer of the model itself, also its place among the model's layers
+ * that have weights, by which a legacy `.h5` file is read), or why they cannot be read. `model` names the model loaded.
+ */
+export type LoadedWeights =
+  | {
+      readonly file: string;
+      readonly key: string;
+      readonly order?: { readonly index: number; readonly of: number };
+      readonly model: string;
+    }
+  | { readonly unavailable: string; readonly model: string };
 
 /** The class and config TensorFlow.js loads for a layer, or why it cannot be evaluated (a clause after the layer's name: "with groups=2 cannot …"). */
 export type LayerEvaluation =

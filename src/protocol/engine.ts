@@ -31,6 +31,8 @@ export interface VariableFeed {
   readonly index: number;
   readonly name: string;
   readonly initializer: { readonly class_name: string; readonly config: { readonly [key: string]: unknown } } | null;
+  /** The file the code loads into its layer (`WeightsSpec` 'code'), whose numbers it has. */
+  readonly weightsFile?: string;
 }
 
 export interface InputSpec {
@@ -39,7 +41,27 @@ export interface InputSpec {
   readonly batchSize: number;
 }
 
-export type WeightsSpec = { readonly kind: 'initializers' } | { readonly kind: 'file'; readonly path: string };
+/**
+ * Where the weights come from: Keras's default initializers (seeded), a weights file the user chose for the document,
+ * or the files the code loads (`model.load_weights(path)`, a saved model's own weights, `weights="imagenet"` found in
+ * Keras's cache), each for the layers it was loaded into; the other layers are initialised. `notRead` says, for each
+ * load whose file is not read, why (not in Keras's cache, an untrusted workspace).
+ */
+export type WeightsSpec =
+  | { readonly kind: 'initializers' }
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'code'; readonly files: readonly LoadedWeightsFile[]; readonly notRead: readonly string[] };
+
+export interface LoadedWeightsFile {
+  readonly path: string;
+  /** The model the code loaded it into. */
+  readonly model: string;
+  /**
+   * For each layer of the topology it gives numbers to, the layer's entry in the file, and for a layer of the model
+   * itself its place among the model's layers that have weights (a legacy `.h5` file is read in that order).
+   */
+  readonly layers: { readonly [layer: string]: { readonly key: string; readonly order?: { readonly index: number; readonly of: number } } };
+}
 
 export interface EvaluateRequest {
   /** The Keras functional JSON of the sub-graph (src/graph/keras-json.ts). */

@@ -4,7 +4,7 @@
 
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { EvaluationSettings } from '../engine/plan.js';
-import type { InputSource, WeightsSpec } from '../protocol/engine.js';
+import type { InputSource } from '../protocol/engine.js';
 import type { ServerSettings } from '../protocol/lsp.js';
 
 /** Deep-merges a partial settings object from a client over the current settings; ill-typed fields are ignored. */
@@ -50,10 +50,13 @@ export function evaluationSettings(
   const readsFiles = source.kind === 'npy' || source.kind === 'image' || weightsPath !== undefined;
   if (readsFiles && !settings.trusted)
     return 'Not evaluated: this workspace is not trusted, and Tensor Lens reads no input or weights file from an untrusted workspace. Trust the workspace, or use a generated sample input and the default weights.';
-  const weights: WeightsSpec = weightsPath ? { kind: 'file', path: weightsPath } : { kind: 'initializers' };
+  const weights: EvaluationSettings['weights'] = weightsPath ? { kind: 'file', path: weightsPath } : { kind: 'initializers' };
   return {
     input: { source, batchSize: Math.max(1, Math.trunc(settings.batchSize)) },
     weights,
+    ...(!settings.trusted && {
+      codeWeightsRefused: 'this workspace is not trusted, and Tensor Lens reads no weights file from an untrusted workspace',
+    }),
     seed: Math.trunc(settings.seed),
     memoryBudgetBytes: settings.evaluation.memoryBudgetMB * 1024 * 1024,
   };

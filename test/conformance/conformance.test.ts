@@ -74,10 +74,16 @@ describe('conformance with real Keras', function () {
     }
   });
 
-  describe('saved models read back: load_model of the model.keras Keras saved for a fixture', () => {
+  describe('saved models read back: load_model of the model.keras Keras saved for a fixture, values with its own weights', () => {
+    let evaluator: Evaluator;
+    before(async () => (evaluator = await Evaluator.create('wasm')));
+
     for (const reference of references().filter((r) => existsSync(join(r.dir, 'model.keras')))) {
       const custom = customClasses[reference.id];
-      it(`${reference.id}: ${custom ? 'what Python code it needs unknown, with why' : 'every row as Keras built it'}`, () => {
+      const checks = custom
+        ? 'what Python code it needs unknown, with why'
+        : `every row as Keras built it${reference.evaluated ? ', and its outputs' : ''}`;
+      it(`${reference.id}: ${checks}`, async () => {
         const graph = analyzer.analyze('import keras\nmodel = keras.models.load_model("model.keras")\n', undefined, {
           file: join(reference.dir, 'load.py'),
           searchRoots: [],
@@ -96,8 +102,37 @@ describe('conformance with real Keras', function () {
         assert.ok(rows, `no model ${reference.evaluated!.model} in the archive read back`);
         assert.deepEqual(rows.ours, rows.keras);
         assert.deepEqual(rows.split[0], rows.split[1]);
+        // No weights file is given: the archive's own, which load_model loads, must give Keras's outputs.
+        const comparisons = await compareOutputs(evaluator, graph, reference, { kind: 'initializers' });
+        assert.equal(comparisons.length, reference.evaluated!.outputs);
+        for (const { output, shape, mismatch } of comparisons) {
+          assert.deepEqual(shape.ours, shape.keras, `shape of output ${output}`);
+          assert.equal(
+            mismatch,
+            undefined,
+            `output ${output}, element ${mismatch?.index}: ${mismatch?.ours} where Keras has ${mismatch?.keras}`,
+          );
+        }
       });
     }
+  });
+
+  it("weights=\"imagenet\" with the file in Keras's cache (KERAS_HOME): the base's outputs with that file's weights, as Keras loads them", async () => {
+    const reference = references().find((r) => r.id === 'imagenet_from_cache')!;
+    const home = process.env['KERAS_HOME'];
+    process.env['KERAS_HOME'] = join(reference.dir, 'keras_home');
+    let graph;
+    try {
+      graph = analyzeReference(analyzer, reference);
+    } finally {
+      if (home === undefined) delete process.env['KERAS_HOME'];
+      else process.env['KERAS_HOME'] = home;
+    }
+    const evaluator = await Evaluator.create('wasm');
+    // No weights file is given: the cached ImageNet file the application's code loads gives every weight.
+    const [comparison] = await compareOutputs(evaluator, graph, reference, { kind: 'initializers' });
+    assert.deepEqual(comparison!.shape.ours, comparison!.shape.keras);
+    assert.equal(comparison!.mismatch, undefined, JSON.stringify(comparison!.mismatch));
   });
 
   for (const [file, reason] of Object.entries(notEvaluatedYet)) {

@@ -67,6 +67,37 @@ def size(weights):
     return total
 
 
+def fill_keras_cache(keras, home):
+    """For a fixture that loads `weights="imagenet"`: with no network, Keras's download is replaced by a file of seeded
+    weights written where the download would go (`KERAS_HOME/models/<its name>`), in the legacy .h5 layout of the
+    ImageNet files, which Keras then loads as it loads those. The weights differ from the model's initial ones, so that
+    reading them is what the comparison checks."""
+    import h5py
+    import numpy as np
+    from keras.src.legacy.saving import legacy_h5_format
+    from keras.src.utils import file_utils
+
+    cache = os.path.join(home, "models")
+    os.makedirs(cache, exist_ok=True)
+    rng = np.random.default_rng(1)
+    load_weights = keras.Model.load_weights
+
+    def get_file(fname=None, origin=None, cache_subdir="datasets", **kwargs):
+        assert cache_subdir == "models", f"{fname}: only model weights are made up"
+        return os.path.join(cache, fname)
+
+    def load_made_up(model, filepath, *args, **kwargs):
+        if str(filepath).startswith(cache) and not os.path.exists(filepath):
+            # Positive factors and offsets keep a BatchNormalization's variance positive.
+            model.set_weights([w * rng.uniform(0.8, 1.2, w.shape) + rng.uniform(0, 0.1, w.shape) for w in model.get_weights()])
+            with h5py.File(filepath, "w") as f:
+                legacy_h5_format.save_weights_to_hdf5_group(f, model)
+        return load_weights(model, filepath, *args, **kwargs)
+
+    file_utils.get_file = get_file
+    keras.Model.load_weights = load_made_up
+
+
 def record_one(fixture, out_dir):
     """Runs in the child process: executes the fixture and writes its reference files."""
     import numpy as np
@@ -77,6 +108,8 @@ def record_one(fixture, out_dir):
     else:
         import keras
     keras.utils.set_random_seed(0)
+    if os.environ.get("KERAS_HOME", "").startswith(out_dir):
+        fill_keras_cache(keras, os.environ["KERAS_HOME"])
     # `python FILE` puts FILE's folder first on sys.path, where its own modules are found.
     sys.path.insert(0, os.path.dirname(os.path.join(ROOT, fixture)))
     namespace = runpy.run_path(os.path.join(ROOT, fixture), run_name="__fixture__")
@@ -198,7 +231,10 @@ def generate(reference):
         out_dir = os.path.join(reference, reference_name(fixture))
         os.makedirs(out_dir, exist_ok=True)
         with open(os.path.join(ROOT, fixture)) as f:
-            env = environment_for(f.read())
+            source = f.read()
+        env = environment_for(source)
+        if 'weights="imagenet"' in source:
+            env["KERAS_HOME"] = os.path.join(out_dir, "keras_home")
         subprocess.run([sys.executable, __file__, "--one", fixture, out_dir], env=env, check=True, cwd=ROOT)
         print(f"{fixture}: {env['KERAS_BACKEND']}{' (tf_keras)' if 'TF_USE_LEGACY_KERAS' in env else ''}")
 

@@ -8,7 +8,7 @@ import { diskSources } from '../../src/analysis/modules/module-sources.js';
 import type { Analyzer } from '../../src/analysis/analyze.js';
 import type { Evaluator } from '../../src/engine/evaluator.js';
 import { readNpy } from '../../src/engine/inputs/npy.js';
-import { buildRequest } from '../../src/engine/plan.js';
+import { buildRequest, type EvaluationSettings } from '../../src/engine/plan.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
 import type { ModelGraph } from '../../src/graph/ir.js';
 import { buildReport } from '../../src/graph/report.js';
@@ -142,8 +142,16 @@ export interface OutputComparison {
   readonly mismatch?: { readonly index: number; readonly ours: number; readonly keras: number };
 }
 
-/** Evaluates each output of the reference's evaluated model with Keras's weights and input, and compares with Keras's outputs. */
-export async function compareOutputs(evaluator: Evaluator, graph: ModelGraph, reference: Reference): Promise<OutputComparison[]> {
+/**
+ * Each output of the reference's evaluated model, evaluated on the inputs Keras was fed, against Keras's outputs. The weights: the fixture's saved weights
+ * as the document's file by default; the initializers when the analysed code loads them itself (a saved model's own).
+ */
+export async function compareOutputs(
+  evaluator: Evaluator,
+  graph: ModelGraph,
+  reference: Reference,
+  weights: EvaluationSettings['weights'] = { kind: 'file', path: join(reference.dir, 'model.weights.h5') },
+): Promise<OutputComparison[]> {
   const index = reference.models.findIndex((m) => m.name === reference.evaluated!.model);
   const model = graph.layers[graph.models[ourModelIndex(graph, reference, index)]!]!.model!;
   // An unbuilt Sequential's outputs are its input: compared with Keras's outputs, that would read as a wrong value.
@@ -152,7 +160,7 @@ export async function compareOutputs(evaluator: Evaluator, graph: ModelGraph, re
   for (const [j, output] of model.outputs.entries()) {
     const request = buildRequest(graph, [output], [], {
       input: { source: { kind: 'zeros' }, batchSize: 2 },
-      weights: { kind: 'file', path: join(reference.dir, 'model.weights.h5') },
+      weights,
       seed: 0,
       memoryBudgetBytes: 2 ** 31,
     });

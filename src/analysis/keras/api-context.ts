@@ -36,8 +36,11 @@ export interface KerasApi {
   convertToNumpy(args: Arguments, site: CallSite): Value;
   /** `keras.backend.get_uid`: the next number of the session's counter for a prefix, which auto-names share. */
   uid(prefix: string): number;
-  /** The model a Keras config describes (`{"class_name": "Functional", "config": …}`), built as Keras's from_config builds it. */
-  modelFromConfig(config: Value, source: string, site: CallSite): Value;
+  /**
+   * The model a Keras config describes (`{"class_name": "Functional", "config": …}`), built as Keras's from_config
+   * builds it; with the weights of `weightsFile` (a saved model's own) when given.
+   */
+  modelFromConfig(config: Value, source: string, site: CallSite, weightsFile?: string): Value;
   /** `get_source_inputs`: the Input tensors a tensor is computed from, as a list. */
   sourceInputs(tensor: Value): Value;
 }

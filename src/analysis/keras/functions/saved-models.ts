@@ -52,7 +52,7 @@ function loadModel(context: ApiContext, args: Arguments, site: CallSite): Value 
   if ('problem' in config) return unknown(`${path} cannot be read: ${config.problem}`);
   const serialized = parsePythonJson(config.text);
   if (serialized.kind === 'unknown') return unknown(`${path}: its config.json is ${serialized.reason}`);
-  return context.keras.modelFromConfig(serialized, path, site);
+  return context.keras.modelFromConfig(serialized, path, site, file);
 }
 
 function modelFromJson(context: ApiContext, args: Arguments, site: CallSite): Value {
