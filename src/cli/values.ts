@@ -33,10 +33,13 @@ export async function evaluateReport(report: Report, analysis: Analysis, options
   for (const { binding, reason } of plan.skipped) errors.set(binding, reason);
   const engine = new EngineClient({ backend: options.backend, timeoutMs: options.timeoutMs });
   const noneSizes = new Set<number>();
+  // Where the file loads weights (load_weights, a saved model, an ImageNet file), each evaluation says which it used.
+  const loadedWeights = new Set<string>();
   const run = async (planned: PlannedRequest, split: boolean): Promise<void> => {
     try {
       const result = await engine.evaluate(planned.request);
       if (result.noneSize !== undefined) noneSizes.add(result.noneSize);
+      if (planned.request.weights.kind === 'code') loadedWeights.add(result.weightsDescription);
       planned.bindings.forEach((group, i) => group.forEach((b) => values.set(b, result.outputs[i]!)));
     } catch (error) {
       // One layer that cannot be evaluated must not cost the tensors before it: each of them on its own.
@@ -67,7 +70,7 @@ export async function evaluateReport(report: Report, analysis: Analysis, options
         backendReason: backend.reason,
         input: `${sourceText}, batch ${options.batchSize}${otherSizes(noneSizes)} (the file's own sample data where it feeds a model)`,
         seed: options.seed,
-        weights: options.weights ?? 'Keras default initializers',
+        weights: loadedWeights.size > 0 ? [...loadedWeights].join(' | ') : (options.weights ?? 'Keras default initializers'),
       },
       tensors,
     };

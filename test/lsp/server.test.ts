@@ -276,6 +276,46 @@ describe('language server over stdio', function () {
       }
     });
 
+    it('evaluates with the weights the file loads (model.load_weights), and says where they came from or why not', async () => {
+      const loads = (path: string): string => `${tinyText}model.load_weights("${path}")\n`;
+      const relative = (file: string): string => `../test/fixtures/weights/${file}`;
+      await configure({ sampleInput: 'ones' });
+      try {
+        const initial = await evaluate(await open('loads_tiny.py', tinyText), 5, 1);
+        for (const file of ['tiny.weights.h5', 'tiny.keras', 'tiny.h5']) {
+          // Found from the file's folder (examples/), as Python finds it when run from there.
+          const result = await evaluate(await open('loads_tiny.py', loads(relative(file))), 5, 1);
+          assert.equal(result.error, undefined, result.error);
+          assert.equal(result.weightsDescription, `the weights of 'tiny' from ${join(weights, file)}`);
+          const byDocument = await (async () => {
+            await configure({ weights: { uri: pathToFileURL(join(root, 'examples', 'tiny_model.py')).href, path: join(weights, file) } });
+            return evaluate(await open('tiny_model.py', tinyText), 5, 1);
+          })();
+          assert.deepEqual(
+            [result.summary?.min, result.summary?.max, result.summary?.mean],
+            [byDocument.summary?.min, byDocument.summary?.max, byDocument.summary?.mean],
+          );
+          assert.notEqual(result.summary?.mean, initial.summary?.mean);
+        }
+        const missing = await evaluate(await open('loads_tiny.py', loads('missing.weights.h5')), 5, 1);
+        assert.equal(missing.summary?.mean, initial.summary?.mean);
+        assert.equal(
+          missing.weightsDescription,
+          "Keras default initializers, seed 0; not the weights loaded into 'tiny': missing.weights.h5 is not found from the file's folder or the workspace folders",
+        );
+        await configure({ trusted: false });
+        const untrusted = await evaluate(await open('loads_tiny.py', loads(relative('tiny.weights.h5'))), 5, 1);
+        assert.equal(untrusted.summary?.mean, initial.summary?.mean);
+        assert.match(untrusted.weightsDescription ?? '', /; not the weights loaded into 'tiny': this workspace is not trusted/);
+      } finally {
+        await configure({
+          trusted: true,
+          sampleInput: 'uniform',
+          weights: { uri: pathToFileURL(join(root, 'examples', 'tiny_model.py')).href, path: null },
+        });
+      }
+    });
+
     it('draws the maps of the batch item asked for', async () => {
       const uri = await open('batch.py', method1Text);
       await configure({ batchSize: 2 });

@@ -205,6 +205,36 @@ describe('tensor-lens CLI', () => {
     assert.equal(byName.get('input_data')!.valuesError, 'sample data made by np.random.rand() in the file');
   });
 
+  it("inspect --values of a model read with load_model uses its archive's weights, and says so", function () {
+    this.timeout(60_000);
+    const archive = join(root, 'test/fixtures/weights/tiny.keras');
+    const file = join(mkdtempSync(join(tmpdir(), 'tensor-lens-cli-')), 'load.py');
+    writeFileSync(
+      file,
+      `import keras\nmodel = keras.models.load_model(${JSON.stringify(archive)})\nnorm = model.get_layer("norm").output\n`,
+    );
+    const loaded = run('inspect', file, '--values', '--json', '--backend', 'cpu', '--input', 'ones');
+    assert.equal(loaded.code, 0, loaded.stderr);
+    const report = JSON.parse(loaded.stdout) as Report;
+    assert.equal(report.evaluation?.weights, `the weights of 'tiny' from ${archive}`);
+    // The same numbers as the archive given as the weights file, on the model file it was saved from.
+    const given = run(
+      'inspect',
+      'test/fixtures/tiny_model.py',
+      '--values',
+      '--json',
+      '--backend',
+      'cpu',
+      '--input',
+      'ones',
+      '--weights',
+      archive,
+    );
+    const expected = (JSON.parse(given.stdout) as Report).tensors.find((t) => t.name === 'outputs')!.values!;
+    const norm = report.tensors.find((t) => t.name === 'norm')!.values!;
+    assert.deepEqual([norm.shape, norm.min, norm.max, norm.mean], [expected.shape, expected.min, expected.max, expected.mean]);
+  });
+
   it('inspect --values feeds an np.array written in the file with its own numbers; Keras stores it in a config', function () {
     this.timeout(60_000);
     const file = join(mkdtempSync(join(tmpdir(), 'tensor-lens-cli-')), 'literal.py');
