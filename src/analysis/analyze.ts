@@ -9,6 +9,7 @@ import { libraryImports } from './modules/library-sources.js';
 import type { ImportContext } from './modules/module-sources.js';
 import { ParsedModules } from './modules/parsed-modules.js';
 import { PythonParser } from './python/parser.js';
+import { hdf5DeferredReads, loadHdf5 } from './saved-models/hdf5.js';
 
 export interface Analysis extends ModelGraph {
   /** Lines blanked to recover from syntax errors (zero-based). */
@@ -17,6 +18,8 @@ export interface Analysis extends ModelGraph {
   readonly modules: readonly string[];
   /** Imports of modules that are neither an API Tensor Lens models nor a file it found: a file created may be one. */
   readonly unresolvedImports: readonly string[];
+  /** Whether it met an HDF5 file before the HDF5 library had loaded: analysed again once it has (loadHdf5), it reads it. */
+  readonly waitsForHdf5: boolean;
 }
 
 export class Analyzer {
@@ -33,6 +36,7 @@ export class Analyzer {
   /** `imports`: where the file is and where its imports are searched; without it, no module of the user's is read. */
   analyze(text: string, limits: Limits = defaultLimits, imports?: ImportContext): Analysis {
     const started = performance.now();
+    const deferredBefore = hdf5DeferredReads();
     // LSP counts a lone CR as a line break, tree-sitter does not: make them agree (same length, so offsets hold).
     const source = boundedSource(text.replace(/\r(?!\n)/g, '\n'), limits.maxSourceCharacters);
     const deadline = started + limits.maxMilliseconds / 2;
@@ -75,7 +79,16 @@ export class Analyzer {
       skippedLines,
       modules: interpreter.modules?.filesRead ?? [],
       unresolvedImports: interpreter.modules?.unresolved ?? [],
+      waitsForHdf5: hdf5DeferredReads() > deferredBefore,
     };
+  }
+
+  /** The analysis, made again once the HDF5 library has loaded where it met an HDF5 file before (the CLI, tests). */
+  async analyzeFully(text: string, limits: Limits = defaultLimits, imports?: ImportContext): Promise<Analysis> {
+    const analysis = this.analyze(text, limits, imports);
+    if (!analysis.waitsForHdf5) return analysis;
+    await loadHdf5();
+    return this.analyze(text, limits, imports);
   }
 
   dispose(): void {

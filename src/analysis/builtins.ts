@@ -16,6 +16,7 @@ import {
   unknown,
   type Value,
 } from './values.js';
+import { openFile } from './python-files.js';
 import { formatValue } from './python-values.js';
 import { builtinAncestry, builtinExceptionNames, exceptionMessage } from './python-exceptions.js';
 
@@ -30,7 +31,7 @@ function builtin(name: string, call: BuiltinFunction): Value {
 }
 
 /** Python's builtins that model files use; `super` is the interpreter's own. */
-export function createPythonBuiltins(interpreter: Pick<ApiContext, 'iterate'>): Map<string, Value> {
+export function createPythonBuiltins(interpreter: Pick<ApiContext, 'iterate' | 'dataFile'>): Map<string, Value> {
   const numbers = (args: Arguments): number[] | undefined => {
     const values = args.positional.length === 1 ? interpreter.iterate(args.positional[0]!) : args.positional;
     if (!values || !values.every((v) => v.kind === 'int' || v.kind === 'float')) return undefined;
@@ -184,6 +185,7 @@ export function createPythonBuiltins(interpreter: Pick<ApiContext, 'iterate'>): 
       },
     ],
     ['print', () => none],
+    ['open', (args) => openFile(args, (path) => interpreter.dataFile(path))],
     [
       'chr',
       (args) => {

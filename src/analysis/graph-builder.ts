@@ -118,21 +118,27 @@ export class GraphBuilder {
     // Keras reads a legacy .h5 file by the order of the model's layers that have weights; unbuilt ones leave it unknown.
     const direct = this.layers[model]!.children.map((id) => this.layers[id]!);
     const weighted = direct.every((node) => node.params !== null) ? direct.filter((node) => node.params! > 0).map((node) => node.id) : [];
-    const visit = (layer: number, path: readonly string[], seen: Set<number>): void => {
+    const visit = (layer: number, path: readonly string[], index: number, seen: Set<number>): void => {
       for (const child of this.layers[layer]!.children) {
         if (seen.has(child)) continue;
         seen.add(child);
         const node = this.layers[child]!;
         const key = [...path, node.name];
-        const index = path.length === 0 ? weighted.indexOf(child) : -1;
+        // A sublayer's place is that of the model's layer it is in.
+        const place = path.length === 0 ? weighted.indexOf(child) : index;
         node.weights =
           'file' in source
-            ? { file: source.file, key: key.join('/'), model: modelName, ...(index >= 0 && { order: { index, of: weighted.length } }) }
+            ? {
+                file: source.file,
+                key: key.join('/'),
+                model: modelName,
+                ...(place >= 0 && { order: { index: place, of: weighted.length } }),
+              }
             : { ...source, model: modelName };
-        visit(child, key, seen);
+        visit(child, key, place, seen);
       }
     };
-    visit(model, [], new Set([model]));
+    visit(model, [], -1, new Set([model]));
   }
 
   /** Why a layer's `trainable` is not known, where the file made it so. */

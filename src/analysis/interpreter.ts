@@ -484,7 +484,10 @@ export class Interpreter extends CallEvaluator {
     if (target) this.assign(target, { kind: 'unknown', reason: `the call raises ${message}`, reported: true }, scope);
   }
 
-  /** `with a as b, c:` — each context manager evaluated; what `__enter__` gives is not known, so `b` is unknown. */
+  /**
+   * `with a as b, c:` — each context manager evaluated; `b` is what its `__enter__` gives where that is a builtin's
+   * (a file of `open()` gives itself), else unknown: a class's own `__enter__` is not run.
+   */
   private execWith(node: Node, scope: Scope): Completion {
     const items = node.namedChildren.find((c) => c?.type === 'with_clause')?.namedChildren ?? [];
     let expectsRaise = false;
@@ -498,8 +501,13 @@ export class Interpreter extends CallEvaluator {
         continue;
       }
       const target = value.childForFieldName('alias')?.namedChildren[0];
-      if (manager) this.evaluate(manager, scope);
-      if (target) this.assign(target, unknown(`the value \`with ${manager?.text ?? ''}\` gives is not known statically`), scope);
+      const context = manager ? this.evaluate(manager, scope) : undefined;
+      const enter = context?.kind === 'object' ? context.object.attributes.get('__enter__') : undefined;
+      const entered =
+        enter?.kind === 'builtin'
+          ? enter.call({ positional: [], keywords: new Map(), keywordNodes: new Map() }, { node: value })
+          : unknown(`the value \`with ${manager?.text ?? ''}\` gives is not known statically`);
+      if (target) this.assign(target, entered, scope);
     }
     const body = (): Completion => this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], scope);
     if (!expectsRaise) return body();

@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     searchRoots: ((values['path'] as string[] | undefined) ?? []).map((folder) => resolve(folder)),
     sources: diskSources(),
   };
-  const analysis = analyzer.analyze(text, undefined, imports);
+  const analysis = await analyzer.analyzeFully(text, undefined, imports);
   analyzer.dispose();
   let report: Report = buildReport(file, analysis);
   if (evaluation) report = await evaluateReport(report, analysis, evaluation);

@@ -74,8 +74,9 @@ export interface LayerNode {
 
 /**
  * Where the weights the code loads into a layer are: a file and the layer's entry in it (its name, after those of the
- * layers between it and the model loaded; for a layer of the model itself, also its place among the model's layers
- * that have weights, by which a legacy `.h5` file is read), or why they cannot be read. `model` names the model loaded.
+ * layers between it and the model loaded; also the place of the model's layer it is or is in, among the model's
+ * layers that have weights, by which a legacy `.h5` file is read), or why they cannot be read. `model` names the model
+ * loaded.
  */
 export type LoadedWeights =
   | {

@@ -6,6 +6,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis, Analyzer } from '../analysis/analyze.js';
 import type { ImportContext } from '../analysis/modules/module-sources.js';
+import { loadHdf5 } from '../analysis/saved-models/hdf5.js';
 
 const debounceMs = 150;
 /** Analyses kept; an older document's is dropped and made again (within the analysis budget) when asked for. */
@@ -97,6 +98,18 @@ export class DocumentAnalyses {
     entry.stale = false;
     this.touch(document.uri, entry);
     this.onAnalysed(document.uri, analysis);
+    // A saved .h5 model is read once the HDF5 library has loaded: then again, if the document is still the same.
+    if (analysis.waitsForHdf5) {
+      const refresh = (): void => this.refresh(document.uri, document.version);
+      void loadHdf5().then(refresh, refresh);
+    }
     return analysis;
+  }
+
+  private refresh(uri: string, version: number): void {
+    const entry = this.entries.get(uri);
+    if (!entry || entry.document.version !== version) return;
+    entry.stale = true;
+    this.schedule(entry.document, true);
   }
 }

@@ -17,19 +17,29 @@ import { analyzeReference, compareOutputs, comparableRows, layerTableReference, 
 const backends: BackendName[] = ['wasm', 'cpu'];
 
 /**
- * Fixtures whose saved model needs Python code: a layer class of the fixture's own (an archive holds only its name and
- * config; Keras too needs the class, registered or in `custom_objects`), or a Lambda's function (bytecode, which Keras
- * loads only with safe_mode=False). That part is unknown, with why.
+ * Fixtures whose saved model needs Python code: a layer class of the fixture's own (a saved model holds only its name
+ * and config; Keras too needs the class, registered or in `custom_objects`), an op node (a legacy .h5 names its class
+ * without its module, and Keras finds no layer of that name), or a Lambda's function (bytecode, which Keras loads only
+ * with safe_mode=False). Keras makes the layers in order: the model is unknown from the first, with why.
  */
-const customClasses: Readonly<Record<string, string>> = {
-  compute_output_shape_layer: 'layer class `FlattenFeatures` of model.keras comes from `__fixture__`, code that the file does not hold',
-  custom_attention_block: 'layer class `TransformerBlock` of model.keras comes from `__fixture__`, code that the file does not hold',
-  patch_embedding_cls:
-    'layer class `ClassTokenPositionEmbedding` of model.keras comes from `__fixture__`, code that the file does not hold',
-  residual_scale: 'layer class `ConvBN` of model.keras comes from `__fixture__`, code that the file does not hold',
-  vit_custom_layers: 'layer class `EncoderBlock` of model.keras comes from `__fixture__`, code that the file does not hold',
-  ops_between_layers: 'the Lambda layer of model.keras holds its function as Python bytecode, which Tensor Lens never runs',
+const customClasses: Readonly<Record<string, (saved: string) => string>> = {
+  compute_output_shape_layer: (saved) => custom('FlattenFeatures', saved),
+  custom_attention_block: (saved) => custom('MultiHeadSelfAttention', saved),
+  patch_embedding_cls: (saved) => custom('Patches', saved),
+  residual_scale: (saved) => custom('ConvBN', saved),
+  vit_custom_layers: (saved) => custom('PatchEmbedding', saved),
+  ops_between_layers: (saved) =>
+    saved.endsWith('.h5')
+      ? 'layer class `Sigmoid` of model.h5 is not a class of keras.layers'
+      : 'the Lambda layer of model.keras holds its function as Python bytecode, which Tensor Lens never runs',
 };
+
+function custom(className: string, saved: string): string {
+  // A .keras archive names the module of each class; a legacy .h5 only the class.
+  return saved.endsWith('.h5')
+    ? `layer class \`${className}\` of ${saved} is not a class of keras.layers`
+    : `layer class \`${className}\` of ${saved} comes from \`__fixture__\`, code that the file does not hold`;
+}
 
 /** Fixtures whose values Keras recorded but the engine refuses today, with the refusal: a test fails once it evaluates. */
 const notEvaluatedYet: Readonly<Record<string, RegExp>> = {};
@@ -74,46 +84,48 @@ describe('conformance with real Keras', function () {
     }
   });
 
-  describe('saved models read back: load_model of the model.keras Keras saved for a fixture, values with its own weights', () => {
+  describe('saved models read back: load_model of the model.keras and model.h5 Keras saved for a fixture, values with their own weights', () => {
     let evaluator: Evaluator;
     before(async () => (evaluator = await Evaluator.create('wasm')));
 
-    for (const reference of references().filter((r) => existsSync(join(r.dir, 'model.keras')))) {
-      const custom = customClasses[reference.id];
-      const checks = custom
-        ? 'what Python code it needs unknown, with why'
-        : `every row as Keras built it${reference.evaluated ? ', and its outputs' : ''}`;
-      it(`${reference.id}: ${checks}`, async () => {
-        const graph = analyzer.analyze('import keras\nmodel = keras.models.load_model("model.keras")\n', undefined, {
-          file: join(reference.dir, 'load.py'),
-          searchRoots: [],
-          sources: diskSources(),
-        });
-        if (custom) {
-          const reasons = graph.diagnostics.map((d) => d.message).join('\n');
-          assert.ok(reasons.includes(custom), reasons);
-          return;
-        }
-        const rows = comparableRows(
-          graph,
-          reference,
-          reference.models.findIndex((m) => m.name === reference.evaluated!.model),
-        );
-        assert.ok(rows, `no model ${reference.evaluated!.model} in the archive read back`);
-        assert.deepEqual(rows.ours, rows.keras);
-        assert.deepEqual(rows.split[0], rows.split[1]);
-        // No weights file is given: the archive's own, which load_model loads, must give Keras's outputs.
-        const comparisons = await compareOutputs(evaluator, graph, reference, { kind: 'initializers' });
-        assert.equal(comparisons.length, reference.evaluated!.outputs);
-        for (const { output, shape, mismatch } of comparisons) {
-          assert.deepEqual(shape.ours, shape.keras, `shape of output ${output}`);
-          assert.equal(
-            mismatch,
-            undefined,
-            `output ${output}, element ${mismatch?.index}: ${mismatch?.ours} where Keras has ${mismatch?.keras}`,
+    for (const saved of ['model.keras', 'model.h5']) {
+      for (const reference of references().filter((r) => existsSync(join(r.dir, saved)))) {
+        const custom = customClasses[reference.id]?.(saved);
+        const checks = custom
+          ? 'what Python code it needs unknown, with why'
+          : `every row as Keras built it${reference.evaluated ? ', and its outputs' : ''}`;
+        it(`${reference.id}, ${saved}: ${checks}`, async () => {
+          const graph = await analyzer.analyzeFully(`import keras\nmodel = keras.models.load_model("${saved}")\n`, undefined, {
+            file: join(reference.dir, 'load.py'),
+            searchRoots: [],
+            sources: diskSources(),
+          });
+          if (custom) {
+            const model = graph.bindings.find((b) => b.name === 'model')?.value;
+            assert.equal(model?.kind === 'unknown' && model.reason, custom);
+            return;
+          }
+          const rows = comparableRows(
+            graph,
+            reference,
+            reference.models.findIndex((m) => m.name === reference.evaluated!.model),
           );
-        }
-      });
+          assert.ok(rows, `no model ${reference.evaluated!.model} in the file read back`);
+          assert.deepEqual(rows.ours, rows.keras);
+          assert.deepEqual(rows.split[0], rows.split[1]);
+          // No weights file is given: the saved model's own, which load_model loads, must give Keras's outputs.
+          const comparisons = await compareOutputs(evaluator, graph, reference, { kind: 'initializers' });
+          assert.equal(comparisons.length, reference.evaluated!.outputs);
+          for (const { output, shape, mismatch } of comparisons) {
+            assert.deepEqual(shape.ours, shape.keras, `shape of output ${output}`);
+            assert.equal(
+              mismatch,
+              undefined,
+              `output ${output}, element ${mismatch?.index}: ${mismatch?.ours} where Keras has ${mismatch?.keras}`,
+            );
+          }
+        });
+      }
     }
   });
 

@@ -165,12 +165,14 @@ def record_one(fixture, out_dir):
         # The whole model saved as a `.keras` archive (small models only, to keep the repository small): Tensor Lens
         # reads its architecture back with load_model, and must find every layer of it as Keras does.
         if top.count_params() < 100_000 and type(top).__name__ in ("Functional", "Sequential") and not legacy:
-            try:
-                top.save(os.path.join(out_dir, "model.keras"))
-            except NotImplementedError:
-                # Keras cannot serialize some op nodes (ops.map, ops.scan between layers): no archive to read back.
-                if os.path.exists(os.path.join(out_dir, "model.keras")):
-                    os.remove(os.path.join(out_dir, "model.keras"))
+            # And in the legacy HDF5 format (`model_config` attribute, weights under `model_weights`), read back too.
+            for saved in ("model.keras", "model.h5"):
+                try:
+                    top.save(os.path.join(out_dir, saved))
+                except NotImplementedError:
+                    # Keras cannot serialize some op nodes (ops.map, ops.scan between layers): no file to read back.
+                    if os.path.exists(os.path.join(out_dir, saved)):
+                        os.remove(os.path.join(out_dir, saved))
         summary["evaluated"] = {"model": top.name, "inputs": len(inputs), "outputs": len(outputs)}
     with open(os.path.join(out_dir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)

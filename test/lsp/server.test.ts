@@ -178,6 +178,22 @@ describe('language server over stdio', function () {
     assert.match(await hoverText(uri, 3, 0), /^`c: KerasTensor \(None, 3\) float32`/);
   });
 
+  it('reads a legacy .h5 model once the HDF5 library has loaded, then answers with what it holds', async () => {
+    const saved = join(root, 'test/conformance/reference/autoencoder/model.h5');
+    const uri = await open(
+      'loads_h5.py',
+      `import keras\nmodel = keras.models.load_model(${JSON.stringify(saved)})\ncode = model.get_layer("encoder").output\n`,
+    );
+    // The first analysis of the server meets the file before the library (megabytes of wasm) is loaded: not known yet.
+    assert.match(await hoverText(uri, 2, 1), /model\.h5 is read once the HDF5 reader has loaded, in a moment/);
+    let hover = '';
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline && !hover.includes('(None, 7, 7, 8)');) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      hover = await hoverText(uri, 2, 1);
+    }
+    assert.match(hover, /^`code: KerasTensor \(None, 7, 7, 8\) float32`/);
+  });
+
   it('survives a document of garbage and keeps answering', async () => {
     const uri = await open('garbage.py', '\u0000))((( def class lambda: @@ [[[ import ' + 'x = ('.repeat(2000));
     await diagnosticsOf(uri, () => true);

@@ -14,6 +14,8 @@ import { analyzer, shapeOf, where } from './helpers/analysis.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'tensor-lens-saved-'));
 writeFileSync(join(folder, 'corrupt.keras'), 'not a zip');
+writeFileSync(join(folder, 'corrupt.h5'), 'not HDF5 either');
+const tinyWeights = join(import.meta.dirname, '..', 'fixtures', 'weights');
 mkdirSync(join(folder, 'exported_savedmodel'));
 writeFileSync(join(folder, 'exported_savedmodel', 'saved_model.pb'), '');
 
@@ -46,6 +48,66 @@ describe('saved models', () => {
     assert.deepEqual(await errorsOf('import tensorflow as tf\nm = tf.keras.models.load_model("exported_savedmodel")\n'), [
       `2:5-2:54 ${unsupported('exported_savedmodel')}`,
     ]);
+  });
+
+  it('a legacy .h5 file that is not HDF5: h5py\'s error; an HDF5 file of weights only: "No model config found", as Keras says', async () => {
+    const errorsAfterLoading = async (source: string): Promise<string[]> => {
+      const imports = { file: join(folder, 'train.py'), searchRoots: [], sources: diskSources() };
+      const analysis = await (await analyzer()).analyzeFully(source, undefined, imports);
+      return analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => `${where(d)} ${d.message}`);
+    };
+    assert.deepEqual(await errorsAfterLoading('import keras\na = keras.models.load_model("corrupt.h5")\n'), [
+      '2:5-2:42 Unable to synchronously open file (file signature not found)',
+    ]);
+    const weightsOnly = JSON.stringify(join(tinyWeights, 'tiny.weights.h5'));
+    assert.deepEqual(await errorsAfterLoading(`import keras\nb = keras.models.load_model(${weightsOnly})\n`), [
+      `2:5-2:${30 + weightsOnly.length} No model config found in the file at ${join(tinyWeights, 'tiny.weights.h5')}.`,
+    ]);
+  });
+
+  it('a legacy .h5 model: its architecture read from the model_config attribute, nested models and all', async () => {
+    const reference = references().find((r) => r.id === 'autoencoder')!;
+    const source = 'import keras\nmodel = keras.models.load_model("model.h5")\ncode = model.get_layer("encoder").output\n';
+    const imports = { file: join(reference.dir, 'load.py'), searchRoots: [], sources: diskSources() };
+    const analysis = await (await analyzer()).analyzeFully(source, undefined, imports);
+    assert.equal(analysis.waitsForHdf5, false);
+    assert.equal(shapeOf(analysis, 'code'), '(None, 7, 7, 8)');
+  });
+
+  it('model_from_json of a file read with open(...).read(), or in a with block: every row as Keras built it', async () => {
+    const reference = references().find((r) => r.id === 'autoencoder')!;
+    const config = new TextDecoder().decode(
+      unzipSync(readFileSync(join(reference.dir, 'model.keras')), { filter: (f) => f.name === 'config.json' })['config.json']!,
+    );
+    writeFileSync(join(folder, 'model.json'), config);
+    for (const source of [
+      'import keras\nmodel = keras.models.model_from_json(open("model.json").read())\n',
+      'import keras\nwith open("model.json") as f:\n    model = keras.models.model_from_json(f.read())\n',
+    ]) {
+      const graph = (await analyzer()).analyze(source, undefined, {
+        file: join(folder, 'train.py'),
+        searchRoots: [],
+        sources: diskSources(),
+      });
+      const rows = comparableRows(
+        graph,
+        reference,
+        reference.models.findIndex((m) => m.name === reference.evaluated!.model),
+      )!;
+      assert.ok(rows, source);
+      assert.deepEqual(rows.ours, rows.keras);
+    }
+    const missing = (await analyzer()).analyze(
+      'import keras\nmodel = keras.models.model_from_json(open("gone.json").read())\n',
+      undefined,
+      {
+        file: join(folder, 'train.py'),
+        searchRoots: [],
+        sources: diskSources(),
+      },
+    );
+    assert.deepEqual(missing.diagnostics, []);
+    assert.equal(shapeOf(missing, 'model'), "unknown: gone.json is not found from the file's folder or the workspace folders");
   });
 
   it('model_from_json of the config Keras wrote: every row as Keras built it', async () => {

@@ -79,6 +79,10 @@ export class ModelFromConfig {
     const layers = get(config, 'layers');
     if (!layers || !isSequence(layers)) return unknown(`the Sequential config of ${this.source} has no layers`);
     const items = layers.items.map((layer) => (this.className(layer) === 'InputLayer' ? this.inputLayer(layer) : this.layer(layer)));
+    // Keras makes every layer before it builds any: one it cannot make stops the load there (or is a class of the
+    // code's own, registered, which is not known): the model is unknown, and no later layer's error is Keras's.
+    const first = items.find((item) => item.kind === 'unknown');
+    if (first) return first;
     return this.making.sequential(args([{ kind: 'list', items }], new Map([['name', get(config, 'name') ?? none]])), this.site);
   }
 
@@ -99,6 +103,7 @@ export class ModelFromConfig {
         continue;
       }
       const callee = this.layer(layer);
+      if (callee.kind === 'unknown') return callee;
       this.outputs.set(name.value, []);
       const nodes = get(layer.entries, 'inbound_nodes');
       for (const node of nodes && isSequence(nodes) ? nodes.items : []) pending.push({ name: name.value, callee, node });

@@ -67,10 +67,13 @@ export function applyWeights(model: tf.LayersModel, names: LayerNames, spec: Wei
 
 /**
  * A layer's entry in a file the code loaded, by its name in the topology: in a legacy `.h5` file, as Keras reads one,
- * the saved layer at its place among the model's layers that have weights; else its names from the model loaded.
+ * the saved layer at the place of the model's layer it is or is in (then the sublayer's names in it); else its names
+ * from the model loaded.
  */
 function entryOf(loaded: LoadedWeightsFile, file: WeightFile): (layer: string) => string | undefined {
-  const saved = file.format === 'keras2-h5' ? [...file.layers].filter(([, weights]) => weights.length > 0).map(([name]) => name) : [];
+  // The saved layers themselves, not the entries of their sublayers (`encoder/conv2d`).
+  const saved =
+    file.format === 'keras2-h5' ? [...file.layers.keys()].filter((name) => !name.includes('/') && name !== 'top_level_model_weights') : [];
   return (layer) => {
     const given = loaded.layers[layer];
     if (!given?.order || file.format !== 'keras2-h5') return given?.key;
@@ -79,7 +82,7 @@ function entryOf(loaded: LoadedWeightsFile, file: WeightFile): (layer: string) =
         `Cannot load ${file.path} into '${loaded.model}': Layer count mismatch when loading weights from file. Model expected ${given.order.of} layers, found ${saved.length} saved layers.`,
       );
     }
-    return saved[given.order.index];
+    return [saved[given.order.index], ...given.key.split('/').slice(1)].join('/');
   };
 }
 

@@ -27,7 +27,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Dataset, File as H5File, Group } from 'h5wasm/node';
+import { loadHdf5, type H5Module } from '../../analysis/saved-models/hdf5.js';
 import { isSupportedNumeric, toFloat32, type NumericKind } from '../inputs/binary.js';
+import { addSublayerEntries, mergeLora, type LoraAlphas } from './legacy-layout.js';
 
 export interface StoredWeight {
   /** Keras 3: `vars/<index>`; Keras 2: the weight name without the layer prefix and `:0`, e.g. `kernel`. */
@@ -63,9 +65,7 @@ const H5T_OPAQUE = 5;
 const H5T_ENUM = 8;
 
 /** h5wasm embeds libhdf5 (megabytes of wasm): loaded on the first weights file, not with the worker. */
-type H5Library = (typeof import('h5wasm/node'))['default'];
-type H5Module = Awaited<H5Library['ready']>;
-let h5wasm: H5Library;
+let h5wasm: Awaited<ReturnType<typeof loadHdf5>>['h5wasm'];
 
 /** Reads .weights.h5 (Keras 3), .h5 (Keras 2 weights or whole model), .keras (zip of config.json, metadata.json, model.weights.h5). */
 export async function readWeightFile(path: string): Promise<WeightFile> {
@@ -343,17 +343,10 @@ async function checkHdf5Header(fsPath: string, size: number, where: string): Pro
 
 // ---------------------------------------------------------------- HDF5 contents
 
-let modulePromise: Promise<H5Module> | undefined;
-
 async function h5Module(): Promise<H5Module> {
-  modulePromise ??= import('h5wasm/node').then(async (loaded) => {
-    h5wasm = loaded.default;
-    const module = await h5wasm.ready;
-    // Turn libhdf5's error-stack printing to stderr into JS exceptions (a process-wide setting).
-    module.activate_throwing_error_handler();
-    return module;
-  });
-  return modulePromise;
+  const library = await loadHdf5();
+  h5wasm = library.h5wasm;
+  return library.module;
 }
 
 async function readHdf5(
@@ -372,7 +365,7 @@ async function readHdf5(
     const reader = new DatasetReader(module, where, size);
     const legacy = legacyWeightsGroup(file);
     const format: WeightFormat = legacy ? 'keras2-h5' : 'keras3-weights-h5';
-    const layers = legacy ? readLegacyLayers(legacy, reader, where) : readKeras3Layers(file, reader);
+    const layers = legacy ? readLegacyLayers(legacy, reader, where, loraAlphas(file)) : readKeras3Layers(file, reader);
     if (layers.size === 0) throw new WeightFileError(`No layer weights found in ${where}`);
     return { format, layers };
   } catch (error) {
@@ -441,7 +434,29 @@ function legacyWeightsGroup(file: H5File): Group | undefined {
   return group && hasListAttribute(group, 'layer_names') ? group : undefined;
 }
 
-function readLegacyLayers(root: Group, reader: DatasetReader, where: string): Map<string, StoredWeight[]> {
+/** The `lora_alpha` of each layer with LoRA enabled, from the `model_config` of a whole model's file. */
+function loraAlphas(file: H5File): LoraAlphas {
+  const alphas = new Map<string, number | undefined>();
+  const text = stringAttribute(file, 'model_config');
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value !== null && typeof value === 'object') {
+      const config = value as { name?: unknown; lora_rank?: unknown; lora_alpha?: unknown };
+      if (typeof config.name === 'string' && typeof config.lora_rank === 'number') {
+        alphas.set(config.name, typeof config.lora_alpha === 'number' ? config.lora_alpha : undefined);
+      }
+      Object.values(value).forEach(visit);
+    }
+  };
+  try {
+    if (text !== undefined) visit(JSON.parse(text));
+  } catch {
+    // A config that is not JSON: no LoRA settings known, and a LoRA layer says so when it is read.
+  }
+  return alphas;
+}
+
+function readLegacyLayers(root: Group, reader: DatasetReader, where: string, alphas: LoraAlphas): Map<string, StoredWeight[]> {
   const layers = new Map<string, StoredWeight[]>();
   const names = stringListAttribute(root, 'layer_names');
   const present = new Set(root.keys());
@@ -460,8 +475,13 @@ function readLegacyLayers(root: Group, reader: DatasetReader, where: string): Ma
       }
       return reader.read(dataset, legacyWeightName(layer, weightName));
     });
-    if (weights.length > 0) layers.set(layer, weights);
+    try {
+      if (weights.length > 0) layers.set(layer, mergeLora(layer, weights, alphas));
+    } catch (error) {
+      throw new WeightFileError(`${where}: ${(error as Error).message}`);
+    }
   }
+  addSublayerEntries(layers);
   return layers;
 }
 

@@ -6,6 +6,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readHdf5ModelConfig } from '../../saved-models/hdf5.js';
 import { readArchiveConfig } from '../../saved-models/keras-archive.js';
 import { parsePythonJson } from '../../saved-models/python-json.js';
 import { type Arguments, type CallSite, unknown, type Value } from '../../values.js';
@@ -33,9 +34,7 @@ function loadModel(context: ApiContext, args: Arguments, site: CallSite): Value 
   const config = path.endsWith('.keras') && stat?.isFile() ? readArchiveConfig(file) : undefined;
   if (config === undefined || 'notZip' in config) {
     // Keras's own order of checks (keras/src/saving/saving_api.py).
-    if (path.endsWith('.h5') || path.endsWith('.hdf5')) {
-      return unknown(`${path}: models saved in the legacy HDF5 format are not read yet (a model saved with model.save("….keras") is)`);
-    }
+    if (path.endsWith('.h5') || path.endsWith('.hdf5')) return legacyModel(context, path, stat?.isFile() ? file : undefined, site);
     if (stat?.isDirectory() && !existsSync(join(file, 'saved_model.pb'))) {
       return unknown(`${path} is a folder (a Keras model folder or an Orbax checkpoint), which Tensor Lens does not read yet`);
     }
@@ -55,8 +54,23 @@ function loadModel(context: ApiContext, args: Arguments, site: CallSite): Value 
   return context.keras.modelFromConfig(serialized, path, site, file);
 }
 
+/** A model `model.save("….h5")` wrote: its `model_config` attribute, and the weights under `model_weights`. */
+function legacyModel(context: ApiContext, path: string, file: string | undefined, site: CallSite): Value {
+  // h5py's words, where it opens a folder or a file that is not HDF5.
+  if (!file) return raises(context, site, `Unable to synchronously open file (unable to open file: name = '${path}', Is a directory)`);
+  const config = readHdf5ModelConfig(file);
+  if (config === 'not loaded') return unknown(`${path} is read once the HDF5 reader has loaded, in a moment`);
+  if ('notHdf5' in config) return raises(context, site, 'Unable to synchronously open file (file signature not found)');
+  if ('noConfig' in config) return raises(context, site, `No model config found in the file at ${path}.`);
+  if ('problem' in config) return unknown(`${path} cannot be read: ${config.problem}`);
+  const serialized = parsePythonJson(config.text);
+  if (serialized.kind === 'unknown') return unknown(`${path}: its model_config is ${serialized.reason}`);
+  return context.keras.modelFromConfig(serialized, path, site, file);
+}
+
 function modelFromJson(context: ApiContext, args: Arguments, site: CallSite): Value {
   const text = args.positional[0] ?? args.keywords.get('json_string');
+  if (text?.kind === 'unknown') return text;
   if (text?.kind !== 'str') return unknown('model_from_json() of a text that is not known statically');
   const serialized = parsePythonJson(text.value);
   if (serialized.kind === 'unknown') return serialized;
