@@ -2,6 +2,7 @@
 // (layer-runtime.ts), models (model-runtime.ts), and here what a file reads of
 // layers, models and tensors, and the evaluations it asks for (`predict`, K.function).
 
+import { statSync } from 'node:fs';
 import type { ArrayFeed, LayerNode, ModelInfo } from '../graph/ir.js';
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
@@ -24,6 +25,8 @@ import { ControlFlowRuntime } from './control-flow-runtime.js';
 import { jsonValue } from './python-values.js';
 import { dimValue, tensorShapeValue } from './layer-runtime.js';
 import type { KerasApi } from './keras/api-context.js';
+import { LayerError } from './keras/rule.js';
+import { loadWeightsRefusal } from './saved-models/weights-file-check.js';
 
 /** A layer or model whose attribute the file reads; `self` is the object of a subclassed one. */
 interface AttributeTarget {
@@ -35,6 +38,14 @@ interface AttributeTarget {
 
 function method({ name, self }: AttributeTarget, call: (args: Arguments, site: CallSite) => Value): Value {
   return { kind: 'builtin', name, call, ...(self ? { self } : {}) };
+}
+
+/** Why a weights file Keras reads is not read by Tensor Lens, or undefined when it is. */
+function unreadWeights(given: string, file: string): string | undefined {
+  if (given.endsWith('.weights.json')) return `${given} holds sharded weights, which Tensor Lens does not read yet`;
+  return statSync(file, { throwIfNoEntry: false })?.isFile()
+    ? undefined
+    : `${given} is a folder (an Orbax checkpoint), which Tensor Lens does not read yet`;
 }
 
 /** A `trainable` argument: a bool, or null when not known. */
@@ -95,10 +106,7 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
         target.layer.params === null ? unknown(`the parameter count of '${target.layer.name}' is not known`) : int(target.layer.params),
       ),
     load_weights: (target) =>
-      method(target, (args) => {
-        this.loadWeights(target.id, args.positional[0] ?? args.keywords.get('filepath'));
-        return none;
-      }),
+      method(target, (args, site) => this.loadWeights(target.id, args.positional[0] ?? args.keywords.get('filepath'), site)),
     ...Object.fromEntries(
       ['summary', 'compile', 'fit', 'evaluate', 'save', 'save_weights'].map((name) => [
         name,
@@ -113,9 +121,18 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
    * `model.load_weights(filepath)`: its layers' numbers are the file's, found as Python would find it. A file not
    * there now may be when the code runs (a training run saves it), so that is no error: their numbers are not known.
    */
-  private loadWeights(model: number, path: Value | undefined): void {
+  private loadWeights(model: number, path: Value | undefined, site: CallSite): Value {
     const found = path?.kind === 'str' ? this.interpreter.dataFile(path.value) : path;
-    if (found?.kind === 'str') return this.graph.loadWeights(model, { file: found.value });
+    if (found?.kind === 'str' && path?.kind === 'str') {
+      const refusal = loadWeightsRefusal(path.value, found.value);
+      if (refusal !== undefined)
+        return this.raising(site, () => {
+          throw new LayerError(refusal);
+        });
+      const unread = unreadWeights(path.value, found.value);
+      this.graph.loadWeights(model, unread === undefined ? { file: found.value } : { unavailable: unread });
+      return none;
+    }
     const reason =
       found?.kind === 'unknown'
         ? found.reason
@@ -123,6 +140,7 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
           ? `${path.value} is not found from the file's folder or the workspace folders`
           : 'the path given to load_weights() is not known statically';
     this.graph.loadWeights(model, { unavailable: reason });
+    return none;
   }
 
   // ---- trainable ------------------------------------------------------------------------------------------------

@@ -5,14 +5,14 @@
 
 import assert from 'node:assert/strict';
 import { Analyzer } from '../../src/analysis/analyze.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diskSources } from '../../src/analysis/modules/module-sources.js';
 import { Evaluator } from '../../src/engine/evaluator.js';
 import { planEvaluations } from '../../src/engine/plan.js';
 import type { BackendName } from '../../src/protocol/engine.js';
 import { layerCases } from '../unit/layer-table.js';
-import { analyzeReference, compareOutputs, comparableRows, layerTableReference, references } from './reference.js';
+import { analyzeReference, compareOutputs, comparableRows, layerTableReference, references, repoRoot } from './reference.js';
 
 const backends: BackendName[] = ['wasm', 'cpu'];
 
@@ -145,6 +145,15 @@ describe('conformance with real Keras', function () {
     const [comparison] = await compareOutputs(evaluator, graph, reference, { kind: 'initializers' });
     assert.deepEqual(comparison!.shape.ours, comparison!.shape.keras);
     assert.equal(comparison!.mismatch, undefined, JSON.stringify(comparison!.mismatch));
+    // The same file given as the call's weights path, relative to the file's folder, as the application loads it.
+    const source = readFileSync(join(repoRoot, reference.file), 'utf8').replaceAll(
+      'weights="imagenet"',
+      'weights="keras_home/models/mobilenet_2_5_128_tf_no_top.h5"',
+    );
+    assert.ok(source.includes('keras_home/models'), 'the fixture names weights="imagenet"');
+    const given = analyzer.analyze(source, undefined, { file: join(reference.dir, 'model.py'), searchRoots: [], sources: diskSources() });
+    const [fromPath] = await compareOutputs(evaluator, given, reference, { kind: 'initializers' });
+    assert.equal(fromPath!.mismatch, undefined, JSON.stringify(fromPath!.mismatch));
   });
 
   for (const [file, reason] of Object.entries(notEvaluatedYet)) {

@@ -65,6 +65,26 @@ describe('saved models', () => {
     ]);
   });
 
+  it('load_weights of a file Keras cannot read: its error on the call; of a file not there yet or a folder, no error', async () => {
+    const model = 'import keras\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])\n';
+    const cases: [string, string[]][] = [
+      ['corrupt.h5', ['3:1-3:33 Unable to synchronously open file (file signature not found)']],
+      ['corrupt.keras', ['3:1-3:36 File is not a zip file']],
+      [
+        'train.py',
+        [
+          '3:1-3:31 File format not supported: filepath=train.py. Keras 3 only supports V3 `.keras` files, `.weights.h5` files, legacy H5 format files (`.h5` extension), or Orbax checkpoints.',
+        ],
+      ],
+      ['not_saved_yet.weights.h5', []],
+      ['exported_savedmodel', []],
+    ];
+    writeFileSync(join(folder, 'train.py'), '');
+    for (const [path, errors] of cases) {
+      assert.deepEqual(await errorsOf(`${model}model.load_weights("${path}")\n`), errors, path);
+    }
+  });
+
   it('a legacy .h5 model: its architecture read from the model_config attribute, nested models and all', async () => {
     const reference = references().find((r) => r.id === 'autoencoder')!;
     const source = 'import keras\nmodel = keras.models.load_model("model.h5")\ncode = model.get_layer("encoder").output\n';

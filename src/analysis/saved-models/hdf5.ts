@@ -78,7 +78,7 @@ export function readHdf5ModelConfig(path: string): Hdf5ModelConfig {
 }
 
 /** The HDF5 signature at the start of the file or after a user block (512, 1024, … bytes). */
-function startsAsHdf5(path: string): boolean {
+export function startsAsHdf5(path: string): boolean {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
