@@ -213,24 +213,15 @@ describe('tensor-lens CLI', () => {
       file,
       `import keras\nmodel = keras.models.load_model(${JSON.stringify(archive)})\nnorm = model.get_layer("norm").output\n`,
     );
-    const loaded = run('inspect', file, '--values', '--json', '--backend', 'cpu', '--input', 'ones');
-    assert.equal(loaded.code, 0, loaded.stderr);
-    const report = JSON.parse(loaded.stdout) as Report;
+    const onOnes = (path: string, ...options: string[]): Report => {
+      const { code, stdout, stderr } = run('inspect', path, '--values', '--json', '--backend', 'cpu', '--input', 'ones', ...options);
+      assert.equal(code, 0, stderr);
+      return JSON.parse(stdout) as Report;
+    };
+    const report = onOnes(file);
     assert.equal(report.evaluation?.weights, `the weights of 'tiny' from ${archive}`);
     // The same numbers as the archive given as the weights file, on the model file it was saved from.
-    const given = run(
-      'inspect',
-      'test/fixtures/tiny_model.py',
-      '--values',
-      '--json',
-      '--backend',
-      'cpu',
-      '--input',
-      'ones',
-      '--weights',
-      archive,
-    );
-    const expected = (JSON.parse(given.stdout) as Report).tensors.find((t) => t.name === 'outputs')!.values!;
+    const expected = onOnes('test/fixtures/tiny_model.py', '--weights', archive).tensors.find((t) => t.name === 'outputs')!.values!;
     const norm = report.tensors.find((t) => t.name === 'norm')!.values!;
     assert.deepEqual([norm.shape, norm.min, norm.max, norm.mean], [expected.shape, expected.min, expected.max, expected.mean]);
   });
