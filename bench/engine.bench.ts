@@ -1,15 +1,18 @@
 // `npm run bench` (engine part): per TensorFlow.js backend available here,
 // worker cold start, warm evaluation of every tensor of each seed example, and
-// a ResNet-50-shaped forward pass (224×224×3, batch 1) with achieved GFLOP/s.
+// the weights a file loads (a cached ImageNet file), and a ResNet-50-shaped forward pass (224×224×3, batch 1) with
+// achieved GFLOP/s.
 
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { diskSources } from '../src/analysis/modules/module-sources.js';
 import { Analyzer } from '../src/analysis/analyze.js';
 import { selectBackend } from '../src/engine/backend.js';
 import { EngineClient } from '../src/engine/engine-client.js';
 import { registerKerasLayers } from '../src/engine/layers/index.js';
 import { registerOperationLayer } from '../src/engine/operation-layer.js';
-import { planEvaluations } from '../src/engine/plan.js';
+import { buildRequest, planEvaluations } from '../src/engine/plan.js';
 import { seedInitializers } from '../src/engine/seeds.js';
 import type { ModelGraph } from '../src/graph/ir.js';
 import { exportSubgraph } from '../src/graph/keras-json.js';
@@ -47,6 +50,49 @@ function forwardFlops(graph: ModelGraph): number {
   return flops;
 }
 
+/**
+ * The weights a file loads: a MobileNet whose ImageNet-layout file is in Keras's cache (the conformance fixture's),
+ * its output evaluated first (the worker reads the file), then with a new seed each time (the file kept read), and
+ * with the initializers instead (no file) for the ratio.
+ */
+async function loadedWeights(engine: EngineClient): Promise<void> {
+  const reference = 'test/conformance/reference/imagenet_from_cache';
+  const home = process.env['KERAS_HOME'];
+  process.env['KERAS_HOME'] = join(reference, 'keras_home');
+  const graph = await analyzer.analyzeFully(readFileSync('test/conformance/models/imagenet_from_cache.py', 'utf8'), undefined, {
+    file: resolve(reference, 'model.py'),
+    searchRoots: [],
+    sources: diskSources(),
+  });
+  if (home === undefined) delete process.env['KERAS_HOME'];
+  else process.env['KERAS_HOME'] = home;
+  const output = graph.layers[graph.models.at(-1)!]!.model!.outputs[0]!;
+  const evaluate = async (seed: number, weights: 'code' | 'initializers'): Promise<number> => {
+    const request = buildRequest(graph, [output], [], {
+      input: { source: { kind: 'uniform' }, batchSize: 1 },
+      weights: { kind: 'initializers' },
+      seed,
+      memoryBudgetBytes: 2 * 1024 ** 3,
+      ...(weights === 'initializers' && { codeWeightsRefused: 'measured without the file' }),
+    });
+    const started = performance.now();
+    await engine.evaluate(request);
+    return performance.now() - started;
+  };
+  const first = await evaluate(100, 'code');
+  const kept = median(await sequential(5, (i) => evaluate(101 + i, 'code')));
+  const initial = median(await sequential(5, (i) => evaluate(201 + i, 'initializers')));
+  out(
+    `MobileNet 0.25 with its cached ImageNet file (1.1 MB): first evaluation ${first.toFixed(0)} ms, then ${kept.toFixed(1)} ms (file kept read; ${(kept / initial).toFixed(2)}× the ${initial.toFixed(1)} ms with initializers)`,
+  );
+}
+
+async function sequential(count: number, run: (i: number) => Promise<number>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await run(i));
+  return times;
+}
+
 out(`Evaluation engine: medians (node ${process.version}); backends: ${backends.join(', ')}`);
 const seeds = ['examples/seed_method1_k_function.py', 'examples/seed_method2_predict.py', 'examples/seed_method3_subclassing.py'];
 for (const backend of backends) {
@@ -81,6 +127,7 @@ for (const backend of backends) {
     }
     out(`warm evaluation of every tensor of ${file} (${tensors} tensors): ${median(times).toFixed(1)} ms`);
   }
+  await loadedWeights(engine);
   engine.dispose();
 
   await selectBackend(backend);
