@@ -55,5 +55,21 @@ if (!hasKeras) {
     stdio: 'inherit',
     cwd: root,
   });
-  process.exit(result.status || layers.status || opsTests.status || opsValues.status || policies.status || applications.status || 0);
+  // Every activation of keras.activations, applied by a layer: seconds, checked in full.
+  process.stdout.write('\n  keras.activations values: regenerating them (generate-activations.py --check)\n');
+  const activations = spawnSync(python, [join(root, 'test/conformance/generate-activations.py'), '--check'], {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, KERAS_BACKEND: 'jax' },
+  });
+  process.exit(
+    result.status ||
+      layers.status ||
+      opsTests.status ||
+      opsValues.status ||
+      policies.status ||
+      applications.status ||
+      activations.status ||
+      0,
+  );
 }

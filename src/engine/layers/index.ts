@@ -10,6 +10,7 @@ import { ActivityRegularization, SpatialDropout2D, SpatialDropout3D } from './re
 import { UpSampling1D, UpSampling3D } from './upsampling.js';
 import { GRU } from './gru.js';
 import { BatchNormalization, LayerNormalization } from './normalization.js';
+import { registerKerasActivations } from './activations.js';
 import { attentionLayers } from './attention.js';
 import type { KerasLayerClass } from './common.js';
 import { normalizationExtraLayers } from './normalization-extra.js';
@@ -103,6 +104,7 @@ export function registerKerasLayers(): void {
   if (!overridden) {
     for (const cls of KERAS_OVERRIDES)
       tf.serialization.registerClass(cls as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>);
+    registerKerasActivations();
     overridden = true;
   }
 }
