@@ -159,8 +159,7 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   tanhshrink: (x) => tf.sub(x, tf.tanh(x)),
   hardshrink: (x) => tf.where(tf.greater(tf.abs(x), 0.5), x, tf.zerosLike(x)),
   softshrink: (x) => tf.where(tf.greater(x, 0.5), tf.sub(x, 0.5), tf.where(tf.less(x, -0.5), tf.add(x, 0.5), tf.zerosLike(x))),
-  sparseplus: (x) =>
-    tf.where(tf.lessEqual(x, -1), tf.zerosLike(x), tf.where(tf.greaterEqual(x, 1), x, tf.div(tf.square(tf.add(x, 1)), 4))),
+  sparseplus: (x) => tf.where(tf.lessEqual(x, -1), tf.zerosLike(x), tf.where(tf.greaterEqual(x, 1), x, tf.div(tf.square(tf.add(x, 1)), 4))),
   sparsesigmoid: (x) => tf.clipByValue(tf.div(tf.add(x, 1), 2), 0, 1),
   squareplus: (x) => tf.div(tf.add(x, tf.sqrt(tf.add(tf.square(x), 4))), 2),
 };
