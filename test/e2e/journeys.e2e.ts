@@ -1,7 +1,8 @@
 // The user's journey in a real VS Code (code-server in Chromium): the VSIX
 // installed, the seed's files opened, hovers, inlay hints, a diagnostic, the
-// Evaluate Tensor command and the panel, an edit, the status bar, and a killed
-// worker. Screenshots of each step go to test-results/e2e/.
+// Evaluate Tensor command and the panel, an edit, the status bar, a killed
+// worker, a keras.applications base and a saved model read back. Screenshots
+// of each step go to test-results/e2e/.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -34,6 +35,8 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
       'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
       'data_sizes.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'data_sizes.py'),
       'transfer_efficientnet.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'transfer_efficientnet.py'),
+      'saved_model.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'saved_model.py'),
+      'tiny.h5': join(repoRoot, 'test', 'fixtures', 'weights', 'tiny.h5'),
       ...Object.fromEntries(
         ['train.py', 'blocks.py', 'nets/__init__.py', 'nets/heads.py'].map((file) => [
           `split_model/${file}`,
@@ -205,5 +208,14 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     assert.match(features, /^features: KerasTensor \(None, 14, 14, 672\) float32/);
     assert.match(features, /made in `?keras\/src\/applications\/efficientnet\.py`?, line \d+/);
     await workbench.screenshot('10-applications-hover-features');
+  });
+
+  it('11. a model Keras saved, read back: a layer inside it, with values from the file’s own weights', async () => {
+    await workbench.openFile('saved_model.py');
+    const norm = await workbench.hover(5, 'norm', (text) => withStats(text) && text.includes('weights: the weights of'));
+    assert.match(norm, /^norm: KerasTensor \(None, 3\) float32/);
+    assert.match(norm, /BatchNormalization 'norm'/);
+    assert.match(norm, /weights: the weights of 'tiny' from \S*tiny\.h5/);
+    await workbench.screenshot('11-saved-model-hover-norm');
   });
 });
