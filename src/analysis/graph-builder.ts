@@ -113,11 +113,13 @@ export class GraphBuilder {
    * `model.load_weights(file)`, or a saved model's own weights: each layer below the model gets its entry in the file
    * (its name, after those of the layers between), or the reason the file cannot be read. A later load replaces it.
    */
-  loadWeights(model: number, source: { readonly file: string } | { readonly unavailable: string }): void {
+  loadWeights(model: number, source: { readonly file: string; readonly byName?: boolean } | { readonly unavailable: string }): void {
     const modelName = this.layers[model]!.name;
-    // Keras reads a legacy .h5 file by the order of the model's layers that have weights; unbuilt ones leave it unknown.
+    // Keras reads a legacy .h5 file by the order of the model's layers that have weights (with by_name=True, by their
+    // names); unbuilt ones leave the order unknown.
     const direct = this.layers[model]!.children.map((id) => this.layers[id]!);
-    const weighted = direct.every((node) => node.params !== null) ? direct.filter((node) => node.params! > 0).map((node) => node.id) : [];
+    const ordered = 'file' in source && source.byName !== true && direct.every((node) => node.params !== null);
+    const weighted = ordered ? direct.filter((node) => node.params! > 0).map((node) => node.id) : [];
     const visit = (layer: number, path: readonly string[], index: number, seen: Set<number>): void => {
       for (const child of this.layers[layer]!.children) {
         if (seen.has(child)) continue;

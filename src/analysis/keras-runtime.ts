@@ -105,8 +105,7 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
       method(target, () =>
         target.layer.params === null ? unknown(`the parameter count of '${target.layer.name}' is not known`) : int(target.layer.params),
       ),
-    load_weights: (target) =>
-      method(target, (args, site) => this.loadWeights(target.id, args.positional[0] ?? args.keywords.get('filepath'), site)),
+    load_weights: (target) => method(target, (args, site) => this.loadWeights(target.id, args, site)),
     ...Object.fromEntries(
       ['summary', 'compile', 'fit', 'evaluate', 'save', 'save_weights'].map((name) => [
         name,
@@ -118,10 +117,13 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
   // ---- weights --------------------------------------------------------------------------------------------------
 
   /**
-   * `model.load_weights(filepath)`: its layers' numbers are the file's, found as Python would find it. A file not
-   * there now may be when the code runs (a training run saves it), so that is no error: their numbers are not known.
+   * `model.load_weights(filepath, skip_mismatch=False, by_name=…)`: its layers' numbers are the file's, found as
+   * Python would find it (a legacy .h5 read by name with by_name=True, else by layer order). A file not there now may
+   * be when the code runs (a training run saves it), so that is no error: their numbers are not known.
    */
-  private loadWeights(model: number, path: Value | undefined, site: CallSite): Value {
+  private loadWeights(model: number, args: Arguments, site: CallSite): Value {
+    const path = args.positional[0] ?? args.keywords.get('filepath');
+    const byName = args.keywords.get('by_name') ?? bool(false);
     const found = path?.kind === 'str' ? this.interpreter.dataFile(path.value) : path;
     if (found?.kind === 'str' && path?.kind === 'str') {
       const refusal = loadWeightsRefusal(path.value, found.value);
@@ -129,8 +131,12 @@ export class KerasRuntime extends ControlFlowRuntime implements KerasApi {
         return this.raising(site, () => {
           throw new LayerError(refusal);
         });
-      const unread = unreadWeights(path.value, found.value);
-      this.graph.loadWeights(model, unread === undefined ? { file: found.value } : { unavailable: unread });
+      const unread =
+        byName.kind === 'bool' ? unreadWeights(path.value, found.value) : 'load_weights() is given a by_name that is not known statically';
+      this.graph.loadWeights(
+        model,
+        unread === undefined ? { file: found.value, byName: truthy(byName) === true } : { unavailable: unread },
+      );
       return none;
     }
     const reason =

@@ -85,6 +85,30 @@ describe('saved models', () => {
     }
   });
 
+  it('load_weights of a legacy .h5: read by the order of the layers with weights, as Keras reads it; by name with by_name=True', async () => {
+    const model =
+      'import keras\ninputs = keras.Input((4,))\nx = keras.layers.Dense(3, name="hidden")(inputs)\nmodel = keras.Model(inputs, keras.layers.BatchNormalization(name="norm")(x))\n';
+    const weightsOf = async (call: string): Promise<unknown[]> => {
+      const graph = (await analyzer()).analyze(`${model}${call}\n`, undefined, {
+        file: join(tinyWeights, 'train.py'),
+        searchRoots: [],
+        sources: diskSources(),
+      });
+      return graph.layers.filter((l) => l.className !== 'Functional').map((l) => l.weights);
+    };
+    const file = join(tinyWeights, 'tiny.h5');
+    assert.deepEqual(await weightsOf('model.load_weights("tiny.h5")'), [
+      { file, key: 'input_layer', model: 'functional' },
+      { file, key: 'hidden', model: 'functional', order: { index: 0, of: 2 } },
+      { file, key: 'norm', model: 'functional', order: { index: 1, of: 2 } },
+    ]);
+    assert.deepEqual(await weightsOf('model.load_weights("tiny.h5", by_name=True)'), [
+      { file, key: 'input_layer', model: 'functional' },
+      { file, key: 'hidden', model: 'functional' },
+      { file, key: 'norm', model: 'functional' },
+    ]);
+  });
+
   it('a legacy .h5 model: its architecture read from the model_config attribute, nested models and all', async () => {
     const reference = references().find((r) => r.id === 'autoencoder')!;
     const source = 'import keras\nmodel = keras.models.load_model("model.h5")\ncode = model.get_layer("encoder").output\n';
