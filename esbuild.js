@@ -10,11 +10,11 @@ const { version } = JSON.parse(await readFile('package.json', 'utf8'));
 const watch = process.argv.includes('--watch');
 
 /** Entry points: each becomes dist/<name>.js. */
-const entries = [
-  { name: 'cli', source: 'src/cli/main.ts', banner: '#!/usr/bin/env node' },
-  { name: 'worker', source: 'src/engine/worker-main.ts' },
-  { name: 'server', source: 'src/server/main.ts' },
-];
+const entries = {
+  cli: 'src/cli/main.ts',
+  worker: 'src/engine/worker-main.ts',
+  server: 'src/server/main.ts',
+};
 
 const wasmFiles = [
   'web-tree-sitter/web-tree-sitter.wasm',
@@ -35,39 +35,41 @@ await Promise.all(codiconFiles.map((file) => copyFile(require.resolve(file), `di
 // The Python sources the analysis reads as a library (keras.applications of the pinned Keras, with its license).
 await cp('library', 'dist/library', { recursive: true, filter: (source) => !source.includes('__pycache__') });
 
-/** The worker, server and CLI: ES modules for Node. */
-const nodeContexts = entries.map((entry) =>
-  esbuild.context({
-    entryPoints: { [entry.name]: entry.source },
-    // Lazily imported modules (the HDF5 reader) become chunks loaded on first use.
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    outdir: 'dist',
-    bundle: true,
-    // Optional at run time: loaded only when installed (src/engine/backend.ts).
-    external: ['@tensorflow/tfjs-node'],
-    // Only the parts of TensorFlow.js inference needs (src/engine/tfjs-bundle.ts).
-    alias: { '@tensorflow/tfjs': './src/engine/tfjs-bundle.ts' },
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    sourcemap: true,
-    minify: !watch,
-    define: { VERSION: JSON.stringify(version) },
-    // Bundled CommonJS dependencies (the wasm loaders among them) expect require() and __dirname.
-    banner: {
-      js: [
-        entry.banner ?? '',
-        "import { createRequire as __createRequire } from 'node:module';",
-        "import { fileURLToPath as __fileURLToPath } from 'node:url';",
-        'const require = __createRequire(import.meta.url);',
-        'const __filename = __fileURLToPath(import.meta.url);',
-        "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
-      ].join('\n'),
-    },
-    logLevel: 'warning',
-  }),
-);
+/**
+ * The worker, server and CLI: ES modules for Node, built together so that the modules they import lazily (the HDF5
+ * reader, megabytes) are one shared chunk, loaded on first use, and not a copy each.
+ */
+const nodeContext = esbuild.context({
+  entryPoints: entries,
+  splitting: true,
+  // Beside the entries: code in a chunk finds its files (worker.js, the wasm files, library/) from its own URL.
+  chunkNames: '[name]-[hash]',
+  outdir: 'dist',
+  bundle: true,
+  // Optional at run time: loaded only when installed (src/engine/backend.ts).
+  external: ['@tensorflow/tfjs-node'],
+  // Only the parts of TensorFlow.js inference needs (src/engine/tfjs-bundle.ts).
+  alias: { '@tensorflow/tfjs': './src/engine/tfjs-bundle.ts' },
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  minify: !watch,
+  define: { VERSION: JSON.stringify(version) },
+  // The CLI runs as a command (its shebang, harmless in the others); bundled CommonJS dependencies (the wasm loaders
+  // among them) expect require() and __dirname.
+  banner: {
+    js: [
+      '#!/usr/bin/env node',
+      "import { createRequire as __createRequire } from 'node:module';",
+      "import { fileURLToPath as __fileURLToPath } from 'node:url';",
+      'const require = __createRequire(import.meta.url);',
+      'const __filename = __fileURLToPath(import.meta.url);',
+      "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));",
+    ].join('\n'),
+  },
+  logLevel: 'warning',
+});
 
 /** The VS Code extension: CommonJS, which every VS Code version loads; `vscode` is provided by the host. */
 const extensionContext = esbuild.context({
@@ -97,7 +99,7 @@ const webviewContext = esbuild.context({
   logLevel: 'warning',
 });
 
-const contexts = await Promise.all([...nodeContexts, extensionContext, webviewContext]);
+const contexts = await Promise.all([nodeContext, extensionContext, webviewContext]);
 
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
