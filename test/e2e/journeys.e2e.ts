@@ -212,6 +212,8 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
 
   it('11. a model Keras saved, read back: a layer inside it, with values from the file’s own weights', async () => {
     await workbench.openFile('saved_model.py');
+    // Read once the HDF5 library has loaded, then the model's code lens shows: wait for it, as it moves the lines.
+    await workbench.page.locator('.codelens-decoration', { hasText: 'tiny: 3 layers' }).first().waitFor({ timeout: 30_000 });
     const norm = await workbench.hover(5, 'norm', (text) => withStats(text) && text.includes('weights: the weights of'));
     assert.match(norm, /^norm: KerasTensor \(None, 3\) float32/);
     assert.match(norm, /BatchNormalization 'norm'/);
