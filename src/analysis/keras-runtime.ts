@@ -2,7 +2,6 @@
 // (layer-runtime.ts), models (model-runtime.ts), and here what a file reads of
 // layers, models and tensors, and the evaluations it asks for (`predict`, K.function).
 
-import { statSync } from 'node:fs';
 import type { ArrayFeed, LayerNode, ModelInfo } from '../graph/ir.js';
 import { rangeOf } from './python/source-range.js';
 import type { Node } from './python/parser.js';
@@ -26,7 +25,7 @@ import { jsonValue } from './python-values.js';
 import { dimValue, tensorShapeValue } from './layer-runtime.js';
 import type { KerasApi } from './keras/api-context.js';
 import { LayerError } from './keras/rule.js';
-import { loadWeightsRefusal } from './saved-models/weights-file-check.js';
+import { loadWeightsRefusal, unreadWeights } from './saved-models/weights-file-check.js';
 
 /** A layer or model whose attribute the file reads; `self` is the object of a subclassed one. */
 interface AttributeTarget {
@@ -38,14 +37,6 @@ interface AttributeTarget {
 
 function method({ name, self }: AttributeTarget, call: (args: Arguments, site: CallSite) => Value): Value {
   return { kind: 'builtin', name, call, ...(self ? { self } : {}) };
-}
-
-/** Why a weights file Keras reads is not read by Tensor Lens, or undefined when it is. */
-function unreadWeights(given: string, file: string): string | undefined {
-  if (given.endsWith('.weights.json')) return `${given} holds sharded weights, which Tensor Lens does not read yet`;
-  return statSync(file, { throwIfNoEntry: false })?.isFile()
-    ? undefined
-    : `${given} is a folder (an Orbax checkpoint), which Tensor Lens does not read yet`;
 }
 
 /** A `trainable` argument: a bool, or null when not known. */

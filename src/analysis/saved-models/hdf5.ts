@@ -5,6 +5,7 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { File as H5File } from 'h5wasm/node';
+import { readWhileUnchanged } from './read-while-unchanged.js';
 
 type H5Library = (typeof import('h5wasm/node'))['default'];
 export type H5Module = Awaited<H5Library['ready']>;
@@ -36,7 +37,8 @@ export function loadHdf5(): Promise<{ readonly h5wasm: H5Library; readonly modul
   return loading;
 }
 
-const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+/** The eight bytes an HDF5 superblock starts with. */
+export const hdf5Signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 export type Hdf5ModelConfig =
   { readonly text: string } | { readonly problem: string } | { readonly noConfig: true } | { readonly notHdf5: true } | 'not loaded';
@@ -49,7 +51,9 @@ const maxConfigBytes = 64 * 1024 * 1024;
  * an HDF5 file without one (weights only), `notHdf5` for another file, the problem with a damaged one, or 'not loaded'
  * while the library is not.
  */
-export function readHdf5ModelConfig(path: string): Hdf5ModelConfig {
+export const readHdf5ModelConfig = readWhileUnchanged(readModelConfig, (config) => config !== 'not loaded');
+
+function readModelConfig(path: string): Hdf5ModelConfig {
   if (!startsAsHdf5(path)) return { notHdf5: true };
   if (failed !== undefined) return { problem: `the HDF5 library did not load (${failed})` };
   if (!loaded) {
@@ -86,7 +90,7 @@ export function startsAsHdf5(path: string): boolean {
     const probe = Buffer.alloc(8);
     for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
       readSync(fd, probe, 0, 8, offset);
-      if (signature.every((b, i) => probe[i] === b)) return true;
+      if (hdf5Signature.every((b, i) => probe[i] === b)) return true;
     }
     return false;
   } catch {

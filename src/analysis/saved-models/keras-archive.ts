@@ -4,6 +4,7 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
+import { readWhileUnchanged } from './read-while-unchanged.js';
 
 /** A config larger than this is not read: the analysis keeps every layer in memory. */
 const maxConfigBytes = 64 * 1024 * 1024;
@@ -12,23 +13,8 @@ const maxTail = 22 + 65_535;
 
 type ArchiveConfig = { text: string } | { problem: string } | { notZip: true };
 
-/** The configs read lately, by path, with the size and time of the file they were read from: each edit analyses again. */
-const recent = new Map<string, { readonly size: number; readonly mtimeMs: number; readonly config: ArchiveConfig }>();
-const keptConfigs = 8;
-
 /** `config.json` of a Keras v3 archive as text, or why it cannot be read; read again only when the file changes. */
-export function readArchiveConfig(path: string): ArchiveConfig {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  const kept = recent.get(path);
-  if (stat && kept && kept.size === stat.size && kept.mtimeMs === stat.mtimeMs) return kept.config;
-  const config = readConfig(path);
-  if (stat) {
-    recent.delete(path);
-    recent.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, config });
-    for (const key of recent.keys()) if (recent.size > keptConfigs) recent.delete(key);
-  }
-  return config;
-}
+export const readArchiveConfig = readWhileUnchanged(readConfig);
 
 function readConfig(path: string): ArchiveConfig {
   let fd: number | undefined;

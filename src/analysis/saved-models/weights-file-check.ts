@@ -18,3 +18,11 @@ export function loadWeightsRefusal(given: string, file: string): string | undefi
   }
   return `File format not supported: filepath=${given}. Keras 3 only supports V3 \`.keras\` files, \`.weights.h5\` files, legacy H5 format files (\`.h5\` extension), or Orbax checkpoints.`;
 }
+
+/** Why a weights file Keras reads is not read by Tensor Lens (sharded weights, an Orbax folder), or undefined. */
+export function unreadWeights(given: string, file: string): string | undefined {
+  if (given.endsWith('.weights.json')) return `${given} holds sharded weights, which Tensor Lens does not read yet`;
+  return statSync(file, { throwIfNoEntry: false })?.isFile()
+    ? undefined
+    : `${given} is a folder (an Orbax checkpoint), which Tensor Lens does not read yet`;
+}

@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { Dataset, File as H5File, Group } from 'h5wasm/node';
-import { loadHdf5, type H5Module } from '../../analysis/saved-models/hdf5.js';
+import { hdf5Signature, loadHdf5, type H5Module } from '../../analysis/saved-models/hdf5.js';
 import { isSupportedNumeric, toFloat32, type NumericKind } from '../inputs/binary.js';
 import { addSublayerEntries, mergeLora, type LoraAlphas } from './legacy-layout.js';
 
@@ -53,7 +53,6 @@ export class WeightFileError extends Error {
 
 /** Largest single dataset read, in bytes. */
 const MAX_DATASET_BYTES = 2 ** 31;
-const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 const ARCHIVE_WEIGHTS = 'model.weights.h5';
 /** Deflate cannot expand data by more than about 1032:1. */
@@ -308,7 +307,7 @@ async function checkHdf5Header(fsPath: string, size: number, where: string): Pro
   let base = -1;
   for (let offset = 0; offset + 8 <= size; offset = offset === 0 ? 512 : offset * 2) {
     const probe = await readAt(fsPath, offset, 8);
-    if (HDF5_SIGNATURE.every((b, i) => probe[i] === b)) {
+    if (hdf5Signature.every((b, i) => probe[i] === b)) {
       base = offset;
       break;
     }
