@@ -52,6 +52,8 @@ async function tryBackend(name: BackendName): Promise<string | undefined> {
 
 async function loadTfjsNode(): Promise<string | undefined> {
   try {
+    // TensorFlow logs to stderr as it loads (no GPU, CPU features): what goes wrong reaches us as an exception.
+    process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '3';
     // A variable specifier keeps bundlers from resolving the optional package at build time.
     const specifier = '@tensorflow/tfjs-node';
     await import(specifier);
