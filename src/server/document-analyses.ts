@@ -28,7 +28,8 @@ export class DocumentAnalyses {
     private readonly analyzer: Analyzer,
     /** Where a document is and where its imports are searched; undefined for a document not on disk. */
     private readonly importsOf: (document: TextDocument) => ImportContext | undefined,
-    private readonly onAnalysed: (uri: string, analysis: Analysis) => void,
+    /** `sameText`: made again without an edit (a module it imports changed, a saved model became readable). */
+    private readonly onAnalysed: (uri: string, analysis: Analysis, sameText: boolean) => void,
   ) {}
 
   /** Re-analyses after a pause; `immediately` for a document just opened. */
@@ -91,13 +92,14 @@ export class DocumentAnalyses {
     const analysis = this.analyzer.analyze(document.getText(), undefined, this.importsOf(document));
     const entry = this.entries.get(document.uri) ?? { document, version: -1, analysis: undefined, timer: undefined, stale: false };
     if (entry.timer) clearTimeout(entry.timer);
+    const sameText = entry.analysis !== undefined && entry.version === document.version;
     entry.timer = undefined;
     entry.document = document;
     entry.version = document.version;
     entry.analysis = analysis;
     entry.stale = false;
     this.touch(document.uri, entry);
-    this.onAnalysed(document.uri, analysis);
+    this.onAnalysed(document.uri, analysis, sameText);
     // A saved .h5 model is read once the HDF5 library has loaded: then again, if the document is still the same.
     if (analysis.waitsForHdf5) {
       const refresh = (): void => this.refresh(document.uri, document.version);

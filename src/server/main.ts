@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CancellationToken,
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
@@ -80,8 +81,13 @@ const evaluations = new EvaluationService({
 });
 
 async function ready(): Promise<DocumentAnalyses> {
-  analyses ??= new DocumentAnalyses(await analyzerReady, importsOf, (uri, analysis) => {
+  analyses ??= new DocumentAnalyses(await analyzerReady, importsOf, (uri, analysis, sameText) => {
     void connection.sendDiagnostics({ uri, diagnostics: diagnostics(analysis) });
+    // An edit makes the client ask for hints and lenses again; an analysis made again without one must ask it to.
+    if (sameText) {
+      void connection.languages.inlayHint.refresh().catch(() => undefined);
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    }
   });
   return analyses;
 }

@@ -7,11 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeLensRefreshRequest,
   CodeLensRequest,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   HoverRequest,
+  InlayHintRefreshRequest,
   InlayHintRequest,
   PublishDiagnosticsNotification,
   type Diagnostic,
@@ -184,13 +186,15 @@ describe('language server over stdio', function () {
       'loads_h5.py',
       `import keras\nmodel = keras.models.load_model(${JSON.stringify(saved)})\ncode = model.get_layer("encoder").output\n`,
     );
+    const refreshes: string[] = [];
+    connection.onRequest(CodeLensRefreshRequest.type, () => void refreshes.push('code lenses'));
+    connection.onRequest(InlayHintRefreshRequest.type, () => void refreshes.push('inlay hints'));
     // The first analysis of the server meets the file before the library (megabytes of wasm) is loaded: not known yet.
     assert.match(await hoverText(uri, 2, 1), /model\.h5 is read once the HDF5 reader has loaded, in a moment/);
-    let hover = '';
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline && !hover.includes('(None, 7, 7, 8)');) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      hover = await hoverText(uri, 2, 1);
-    }
+    // Analysed again once it has, with no edit: the server asks the client for new hints and lenses, as an edit would.
+    await until('the refresh requests', () => (refreshes.length >= 2 ? true : undefined));
+    assert.deepEqual(refreshes.sort(), ['code lenses', 'inlay hints']);
+    const hover = await hoverText(uri, 2, 1);
     assert.match(hover, /^`code: KerasTensor \(None, 7, 7, 8\) float32`/);
   });
 
