@@ -3,6 +3,7 @@
 // writes, so a file opened to write gives an object whose writes do nothing.
 
 import { readFileSync, statSync } from 'node:fs';
+import { readWhileUnchanged } from './saved-models/read-while-unchanged.js';
 import { type Arguments, type BuiltinFunction, none, type PythonClass, str, unknown, type Value } from './values.js';
 
 /** A text larger than this is not read: the analysis keeps what it reads in memory. */
@@ -15,8 +16,10 @@ export function openFile(args: Arguments, dataFile: (path: string) => Value): Va
   if (path?.kind !== 'str') return unknown('open() of a path that is not known statically');
   if (modeValue.kind !== 'str') return unknown('open() with a mode that is not known statically');
   const mode = modeValue.value;
-  const text = mode.includes('r') && !mode.includes('+') ? readText(path.value, mode.includes('b'), dataFile) : undefined;
-  const read = (): Value => text ?? unknown(`${path.value} is opened with mode "${mode}", to write`);
+  const read = (): Value =>
+    !mode.includes('r') || mode.includes('+')
+      ? unknown(`${path.value} is opened with mode "${mode}", to write`)
+      : readText(path.value, mode.includes('b'), dataFile);
   return fileObject(read);
 }
 
@@ -26,14 +29,20 @@ function readText(path: string, binary: boolean, dataFile: (path: string) => Val
   if (found.kind === 'unknown') return found;
   // Not there now is no proof it is missing when the code runs: the script may write it first.
   if (found.kind !== 'str') return unknown(`${path} is not found from the file's folder or the workspace folders`);
-  try {
-    const size = statSync(found.value).size;
-    if (size > maxTextBytes) return unknown(`${path} is larger than ${maxTextBytes / 1024 / 1024} MB, more than Tensor Lens reads`);
-    return str(readFileSync(found.value, 'utf8'));
-  } catch (error) {
-    return unknown(`${path} cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const text = readTextFile(found.value);
+  return typeof text === 'string' ? str(text) : unknown(`${path} ${text.problem}`);
 }
+
+/** A file's text, or why it is not read; read again only when the file changes (every edit analyses again). */
+const readTextFile = readWhileUnchanged((file: string): string | { problem: string } => {
+  try {
+    if (statSync(file).size > maxTextBytes)
+      return { problem: `is larger than ${maxTextBytes / 1024 / 1024} MB, more than Tensor Lens reads` };
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    return { problem: `cannot be read: ${error instanceof Error ? error.message : String(error)}` };
+  }
+});
 
 function fileObject(read: () => Value): Value {
   const cls: PythonClass = { name: 'TextIOWrapper', bases: [], namespace: new Map(), keras: undefined };

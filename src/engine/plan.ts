@@ -2,7 +2,17 @@
 // feeds its inputs (the file's own `np.random.rand(1, 32, 32, 3)` where it has
 // one), and one request for every group of bindings that share inputs and feeds.
 
-import type { ArrayFeed, ArraySource, Binding, JsonValue, LayerNode, ModelGraph, TensorNode, VariableSource } from '../graph/ir.js';
+import type {
+  ArrayFeed,
+  ArraySource,
+  Binding,
+  JsonValue,
+  LayerNode,
+  LoadedWeights,
+  ModelGraph,
+  TensorNode,
+  VariableSource,
+} from '../graph/ir.js';
 import { ExportError, exportSubgraph, tfjsInitializer } from '../graph/keras-json.js';
 import { estimateMemory } from '../graph/memory.js';
 import { dependsOnTrace, formatDim, formatShape, isSymbolic, type Shape } from '../graph/shape.js';
@@ -193,12 +203,10 @@ function weightsSpec(graph: ModelGraph, topologyNames: ReadonlyMap<number, strin
   const files = new Map<string, LoadedWeightsFile & { layers: { [layer: string]: LoadedWeightsFile['layers'][string] } }>();
   const notRead = new Set<string>();
   for (const [id, name] of topologyNames) {
-    const loaded = graph.layers[id]!.weights;
+    const loaded = loadedWeights(graph, id, settings);
     if (!loaded) continue;
-    if ('unavailable' in loaded || settings.codeWeightsRefused !== undefined) {
-      notRead.add(
-        `the weights loaded into '${loaded.model}': ${'unavailable' in loaded ? loaded.unavailable : settings.codeWeightsRefused}`,
-      );
+    if ('notRead' in loaded) {
+      notRead.add(`the weights loaded into '${loaded.model}': ${loaded.notRead}`);
       continue;
     }
     const key = JSON.stringify([loaded.file, loaded.model]);
@@ -209,10 +217,22 @@ function weightsSpec(graph: ModelGraph, topologyNames: ReadonlyMap<number, strin
   return files.size === 0 && notRead.size === 0 ? settings.weights : { kind: 'code', files: [...files.values()], notRead: [...notRead] };
 }
 
+/** The weights the code loads into a layer, or why they are not read (unavailable, an untrusted workspace). */
+function loadedWeights(
+  graph: ModelGraph,
+  layer: number,
+  settings: EvaluationSettings,
+): Extract<LoadedWeights, { file: string }> | { readonly notRead: string; readonly model: string } | undefined {
+  const loaded = graph.layers[layer]!.weights;
+  if (!loaded) return undefined;
+  const notRead = 'unavailable' in loaded ? loaded.unavailable : settings.codeWeightsRefused;
+  return notRead === undefined && 'file' in loaded ? loaded : { notRead: notRead!, model: loaded.model };
+}
+
 /** The file the code loads into a layer, when it is read. */
 function readableWeightsFile(graph: ModelGraph, layer: number, settings: EvaluationSettings): string | undefined {
-  const loaded = graph.layers[layer]!.weights;
-  return loaded && 'file' in loaded && settings.codeWeightsRefused === undefined ? loaded.file : undefined;
+  const loaded = loadedWeights(graph, layer, settings);
+  return loaded && 'file' in loaded ? loaded.file : undefined;
 }
 
 /** Why the initial numbers of an `add_weight` variable are not known, or undefined (they are, or a weights file gives them). */
