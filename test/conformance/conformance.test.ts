@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { diskSources } from '../../src/analysis/modules/module-sources.js';
 import { Evaluator } from '../../src/engine/evaluator.js';
 import { planEvaluations } from '../../src/engine/plan.js';
-import type { BackendName } from '../../src/protocol/engine.js';
 import { layerCases } from '../unit/layer-table.js';
 import { analyzeReference, compareOutputs, comparableRows, layerTableReference, references, repoRoot } from './reference.js';
+import { testBackends } from '../unit/helpers/test-backends.js';
 
-const backends: BackendName[] = ['wasm', 'cpu'];
+const backends = testBackends;
 
 /**
  * Fixtures whose saved model needs Python code: a layer class of the fixture's own (a saved model holds only its name

@@ -14,8 +14,8 @@ import { registerKerasLayers } from '../../src/engine/layers/index.js';
 import { prepareTopology } from '../../src/engine/topology.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
 import { formatShape, type Shape } from '../../src/graph/shape.js';
-import type { BackendName } from '../../src/protocol/engine.js';
 import { analyze, messages, shapeOf } from './helpers/analysis.js';
+import { testBackends } from './helpers/test-backends.js';
 
 const header = 'import keras\nfrom keras import layers\n';
 
@@ -910,12 +910,11 @@ z = layers.GroupQueryAttention(4, 4, 2)(query=q, value=v, use_causal_mask=True)`
     },
   };
 
-  for (const backend of ['wasm', 'cpu'] as BackendName[]) {
+  for (const backend of testBackends) {
     describe(`values on the ${backend} backend, within 1e-5 of Keras`, () => {
       before(async () => {
         registerKerasLayers();
-        await selectBackend(backend);
-        assert.equal(tf.getBackend(), backend);
+        assert.equal((await selectBackend(backend)).name, backend);
       });
 
       for (const [name, reference] of Object.entries(references)) {

@@ -16,8 +16,8 @@ import { writeNpy } from '../../src/engine/inputs/npy.js';
 import { buildRequest } from '../../src/engine/plan.js';
 import { exportSubgraph } from '../../src/graph/keras-json.js';
 import { formatShape } from '../../src/graph/shape.js';
-import type { BackendName } from '../../src/protocol/engine.js';
 import { analyze, bindingsOf, describe as describeBinding, messages, modelNamed, summaryRows } from './helpers/analysis.js';
+import { testBackends } from './helpers/test-backends.js';
 
 interface Case {
   /** The lines after `import keras`; the layer is bound to `layer`, its call's result to `y`. */
@@ -455,7 +455,7 @@ const valueCases: readonly ValueCase[] = [
   },
 ];
 
-const backends: BackendName[] = ['wasm', 'cpu'];
+const backends = testBackends;
 
 for (const backend of backends) {
   describe(`values with deterministic weights, ${backend} backend`, function () {

@@ -98,16 +98,6 @@ export function convOutputLength(
   return Math.floor((length - 1) / stride) + 1;
 }
 
-/** Inserts dilation - 1 zeros between the taps of a kernel along axis 0 (exact dilated kernel). */
-export function dilateKernel(kernel: tf.Tensor, dilation: number): tf.Tensor {
-  if (dilation === 1) return kernel;
-  const [taps, ...rest] = kernel.shape;
-  if (taps === undefined) throw new Error('Kernel must have at least one axis.');
-  const spread = tf.concat([kernel.expandDims(1), tf.zeros([taps, dilation - 1, ...rest])], 1);
-  const flat = spread.reshape([taps * dilation, ...rest]);
-  return flat.slice(0, (taps - 1) * dilation + 1);
-}
-
 /** Moves channels to the end (channels_first → channels_last) for a rank-r tensor. */
 export function toChannelsLast(x: tf.Tensor): tf.Tensor {
   const perm = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1];

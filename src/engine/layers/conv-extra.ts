@@ -2,7 +2,7 @@
 // under the Keras names: tfjs builds the weights (in Keras's layout), the computation here uses tfjs ops only.
 // Grouped Conv1D/2D/3D (and Conv1D's causal padding and channels_first), dilated and output-padded Conv2DTranspose
 // and Conv3DTranspose (without tf.conv3dTranspose, which the wasm backend computes wrongly), dilated
-// DepthwiseConv2D, channels_first MaxPooling1D and AveragePooling1D.
+// DepthwiseConv2D, SeparableConv2D with unequal strides, channels_first MaxPooling1D and AveragePooling1D.
 
 import * as tf from '@tensorflow/tfjs';
 import type { Shape } from '@tensorflow/tfjs';
@@ -21,11 +21,13 @@ import {
 } from './common.js';
 import type { ConvPadding, DataFormat } from './common.js';
 import { transposePadding } from './conv1d.js';
+import { convolution, depthwiseConvolution, separableConvolution, spreadAxes } from '../convolution.js';
+import type { WindowPadding } from '../convolution.js';
 
 type Args = Record<string, unknown>;
 type LayerClass = new (args: Args) => tf.layers.Layer;
 type Activation = (x: tf.Tensor) => tf.Tensor;
-type WindowPadding = 'valid' | 'same';
+type Kernels = [tf.Tensor, ...tf.Tensor[]];
 
 const base = (make: () => tf.layers.Layer): LayerClass => make().constructor as LayerClass;
 
@@ -75,72 +77,34 @@ function runConvolution(
   inputs: tf.Tensor | tf.Tensor[],
   dataFormat: DataFormat,
   activate: Activation,
-  body: (x: tf.Tensor, kernel: tf.Tensor) => tf.Tensor,
+  body: (x: tf.Tensor, kernels: Kernels) => tf.Tensor,
+  kernelCount = 1,
 ): tf.Tensor {
   return tf.tidy(() => {
-    // tfjs's convolution layers add the kernel, then the bias when use_bias is set.
-    const [kernel, bias] = layer.weights;
-    if (kernel === undefined) throw new Error(`${layer.getClassName()} '${layer.name}' was called before it was built.`);
+    // tfjs's convolution layers add the kernels (a separable one two), then the bias when use_bias is set.
+    if (layer.weights.length < kernelCount) throw new Error(`${layer.getClassName()} '${layer.name}' was called before it was built.`);
+    const kernels = layer.weights.slice(0, kernelCount).map((weight) => weight.read()) as Kernels;
+    const bias = layer.weights[kernelCount];
     const first = dataFormat === 'channelsFirst';
     const x = singleTensor(inputs);
-    let y = body(first ? toChannelsLast(x) : x, kernel.read());
+    let y = body(first ? toChannelsLast(x) : x, kernels);
     if (bias !== undefined) y = tf.add(y, bias.read());
     return activate(first ? toChannelsFirst(y) : y);
   });
 }
-
-/** `step − 1` zeros between neighbours along `axis`: the input of a strided transposed convolution, or a dilated kernel. */
-function spread(x: tf.Tensor, axis: number, step: number): tf.Tensor {
-  if (step === 1) return x;
-  const shape = x.shape;
-  const n = shape[axis]!;
-  const zeros = tf.zeros([...shape.slice(0, axis + 1), step - 1, ...shape.slice(axis + 1)]);
-  const interleaved = tf.concat([tf.expandDims(x, axis + 1), zeros], axis + 1);
-  const merged = tf.reshape(interleaved, [...shape.slice(0, axis), n * step, ...shape.slice(axis + 1)]);
-  return tf.slice(
-    merged,
-    shape.map(() => 0),
-    shape.map((d, i) => (i === axis ? (n - 1) * step + 1 : d)),
-  );
-}
-
-/** {@link spread} along consecutive axes from `first`, one step each. */
-function spreadAxes(x: tf.Tensor, first: number, steps: readonly number[]): tf.Tensor {
-  return steps.reduce((t, step, i) => spread(t, first + i, step), x);
-}
-
-/** tfjs refuses strides > 1 together with dilations > 1: the kernel dilated with zeros is the same convolution. */
-function stridable(
-  kernel: tf.Tensor,
-  strides: readonly number[],
-  dilations: readonly number[],
-): { kernel: tf.Tensor; dilations: number[] } {
-  if (strides.every((s) => s === 1) || dilations.every((d) => d === 1)) return { kernel, dilations: [...dilations] };
-  return { kernel: spreadAxes(kernel, 0, dilations), dilations: dilations.map(() => 1) };
-}
-
-type ConvolutionOp = (x: tf.Tensor, kernel: tf.Tensor, strides: number[], padding: WindowPadding, dilations: number[]) => tf.Tensor;
-
-/** Channels-last convolution by number of spatial axes. */
-const convolutionOps: Readonly<Record<number, ConvolutionOp>> = {
-  1: (x, k, s, p, d) => tf.conv1d(x as tf.Tensor3D, k as tf.Tensor3D, s[0]!, p, 'NWC', d[0]!),
-  2: (x, k, s, p, d) => tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, s as [number, number], p, 'NHWC', d as [number, number]),
-  3: (x, k, s, p, d) =>
-    tf.conv3d(x as tf.Tensor5D, k as tf.Tensor5D, s as [number, number, number], p, 'NDHWC', d as [number, number, number]),
-};
 
 /**
  * Keras's `ops.conv` on a channels-last input. With groups, the kernel's input axis holds one group's channels:
  * each slice of the channels is convolved with its slice of the filters, and the results are concatenated.
  */
 function convolve(x: tf.Tensor, kernel: tf.Tensor, window: Window, padding: WindowPadding, groups: number): tf.Tensor {
-  const op = convolutionOps[window.kernel.length]!;
-  const strides = [...window.strides];
-  const fit = stridable(kernel, strides, window.dilations);
-  if (groups === 1) return op(x, fit.kernel, strides, padding, fit.dilations);
-  const kernels = tf.split(fit.kernel, groups, -1);
-  const parts = tf.split(x, groups, -1).map((part, g) => op(part, kernels[g]!, strides, padding, fit.dilations));
-  return tf.concat(parts, -1);
+  const w = { strides: window.strides, dilations: window.dilations, padding };
+  if (groups === 1) return convolution(x, kernel, w);
+  const kernels = tf.split(kernel, groups, -1);
+  return tf.concat(
+    tf.split(x, groups, -1).map((part, g) => convolution(part, kernels[g]!, w)),
+    -1,
+  );
 }
 
 /** Keras's causal padding of a channels-last 1-D input: dilation·(kernel − 1) steps on the left, then 'valid'. */
@@ -186,17 +150,11 @@ function convolveTransposed(
   const spatial = [...Array(rank).keys()];
   const padded = tf.pad(spreadAxes(x, 1, window.strides), [[0, 0], ...transposePads(window, outputPadding), [0, 0]]);
   const flipped = tf.transpose(tf.reverse(kernel, spatial), [...spatial, rank + 1, rank]);
-  return convolutionOps[rank]!(
-    padded,
-    flipped,
-    spatial.map(() => 1),
-    'valid',
-    [...window.dilations],
-  );
+  return convolution(padded, flipped, { strides: spatial.map(() => 1), dilations: window.dilations, padding: 'valid' });
 }
 
 /** Keras's Conv1D, Conv2D, Conv3D: groups, both layouts, and the causal padding of Conv1D. */
-export function convolution(tfjsClass: LayerClass, name: string, rank: number): LayerClass {
+export function convolutionLayer(tfjsClass: LayerClass, name: string, rank: number): LayerClass {
   const paddings: readonly ConvPadding[] = rank === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same'];
   return class extends tfjsClass {
     static className = name;
@@ -241,7 +199,7 @@ export function convolution(tfjsClass: LayerClass, name: string, rank: number): 
 
     override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
       const w = this.geometry;
-      return runConvolution(this, inputs, w.dataFormat, this.activate, (x, kernel) =>
+      return runConvolution(this, inputs, w.dataFormat, this.activate, (x, [kernel]) =>
         w.padding === 'causal'
           ? convolve(causalPad(x, w), kernel, w, 'valid', this.groups)
           : convolve(x, kernel, w, w.padding, this.groups),
@@ -284,7 +242,9 @@ function transposedConvolution(tfjsClass: LayerClass, name: string, rank: number
 
     override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
       const w = this.geometry;
-      return runConvolution(this, inputs, w.dataFormat, this.activate, (x, kernel) => convolveTransposed(x, kernel, w, this.outputPadding));
+      return runConvolution(this, inputs, w.dataFormat, this.activate, (x, [kernel]) =>
+        convolveTransposed(x, kernel, w, this.outputPadding),
+      );
     }
 
     override getConfig(): tf.serialization.ConfigDict {
@@ -293,12 +253,12 @@ function transposedConvolution(tfjsClass: LayerClass, name: string, rank: number
   };
 }
 
-export const Conv2D = convolution(
+export const Conv2D = convolutionLayer(
   base(() => tf.layers.conv2d({ filters: 1, kernelSize: 1 })),
   'Conv2D',
   2,
 );
-export const Conv3D = convolution(
+export const Conv3D = convolutionLayer(
   base(() => tf.layers.conv3d({ filters: 1, kernelSize: 1 })),
   'Conv3D',
   3,
@@ -344,11 +304,50 @@ export class DepthwiseConv2D extends TfjsDepthwiseConv2D {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const w = this.geometry;
-    const strides = w.strides as [number, number];
-    return runConvolution(this, inputs, w.dataFormat, this.activate, (x, kernel) => {
-      const fit = stridable(kernel, strides, w.dilations);
-      return tf.depthwiseConv2d(x as tf.Tensor4D, fit.kernel as tf.Tensor4D, strides, w.padding, 'NHWC', fit.dilations as [number, number]);
-    });
+    return runConvolution(this, inputs, w.dataFormat, this.activate, (x, [kernel]) => depthwiseConvolution(x, kernel, w));
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), ...this.kerasConfig };
+  }
+}
+
+const TfjsSeparableConv2D = base(() => tf.layers.separableConv2d({ filters: 1, kernelSize: 1 }));
+
+/** Keras's SeparableConv2D, whose strides may differ between the axes (native TensorFlow's depthwise step refuses it). */
+export class SeparableConv2D extends TfjsSeparableConv2D {
+  static className = 'SeparableConv2D';
+  private readonly geometry: Window<WindowPadding>;
+  private readonly outChannels: number;
+  private readonly activate: Activation;
+  private readonly kerasConfig: tf.serialization.ConfigDict;
+
+  constructor(args: Args) {
+    super({ ...args, activation: 'linear' });
+    this.geometry = windowOf(args, 2, ['valid', 'same'] as const);
+    this.outChannels = args['filters'] as number;
+    const { activate, config } = kerasActivation(args);
+    this.activate = activate;
+    this.kerasConfig = config;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const w = this.geometry;
+    const length = (n: number | null, i: number): number | null =>
+      convOutputLength(n, w.kernel[i]!, w.padding, w.strides[i]!, w.dilations[i]!);
+    return layoutShape(singleShape(inputShape), w.dataFormat, length, this.outChannels);
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const w = this.geometry;
+    return runConvolution(
+      this,
+      inputs,
+      w.dataFormat,
+      this.activate,
+      (x, [depthwise, pointwise]) => separableConvolution(x, depthwise, pointwise!, w),
+      2,
+    );
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -6,7 +6,6 @@ import {
   activationName,
   configValue,
   convOutputLength,
-  dilateKernel,
   getActivation,
   normalizeDataFormat,
   normalizeInt,
@@ -18,6 +17,8 @@ import {
   toChannelsLast,
 } from './common.js';
 import type { ConfigValue, ConvPadding, DataFormat, LayerArgs } from './common.js';
+import { depthwiseConvolution, separableConvolution, spread } from '../convolution.js';
+import type { ConvolutionWindow } from '../convolution.js';
 
 type Kwargs = Record<string, unknown>;
 
@@ -85,6 +86,11 @@ abstract class Conv1DBase extends tf.layers.Layer {
 
   protected lengthOf(shape: Shape): number | null {
     return (this.dataFormat === 'channelsFirst' ? shape[2] : shape[1]) ?? null;
+  }
+
+  /** The depthwise window of the input once causally padded ('causal' is then 'valid'). */
+  protected window(): ConvolutionWindow {
+    return { strides: [this.stride], dilations: [this.dilation], padding: this.padding === 'same' ? 'same' : 'valid' };
   }
 
   protected outputShapeFor(shape: Shape, length: number | null, channels: number): Shape {
@@ -217,7 +223,7 @@ export class Conv1DTranspose extends Conv1DBase {
       // Scatter form: every input step i adds x[i] * w[j] at i * stride + j * dilation ('valid', full length);
       // Keras's padding then amounts to cropping `crop` steps on the left and zero-filling on the right.
       const full = (length - 1) * this.stride + effective;
-      const k = dilateKernel(kernel.read(), this.dilation).reshape([1, effective, this.filters, channels]) as tf.Tensor4D;
+      const k = spread(kernel.read(), 0, this.dilation).reshape([1, effective, this.filters, channels]) as tf.Tensor4D;
       const x4 = x.reshape([batch, 1, length, channels]) as tf.Tensor4D;
       const y = tf
         .conv2dTranspose(x4, k, [batch, 1, full, this.filters], [1, this.stride], 'valid')
@@ -253,15 +259,6 @@ export interface DepthwiseConv1DArgs extends Conv1DCommonArgs {
   depthwiseInitializer?: unknown;
 }
 
-/** Depthwise step shared by DepthwiseConv1D and SeparableConv1D: kernel (k, in, dm) as a 1×k 2-D filter. */
-function depthwiseFilter(kernel: tf.Tensor, stride: number, dilation: number): { filter: tf.Tensor4D; dilation: number } {
-  // tfjs rejects strides > 1 together with dilations > 1, so such kernels are dilated explicitly (exact).
-  const explicit = stride > 1 && dilation > 1;
-  const k = explicit ? dilateKernel(kernel, dilation) : kernel;
-  const [taps, channels, multiplier] = k.shape;
-  return { filter: k.reshape([1, taps ?? 0, channels ?? 0, multiplier ?? 0]) as tf.Tensor4D, dilation: explicit ? 1 : dilation };
-}
-
 export class DepthwiseConv1D extends Conv1DBase {
   static className = 'DepthwiseConv1D';
   private readonly depthMultiplier: number;
@@ -295,14 +292,7 @@ export class DepthwiseConv1D extends Conv1DBase {
     if (kernel === null) throw new Error('DepthwiseConv1D called before build.');
     return this.run(inputs, (input) => {
       const x = causalPad(input, this.padding === 'causal' ? (this.kernelSize - 1) * this.dilation : 0);
-      const [batch, length, channels] = x.shape;
-      const { filter, dilation } = depthwiseFilter(kernel.read(), this.stride, this.dilation);
-      const pad = this.padding === 'same' ? 'same' : 'valid';
-      const y = tf.depthwiseConv2d(x.reshape([batch, 1, length, channels]) as tf.Tensor4D, filter, [1, this.stride], pad, 'NHWC', [
-        1,
-        dilation,
-      ]);
-      return y.reshape([batch, y.shape[2], y.shape[3]]);
+      return depthwiseConvolution(x, kernel.read(), this.window()) as tf.Tensor3D;
     });
   }
 
@@ -378,13 +368,7 @@ export class SeparableConv1D extends Conv1DBase {
     if (depthwiseKernel === null || pointwiseKernel === null) throw new Error('SeparableConv1D called before build.');
     return this.run(inputs, (input) => {
       const x = causalPad(input, this.padding === 'causal' ? (this.kernelSize - 1) * this.dilation : 0);
-      const [batch, length, channels] = x.shape;
-      const { filter, dilation } = depthwiseFilter(depthwiseKernel.read(), this.stride, this.dilation);
-      const pointwise = pointwiseKernel.read().reshape([1, 1, channels * this.depthMultiplier, this.filters]) as tf.Tensor4D;
-      const pad = this.padding === 'same' ? 'same' : 'valid';
-      const x4 = x.reshape([batch, 1, length, channels]) as tf.Tensor4D;
-      const y = tf.separableConv2d(x4, filter, pointwise, [1, this.stride], pad, [1, dilation]);
-      return y.reshape([batch, y.shape[2], y.shape[3]]);
+      return separableConvolution(x, depthwiseKernel.read(), pointwiseKernel.read(), this.window()) as tf.Tensor3D;
     });
   }
 

@@ -2,7 +2,16 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { Conv1DTranspose, DepthwiseConv1D, SeparableConv1D } from './conv1d.js';
-import { AveragePooling1D, Conv2D, Conv2DTranspose, Conv3D, Conv3DTranspose, DepthwiseConv2D, MaxPooling1D } from './conv-extra.js';
+import {
+  AveragePooling1D,
+  Conv2D,
+  Conv2DTranspose,
+  Conv3D,
+  Conv3DTranspose,
+  DepthwiseConv2D,
+  MaxPooling1D,
+  SeparableConv2D,
+} from './conv-extra.js';
 import { Subtract } from './merge.js';
 import { Cropping1D, Cropping3D, ZeroPadding1D, ZeroPadding3D } from './padding.js';
 import { GlobalAveragePooling3D, GlobalMaxPooling3D } from './pooling3d.js';
@@ -76,6 +85,7 @@ export const KERAS_OVERRIDES = [
   Conv2DTranspose,
   Conv3DTranspose,
   DepthwiseConv2D,
+  SeparableConv2D,
   MaxPooling1D,
   AveragePooling1D,
   GlobalAveragePooling1D,

@@ -4,7 +4,7 @@
 // merge layers given a list of one tensor, Flatten of a rank-2 input.
 
 import * as tf from '@tensorflow/tfjs';
-import { convolution } from './conv-extra.js';
+import { convolutionLayer } from './conv-extra.js';
 
 type Args = Record<string, unknown>;
 type LayerClass = new (args: Args) => tf.layers.Layer;
@@ -133,7 +133,7 @@ export class Resizing extends tf.layers.Layer {
 }
 
 /** Keras's Conv1D (src/engine/layers/conv-extra.ts): causal padding, groups, channels_first, Keras's activations. */
-export const Conv1D = convolution(
+export const Conv1D = convolutionLayer(
   base(() => tf.layers.conv1d({ filters: 1, kernelSize: 1 })),
   'Conv1D',
   1,

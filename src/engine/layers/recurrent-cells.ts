@@ -6,6 +6,7 @@
 // Weights are made in Keras's order and shapes: per cell kernel, recurrent_kernel, bias.
 
 import * as tf from '@tensorflow/tfjs';
+import { convolution } from '../convolution.js';
 import { activationName, getActivation, normalizeDataFormat, normalizePadding, normalizeTuple, resolveInitializer } from './common.js';
 import type { ConfigValue, DataFormat, Initializer, KerasLayerClass, LayerArgs } from './common.js';
 
@@ -537,40 +538,6 @@ interface ConvLstmArgs extends RecurrentArgs {
   [key: string]: unknown;
 }
 
-/** Convolution of a channels-last tensor of spatial rank 1-3 ('same' as JAX pads it: the extra on the right, like TF). */
-function convolve(x: tf.Tensor, kernel: tf.Tensor, strides: number[], padding: 'valid' | 'same', dilation: number[]): tf.Tensor {
-  switch (x.rank) {
-    case 3:
-      return tf.conv1d(x as tf.Tensor3D, kernel as tf.Tensor3D, strides[0]!, padding, 'NWC', dilation[0]!);
-    case 4:
-      return tf.conv2d(x as tf.Tensor4D, kernel as tf.Tensor4D, strides as [number, number], padding, 'NHWC', dilation as [number, number]);
-    default:
-      return tf.conv3d(x as tf.Tensor5D, dilated(kernel, dilation) as tf.Tensor5D, strides as [number, number, number], padding, 'NDHWC');
-  }
-}
-
-/** The kernel with dilation - 1 zeros between its taps on each spatial axis (tfjs's conv3d takes no dilation). */
-function dilated(kernel: tf.Tensor, dilation: number[]): tf.Tensor {
-  let k = kernel;
-  dilation.forEach((rate, axis) => {
-    if (rate === 1) return;
-    const taps = k.shape[axis]!;
-    const pieces: tf.Tensor[] = [];
-    for (let i = 0; i < taps; i++) {
-      pieces.push(
-        tf.slice(
-          k,
-          k.shape.map((_, a) => (a === axis ? i : 0)),
-          k.shape.map((s, a) => (a === axis ? 1 : s)),
-        ),
-      );
-      if (i < taps - 1) pieces.push(tf.zeros(k.shape.map((s, a) => (a === axis ? rate - 1 : s))));
-    }
-    k = tf.concat(pieces, axis);
-  });
-  return k;
-}
-
 function convLstm(rank: number, className: string): KerasLayerClass {
   const cls = class extends Recurrent {
     static className = className;
@@ -664,9 +631,9 @@ function convLstm(rank: number, className: string): KerasLayerClass {
         const bias = this.bias?.read() ?? null;
         const ones = Array<number>(rank).fill(1);
         const step = (x: tf.Tensor, [h0, c0]: tf.Tensor[]): StepResult => {
-          let z = convolve(x, kernel, this.strides, this.padding, this.dilation);
+          let z = convolution(x, kernel, { strides: this.strides, dilations: this.dilation, padding: this.padding });
           if (bias) z = tf.add(z, bias);
-          z = tf.add(z, convolve(h0!, recurrent, ones, 'same', ones));
+          z = tf.add(z, convolution(h0!, recurrent, { strides: ones, dilations: ones, padding: 'same' }));
           const [zi, zf, zc, zo] = tf.split(z, 4, -1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
           const c = tf.add(tf.mul(this.recurrentAct(zf), c0!), tf.mul(this.recurrentAct(zi), this.act(zc)));
           const h = tf.mul(this.recurrentAct(zo), this.act(c));

@@ -3,6 +3,8 @@
 // channels-last input (a channels_first one is transposed there and back), 1-D as 2-D with a height of 1.
 
 import * as tf from '@tensorflow/tfjs';
+import { convolution, depthwiseConvolution, spreadAxes } from '../convolution.js';
+import type { ConvolutionWindow } from '../convolution.js';
 import { transposePadding } from '../layers/conv1d.js';
 import { toChannelsFirst, toChannelsLast } from '../layers/common.js';
 import type { Kernel, KernelCall } from './kernel.js';
@@ -46,62 +48,14 @@ function spatialRank(call: KernelCall, x: tf.Tensor, ranks: readonly number[] = 
   return n;
 }
 
-/** `step − 1` zeros between neighbours along `axis` (a strided transposed convolution's input, a dilated kernel). */
-function spread(x: tf.Tensor, axis: number, step: number): tf.Tensor {
-  if (step === 1) return x;
-  const shape = x.shape;
-  const zeros = tf.zeros([...shape.slice(0, axis + 1), step - 1, ...shape.slice(axis + 1)], x.dtype);
-  const interleaved = tf.concat([tf.expandDims(x, axis + 1), zeros], axis + 1);
-  const merged = tf.reshape(interleaved, [...shape.slice(0, axis), shape[axis]! * step, ...shape.slice(axis + 1)]);
-  return tf.slice(
-    merged,
-    shape.map(() => 0),
-    shape.map((d, i) => (i === axis ? (d - 1) * step + 1 : d)),
-  );
-}
-
-const spreadAxes = (x: tf.Tensor, first: number, steps: readonly number[]): tf.Tensor =>
-  steps.reduce((t, step, i) => spread(t, first + i, step), x);
-
-interface Window {
-  readonly strides: number[];
-  readonly dilations: number[];
-  readonly padding: Padding;
-}
-
-/** tfjs refuses strides > 1 with dilations > 1: the kernel dilated with zeros is the same convolution. */
-function stridable(kernel: tf.Tensor, w: Window): { kernel: tf.Tensor; dilations: number[] } {
-  if (w.strides.every((s) => s === 1) || w.dilations.every((d) => d === 1)) return { kernel, dilations: w.dilations };
-  return { kernel: spreadAxes(kernel, 0, w.dilations), dilations: w.dilations.map(() => 1) };
-}
-
-/** A channels-last convolution of one group: kernel (spatial…, in, out). */
-function convolveOnce(x: tf.Tensor, kernel: tf.Tensor, w: Window): tf.Tensor {
-  const fit = stridable(kernel, w);
-  const [s, d, k] = [w.strides, fit.dilations, fit.kernel];
-  switch (x.rank) {
-    case 3:
-      return tf.conv1d(x as tf.Tensor3D, k as tf.Tensor3D, s[0]!, w.padding, 'NWC', d[0]!);
-    case 4:
-      return tf.conv2d(x as tf.Tensor4D, k as tf.Tensor4D, s as [number, number], w.padding, 'NHWC', d as [number, number]);
-    default:
-      return tf.conv3d(
-        x as tf.Tensor5D,
-        k as tf.Tensor5D,
-        s as [number, number, number],
-        w.padding,
-        'NDHWC',
-        d as [number, number, number],
-      );
-  }
-}
+type Window = ConvolutionWindow;
 
 /** jax.lax.conv_general_dilated with feature_group_count `groups`: each slice of the channels with its filters. */
 function convolve(x: tf.Tensor, kernel: tf.Tensor, w: Window, groups: number): tf.Tensor {
-  if (groups === 1) return convolveOnce(x, kernel, w);
+  if (groups === 1) return convolution(x, kernel, w);
   const kernels = tf.split(kernel, groups, -1);
   return tf.concat(
-    tf.split(x, groups, -1).map((part, g) => convolveOnce(part, kernels[g]!, w)),
+    tf.split(x, groups, -1).map((part, g) => convolution(part, kernels[g]!, w)),
     -1,
   );
 }
@@ -128,32 +82,6 @@ const conv: Kernel = (call) => {
   return inLayout(call, x, (t) => convolve(t, kernel, w, channels / kernelChannels));
 };
 
-/** A channels-last depthwise convolution, kernel (spatial…, channels, multiplier): channel c gives c·m … c·m + m − 1. */
-function depthwise(x: tf.Tensor, kernel: tf.Tensor, w: Window): tf.Tensor {
-  const fit = stridable(kernel, w);
-  const [k, d] = [fit.kernel, fit.dilations];
-  if (x.rank === 4) {
-    return tf.depthwiseConv2d(x as tf.Tensor4D, k as tf.Tensor4D, w.strides as [number, number], w.padding, 'NHWC', d as [number, number]);
-  }
-  if (x.rank === 3) {
-    const out = tf.depthwiseConv2d(
-      tf.expandDims(x, 1) as tf.Tensor4D,
-      tf.expandDims(k, 0) as tf.Tensor4D,
-      [1, w.strides[0]!],
-      w.padding,
-      'NHWC',
-      [1, d[0]!],
-    );
-    return tf.squeeze(out, [1]);
-  }
-  const channels = x.shape[x.rank - 1]!;
-  const kernels = tf.split(k, channels, -2);
-  return tf.concat(
-    tf.split(x, channels, -1).map((part, c) => convolveOnce(part, kernels[c]!, { ...w, dilations: d })),
-    -1,
-  );
-}
-
 function checkDepthwiseChannels(call: KernelCall, x: tf.Tensor, kernel: tf.Tensor): void {
   const channels = channelsOf(call, x);
   if (kernel.rank !== x.rank || kernel.shape[kernel.rank - 2] !== channels) {
@@ -166,7 +94,7 @@ const depthwiseConv: Kernel = (call) => {
   const kernel = call.cast('kernel', 'float32');
   const w = windowOf(call, spatialRank(call, x));
   checkDepthwiseChannels(call, x, kernel);
-  return inLayout(call, x, (t) => depthwise(t, kernel, w));
+  return inLayout(call, x, (t) => depthwiseConvolution(t, kernel, w));
 };
 
 /** The depthwise convolution, then the pointwise one (stride 1, 'valid', the same dilation_rate). */
@@ -179,7 +107,7 @@ const separableConv: Kernel = (call) => {
   checkDepthwiseChannels(call, x, depthwiseKernel);
   const pointwise: Window = { strides: w.strides.map(() => 1), dilations: w.dilations, padding: 'valid' };
   return inLayout(call, x, (t) => {
-    const middle = depthwise(t, depthwiseKernel, w);
+    const middle = depthwiseConvolution(t, depthwiseKernel, w);
     const channels = middle.shape[middle.rank - 1]!;
     const kernelChannels = pointwiseKernel.shape[pointwiseKernel.rank - 2]!;
     if (pointwiseKernel.rank !== x.rank || channels % kernelChannels !== 0) {
@@ -220,7 +148,7 @@ const convTranspose: Kernel = (call) => {
   const pads = spatial.map((i) => transposePadding(kernel.shape[i]!, strides[i]!, dilations[i]!, padding, outputPadding?.[i] ?? null));
   const flipped = tf.transpose(tf.reverse(kernel, spatial), [...spatial, n + 1, n]);
   const window: Window = { strides: spatial.map(() => 1), dilations, padding: 'valid' };
-  return inLayout(call, x, (t) => convolveOnce(padSpatial(spreadAxes(t, 1, strides), pads), flipped, window));
+  return inLayout(call, x, (t) => convolution(padSpatial(spreadAxes(t, 1, strides), pads), flipped, window));
 };
 
 type Pool = 'max' | 'avg';

@@ -20,7 +20,8 @@ function reduction(reduce: Reduce): Kernel {
   return (call) => reduce(call.cast('x'), axes(call), keepdims(call));
 }
 
-const withoutNaN = (x: tf.Tensor): tf.Tensor => tf.where(tf.isNaN(x), tf.zerosLike(x), x);
+// Only floats hold NaN (native TensorFlow has no IsNan of int32).
+const withoutNaN = (x: tf.Tensor): tf.Tensor => (x.dtype === 'float32' ? tf.where(tf.isNaN(x), tf.zerosLike(x), x) : x);
 
 const variance: Reduce = (x, axis, keep) => {
   const mean = tf.mean(x, axis, true);

@@ -10,6 +10,7 @@ import type { Analysis } from '../../../src/analysis/analyze.js';
 import { exportSubgraph } from '../../../src/graph/keras-json.js';
 import type { BackendName } from '../../../src/protocol/engine.js';
 import { bindingsOf } from './analysis.js';
+import { testBackends } from './test-backends.js';
 
 /** Declares `body`'s tests once per backend, inside a `describe` of that backend. */
 export function onEachBackend(body: (backend: BackendName) => void): void {
@@ -22,7 +23,7 @@ export function onEachBackend(body: (backend: BackendName) => void): void {
   after(async () => {
     if (previous) await tf.setBackend(previous);
   });
-  for (const backend of ['wasm', 'cpu'] as BackendName[]) {
+  for (const backend of testBackends) {
     describe(`on the ${backend} backend`, () => {
       before(async () => {
         const info = await selectBackend(backend);
