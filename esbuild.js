@@ -35,6 +35,31 @@ await Promise.all(codiconFiles.map((file) => copyFile(require.resolve(file), `di
 // The Python sources the analysis reads as a library (keras.applications of the pinned Keras, with its license).
 await cp('library', 'dist/library', { recursive: true, filter: (source) => !source.includes('__pycache__') });
 
+/** Whether a package resolves from here. */
+function installed(name) {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * tfjs-node's JavaScript, bundled with the worker when it is installed (`npm run build:native`) and left out (its
+ * import then fails, and the engine falls back to wasm) when not. Its binding is not bundled: it is loaded from
+ * where src/engine/native/tfjs-binding-path.ts finds it, in place of node-pre-gyp's lookup.
+ */
+const tfjsNode = {
+  name: 'tfjs-node',
+  setup(build) {
+    build.onResolve({ filter: /^@tensorflow\/tfjs-node$/ }, (args) =>
+      installed('@tensorflow/tfjs-node') ? undefined : { path: args.path, external: true },
+    );
+    build.onResolve({ filter: /^@mapbox\/node-pre-gyp$/ }, () => ({ path: require.resolve('./src/engine/native/tfjs-binding-path.ts') }));
+  },
+};
+
 /**
  * The worker, server and CLI: ES modules for Node, built together so that the modules they import lazily (the HDF5
  * reader, megabytes) are one shared chunk, loaded on first use, and not a copy each.
@@ -46,8 +71,7 @@ const nodeContext = esbuild.context({
   chunkNames: '[name]-[hash]',
   outdir: 'dist',
   bundle: true,
-  // Optional at run time: loaded only when installed (src/engine/backend.ts).
-  external: ['@tensorflow/tfjs-node'],
+  plugins: [tfjsNode],
   // Only the parts of TensorFlow.js inference needs (src/engine/tfjs-bundle.ts).
   alias: { '@tensorflow/tfjs': './src/engine/tfjs-bundle.ts' },
   platform: 'node',

@@ -30,6 +30,9 @@ Options:
   --weights PATH       weights from a .weights.h5, .h5 or .keras file instead of
                        Keras's default initializers
   --backend NAME       auto (default: tfjs-node, else wasm, else cpu), node, wasm, cpu
+  --python PATH        the Python interpreter (or environment) whose TensorFlow the
+                       native backend loads (default: VIRTUAL_ENV, CONDA_PREFIX, or
+                       a .venv or venv in the current folder)
   --timeout MS         time limit of one evaluation (default 10000)
   --memory-budget MB   refuse evaluations estimated above this (default 2048)
   -h, --help           show this help
@@ -56,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
         batch: { type: 'string' },
         weights: { type: 'string' },
         backend: { type: 'string' },
+        python: { type: 'string' },
         timeout: { type: 'string' },
         'memory-budget': { type: 'string' },
         path: { type: 'string', multiple: true },
@@ -116,6 +120,7 @@ function evaluationOptions(values: Record<string, string | string[] | boolean | 
     batchSize: integer('batch', 1, 1),
     weights: values['weights'] as string | undefined,
     backend: backend as ValueOptions['backend'],
+    python: (values['python'] as string | undefined) ?? '',
     timeoutMs: integer('timeout', 10_000, 1),
     memoryBudgetBytes: integer('memory-budget', 2048, 1) * 1024 * 1024,
   };

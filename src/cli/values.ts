@@ -4,6 +4,8 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { reportedBindings } from '../graph/report.js';
 import { EngineClient } from '../engine/engine-client.js';
+import { pythonEnvironments } from '../environment/python-environment.js';
+import { findTensorFlowLibraries } from '../environment/tensorflow-libraries.js';
 import { planEvaluations, splitRequest, type PlannedRequest } from '../engine/plan.js';
 import type { BackendPreference, InputSource, TensorSummary } from '../protocol/engine.js';
 import type { Report, ReportTensor } from '../protocol/report.js';
@@ -15,6 +17,8 @@ export interface ValueOptions {
   readonly batchSize: number;
   readonly weights: string | undefined;
   readonly backend: BackendPreference;
+  /** The interpreter named by --python, or ''. */
+  readonly python: string;
   readonly timeoutMs: number;
   readonly memoryBudgetBytes: number;
 }
@@ -31,7 +35,14 @@ export async function evaluateReport(report: Report, analysis: Analysis, options
   const values = new Map<Binding, TensorSummary>();
   const errors = new Map<Binding, string>();
   for (const { binding, reason } of plan.skipped) errors.set(binding, reason);
-  const engine = new EngineClient({ backend: options.backend, timeoutMs: options.timeoutMs });
+  const environments = pythonEnvironments({
+    interpreters: [{ path: options.python, source: '--python' }],
+    env: process.env,
+    workspaceFolders: [process.cwd()],
+    trusted: true,
+  });
+  const tensorflow = findTensorFlowLibraries(environments);
+  const engine = new EngineClient({ backend: options.backend, timeoutMs: options.timeoutMs, tensorflow });
   const noneSizes = new Set<number>();
   // Where the file loads weights (load_weights, a saved model, an ImageNet file), each evaluation says which it used.
   const loadedWeights = new Set<string>();

@@ -1,6 +1,6 @@
-// Chooses the TensorFlow.js backend: @tensorflow/tfjs-node when it loads (an
-// optional dependency: its install downloads libtensorflow, which often fails),
-// else the wasm backend (SIMD), else the pure-JS CPU backend. Says which and why.
+// Chooses the TensorFlow.js backend: native TensorFlow through tfjs-node when it loads (its binding on the TensorFlow
+// of the user's Python environment, whose libraries the worker's parent put on the library path, or an ordinary
+// install's own), else the wasm backend (SIMD), else the pure-JS CPU backend. Says which and why.
 
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -21,15 +21,30 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
     if (failure === undefined) {
       const configured = preference === name ? `${describe(name)}, as configured` : undefined;
       const reason = skipped.length > 0 ? `${skipped.join('; ')}; using ${describe(name)}` : (configured ?? `${describe(name)} loaded`);
-      return { name, reason };
+      return { name, label: labelOf(name), reason };
     }
     skipped.push(preference === name ? `${name} was requested but ${failure}` : failure);
   }
   throw new Error(`no TensorFlow.js backend could start: ${skipped.join('; ')}`);
 }
 
+/** The TensorFlow version the binding runs on, as the loaded library says ("2.21.0"). */
+function nativeVersion(): string | undefined {
+  return (tf.backend() as { binding?: { TF_Version?: string } }).binding?.TF_Version;
+}
+
+function labelOf(name: BackendName): string {
+  if (name !== 'node') return name;
+  const [major, minor] = (nativeVersion() ?? '').split('.');
+  return major && minor ? `TensorFlow ${major}.${minor} native` : 'TensorFlow native';
+}
+
 function describe(name: BackendName): string {
-  return name === 'node' ? 'tfjs-node (native TensorFlow)' : name === 'wasm' ? 'the wasm backend (SIMD)' : 'the CPU backend';
+  if (name === 'node') {
+    const from = process.env['TENSOR_LENS_TENSORFLOW'];
+    return `tfjs-node on TensorFlow ${nativeVersion() ?? '(unknown version)'}${from ? `, ${from}` : ''}`;
+  }
+  return name === 'wasm' ? 'the wasm backend (SIMD)' : 'the CPU backend';
 }
 
 /** Activates a backend; returns why it could not be used, or undefined on success. */
@@ -54,14 +69,16 @@ async function loadTfjsNode(): Promise<string | undefined> {
   try {
     // TensorFlow logs to stderr as it loads (no GPU, CPU features): what goes wrong reaches us as an exception.
     process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '3';
-    // A variable specifier keeps bundlers from resolving the optional package at build time.
-    const specifier = '@tensorflow/tfjs-node';
-    await import(specifier);
+    await import('@tensorflow/tfjs-node');
     return undefined;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'tfjs-node is not installed';
-    return `tfjs-node failed to load (${firstLine(error)})`;
+    const message = firstLine(error);
+    // The binding loads, but the loader finds no TensorFlow library for it.
+    const missing = process.env['TENSOR_LENS_TENSORFLOW_MISSING'];
+    if (/cannot open shared object file|Library not loaded/.test(message) && missing) return `native TensorFlow: ${missing}`;
+    return `tfjs-node failed to load (${message})`;
   }
 }
 

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workerEnvironment, type TensorFlowLibraries } from '../environment/tensorflow-libraries.js';
 import type { BackendInfo, BackendPreference, EvaluateRequest, EvaluateResult, WorkerRequest, WorkerResponse } from '../protocol/engine.js';
 
 export interface EngineOptions {
@@ -18,6 +19,8 @@ export interface EngineOptions {
   readonly log?: (line: string) => void;
   /** The worker script; by default dist/worker.js beside this bundle, or the source through tsx. */
   readonly workerPath?: string;
+  /** TensorFlow's libraries in the user's Python environment, for the native backend, or why there are none. */
+  readonly tensorflow?: TensorFlowLibraries | { readonly missing: string };
   /** Called when the worker process ends for any reason but `dispose`, with the reason in words. */
   readonly onExit?: (reason: string) => void;
 }
@@ -100,7 +103,11 @@ export class EngineClient {
     const { entry, execArgv } = this.options.workerPath ? { entry: this.options.workerPath, execArgv: [] } : workerEntry();
     const worker = fork(entry, [], {
       execArgv,
-      env: { ...process.env, TENSOR_LENS_BACKEND: this.options.backend },
+      env: {
+        ...process.env,
+        TENSOR_LENS_BACKEND: this.options.backend,
+        ...(this.options.tensorflow && workerEnvironment(this.options.tensorflow)),
+      },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'json',
     });

@@ -8,6 +8,7 @@ import type { HostMessage, PanelMessage } from '../protocol/panel.js';
 import { registerCommands, restoreWeights } from './commands.js';
 import { createLanguageClient } from './language-client.js';
 import { activationsViewId, PanelHost } from './panel-host.js';
+import { followSelectedInterpreter } from './python-interpreter.js';
 import { WorkerStatusItem } from './status-bar.js';
 import { TensorInspector } from './tensor-inspector.js';
 
@@ -55,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tensor
   showStatusFor(vscode.window.activeTextEditor);
   output.info(`Tensor Lens ${VERSION} activating; workspace trusted: ${vscode.workspace.isTrusted}`);
   await client.start();
+  context.subscriptions.push(await followSelectedInterpreter(client, output));
   await restoreWeights(commandContext);
   return { panelMessage: () => panel.lastMessage };
 }

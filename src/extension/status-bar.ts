@@ -19,7 +19,7 @@ export class WorkerStatusItem implements vscode.Disposable {
   }
 
   update(status: WorkerStatus): void {
-    const backend = status.backend?.name;
+    const backend = status.backend?.label;
     const texts: Record<WorkerStatus['state'], string> = {
       stopped: '$(symbol-array) Tensor Lens',
       starting: '$(loading~spin) Tensor Lens: starting',

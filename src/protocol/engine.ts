@@ -6,6 +6,8 @@ export type BackendPreference = 'auto' | BackendName;
 
 export interface BackendInfo {
   readonly name: BackendName;
+  /** For the status bar: "TensorFlow 2.21 native", "wasm", "cpu". */
+  readonly label: string;
   /** Why this backend: e.g. "tfjs-node is not installed; wasm with SIMD". */
   readonly reason: string;
 }

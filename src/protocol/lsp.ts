@@ -81,6 +81,8 @@ export interface EvaluationSettingsUpdate {
   readonly weights?: { readonly uri: string; readonly path: string | null };
   /** The workspace was trusted (or trust was taken back). */
   readonly trusted?: boolean;
+  /** The interpreter the VS Code Python extension has selected for the workspace ('' when none). */
+  readonly selectedInterpreter?: string;
 }
 export const setEvaluationSettingsRequest = 'tensorLens/setEvaluationSettings';
 
@@ -112,6 +114,11 @@ export interface ServerSettings {
   readonly trusted: boolean;
   /** Set by the Tensor Lens VS Code client, which implements `clientCommands`: hovers and code lenses may link to them. */
   readonly clientCommands: boolean;
+  /**
+   * The Python environment whose TensorFlow the native backend loads: `interpreter` (tensorLens.python.interpreter),
+   * else `selectedInterpreter` (the VS Code Python extension's), else VIRTUAL_ENV, CONDA_PREFIX, a workspace .venv.
+   */
+  readonly python: { readonly interpreter: string; readonly selectedInterpreter: string };
 }
 
 export const defaultServerSettings: ServerSettings = {
@@ -125,6 +132,7 @@ export const defaultServerSettings: ServerSettings = {
   analysis: { extraPaths: [] },
   trusted: true,
   clientCommands: false,
+  python: { interpreter: '', selectedInterpreter: '' },
 };
 
 /**

@@ -9,6 +9,7 @@ import { EngineClient } from '../engine/engine-client.js';
 import { planEvaluations, type EvaluationSettings } from '../engine/plan.js';
 import type { BackendInfo, BackendPreference, EvaluateRequest, EvaluateResult } from '../protocol/engine.js';
 import type { WorkerStatus } from '../protocol/lsp.js';
+import type { TensorFlowLibraries } from '../environment/tensorflow-libraries.js';
 
 export interface EvaluationOutcome {
   readonly result?: EvaluateResult;
@@ -23,6 +24,7 @@ export interface EvaluationServiceOptions {
   readonly log: (line: string) => void;
   readonly onStatus: (status: WorkerStatus) => void;
   readonly workerPath?: string;
+  readonly tensorflow?: TensorFlowLibraries | { readonly missing: string };
 }
 
 const rememberedResults = 128;
@@ -93,8 +95,13 @@ export class EvaluationService {
   }
 
   /** New backend or time limit: a new worker with them. */
-  configure(options: Pick<EvaluationServiceOptions, 'backend' | 'timeoutMs'>): void {
-    if (options.backend === this.options.backend && options.timeoutMs === this.options.timeoutMs) return;
+  /** A new worker for a new backend, time limit or TensorFlow (its library path is set when it starts). */
+  configure(options: Pick<EvaluationServiceOptions, 'backend' | 'timeoutMs' | 'tensorflow'>): void {
+    const same =
+      options.backend === this.options.backend &&
+      options.timeoutMs === this.options.timeoutMs &&
+      JSON.stringify(options.tensorflow) === JSON.stringify(this.options.tensorflow);
+    if (same) return;
     this.options = { ...this.options, ...options };
     this.engine.dispose();
     this.engine = this.createEngine();
@@ -113,6 +120,7 @@ export class EvaluationService {
       timeoutMs: this.options.timeoutMs,
       log: this.options.log,
       ...(this.options.workerPath && { workerPath: this.options.workerPath }),
+      ...(this.options.tensorflow && { tensorflow: this.options.tensorflow }),
       onExit: (reason) => this.setStatus({ state: 'stopped', detail: reason }),
     });
   }

@@ -103,7 +103,7 @@ function outcomeLines(outcome: EvaluationOutcome, link: string | undefined): str
     `\`${statsLine(summary)}\``,
     `\`${histogramLine(summary)}\``,
     '```python\n' + firstLines(summary.text) + '\n```',
-    `input: ${result.inputDescription} · weights: ${result.weightsDescription} · ${result.backend.name}, ${result.cached ? 'cached' : `${Math.round(result.milliseconds)} ms`}`,
+    `input: ${result.inputDescription} · weights: ${result.weightsDescription} · ${result.backend.label}, ${result.cached ? 'cached' : `${Math.round(result.milliseconds)} ms`}`,
     ...(link ? [`[Open in panel](${link})`] : []),
   ];
 }

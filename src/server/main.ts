@@ -48,7 +48,7 @@ import { DocumentAnalyses } from './document-analyses.js';
 import { EvaluationService } from './evaluations.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
-import { evaluationSettings, mergeSettings } from './settings.js';
+import { evaluationSettings, mergeSettings, tensorflowLibraries } from './settings.js';
 import { tensorBindingsAt, tensorItem, tensorItems } from './tensor-items.js';
 
 declare const VERSION: string;
@@ -120,15 +120,16 @@ function pathOf(uri: string): string | undefined {
 
 function applySettings(update: unknown): void {
   settings = mergeSettings(settings, update);
-  evaluations.configure({ backend: settings.backend, timeoutMs: settings.evaluation.timeoutMs });
+  const tensorflow = tensorflowLibraries(settings, workspaceFolders);
+  evaluations.configure({ backend: settings.backend, timeoutMs: settings.evaluation.timeoutMs, tensorflow });
 }
 
 connection.onInitialize((params: InitializeParams) => {
-  applySettings(params.initializationOptions);
   const root = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
   workspaceRoot = root?.startsWith('file:') ? fileURLToPath(root) : undefined;
   const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.map(pathOf).filter((path): path is string => path !== undefined);
+  applySettings(params.initializationOptions);
   watchesFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   log(`Tensor Lens ${VERSION} language server (node ${process.version}), workspace ${workspaceRoot ?? 'none'}`);
   return {
@@ -322,8 +323,12 @@ connection.onRequest(
 );
 
 connection.onRequest(setEvaluationSettingsRequest, (update: EvaluationSettingsUpdate) => {
-  const { weights, sampleInput, ...rest } = update;
-  applySettings({ ...rest, ...(sampleInput && { sampleInput: typeof sampleInput === 'string' ? sampleInput : sampleInput.path }) });
+  const { weights, sampleInput, selectedInterpreter, ...rest } = update;
+  applySettings({
+    ...rest,
+    ...(sampleInput && { sampleInput: typeof sampleInput === 'string' ? sampleInput : sampleInput.path }),
+    ...(selectedInterpreter !== undefined && { python: { selectedInterpreter } }),
+  });
   if (weights?.path) weightsByDocument.set(weights.uri, weights.path);
   else if (weights) weightsByDocument.delete(weights.uri);
   return settings;

@@ -4,6 +4,8 @@
 
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { EvaluationSettings } from '../engine/plan.js';
+import { pythonEnvironments } from '../environment/python-environment.js';
+import { findTensorFlowLibraries, type TensorFlowLibraries } from '../environment/tensorflow-libraries.js';
 import type { InputSource } from '../protocol/engine.js';
 import type { ServerSettings } from '../protocol/lsp.js';
 
@@ -60,4 +62,21 @@ export function evaluationSettings(
     seed: Math.trunc(settings.seed),
     memoryBudgetBytes: settings.evaluation.memoryBudgetMB * 1024 * 1024,
   };
+}
+
+/** The TensorFlow libraries the native backend loads, from the Python environment the settings and the process name. */
+export function tensorflowLibraries(
+  settings: ServerSettings,
+  workspaceFolders: readonly string[],
+): TensorFlowLibraries | { readonly missing: string } {
+  const environments = pythonEnvironments({
+    interpreters: [
+      { path: settings.python.interpreter, source: 'tensorLens.python.interpreter' },
+      { path: settings.python.selectedInterpreter, source: "the Python extension's interpreter" },
+    ],
+    env: process.env,
+    workspaceFolders,
+    trusted: settings.trusted,
+  });
+  return findTensorFlowLibraries(environments);
 }

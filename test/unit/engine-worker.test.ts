@@ -52,7 +52,11 @@ describe('evaluation worker', function () {
   it('chooses wasm when tfjs-node is absent, and says why', async function () {
     if (tfjsNodeInstalled()) this.skip();
     engine = new EngineClient({ backend: 'auto', timeoutMs: 30_000 });
-    assert.deepEqual(await engine.backend(), { name: 'wasm', reason: 'tfjs-node is not installed; using the wasm backend (SIMD)' });
+    assert.deepEqual(await engine.backend(), {
+      name: 'wasm',
+      label: 'wasm',
+      reason: 'tfjs-node is not installed; using the wasm backend (SIMD)',
+    });
   });
 
   it('falls back when the requested backend cannot start', async function () {
@@ -60,6 +64,7 @@ describe('evaluation worker', function () {
     engine = new EngineClient({ backend: 'node', timeoutMs: 30_000 });
     assert.deepEqual(await engine.backend(), {
       name: 'wasm',
+      label: 'wasm',
       reason: 'node was requested but tfjs-node is not installed; using the wasm backend (SIMD)',
     });
   });

@@ -16,7 +16,9 @@ function nativeFailure(): string | undefined {
   return message.includes("Cannot find module '@tensorflow/tfjs-node'") ? 'tfjs-node is not installed' : message.trim();
 }
 
-const failure = nativeFailure();
+/** Why native TensorFlow does not load here, or undefined when it does. */
+export const nativeUnavailable = nativeFailure();
+const failure = nativeUnavailable;
 if (failure !== undefined) {
   process.stdout.write(
     `\n  Native TensorFlow (tfjs-node) engine tests: NOT RUN. ${failure}.\n  Build it with: npm run build:native (against .venv-conformance's TensorFlow)\n`,
