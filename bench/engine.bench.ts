@@ -1,10 +1,13 @@
-// `npm run bench` (engine part): per TensorFlow.js backend available here,
-// worker cold start, warm evaluation of every tensor of each seed example, and
-// the weights a file loads (a cached ImageNet file), and a ResNet-50-shaped forward pass (224×224×3, batch 1) with
-// achieved GFLOP/s.
+// `npm run bench` (engine part): per TensorFlow.js backend available here (native TensorFlow where tfjs-node's
+// binding is built, on the conformance environment's TensorFlow as a user's would load; wasm; cpu), worker cold
+// start, warm evaluation of every tensor of each seed example, the weights a file loads (a cached ImageNet file), and
+// the 3-conv 224×224 and ResNet-50 forward passes (batch 1) with achieved GFLOP/s; then Python TensorFlow's own
+// figure for the same two models (bench/tensorflow-reference.py, when the conformance environment exists) and the
+// ratios native/Python and native/wasm.
 
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diskSources } from '../src/analysis/modules/module-sources.js';
 import { Analyzer } from '../src/analysis/analyze.js';
@@ -16,7 +19,10 @@ import { buildRequest, planEvaluations } from '../src/engine/plan.js';
 import { seedInitializers } from '../src/engine/seeds.js';
 import type { ModelGraph } from '../src/graph/ir.js';
 import { exportSubgraph } from '../src/graph/keras-json.js';
+import { pythonEnvironments } from '../src/environment/python-environment.js';
+import { findTensorFlowLibraries } from '../src/environment/tensorflow-libraries.js';
 import type { BackendName } from '../src/protocol/engine.js';
+import { nativeUnavailable } from '../test/unit/helpers/test-backends.js';
 import { resnet50Source } from './resnet50-source.js';
 
 /** The reference measurement's shape (three 3×3 convolutions at 224×224), then ResNet-50. */
@@ -29,7 +35,16 @@ const forwardModels: [string, string, string][] = [
   ['ResNet-50', resnet50Source, 'resnet50'],
 ];
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const backends = (process.env['BENCH_BACKENDS'] ?? 'wasm,cpu').split(',') as BackendName[];
+const available: BackendName[] = nativeUnavailable === undefined ? ['node', 'wasm', 'cpu'] : ['wasm', 'cpu'];
+const backends = (process.env['BENCH_BACKENDS']?.split(',') as BackendName[] | undefined) ?? available;
+const conformancePython = resolve('.venv-conformance/bin/python');
+// The TensorFlow a user's worker would load: the conformance environment's, found as the server finds a user's.
+const tensorflow = findTensorFlowLibraries(
+  pythonEnvironments({ interpreters: [{ path: conformancePython, source: 'bench' }], env: {}, workspaceFolders: [], trusted: true }),
+);
+/** Forward milliseconds by backend, then by model title; the models' GFLOP. */
+const forwardMs = new Map<string, Map<string, number>>();
+const forwardGflop = new Map<string, number>();
 const analyzer = await Analyzer.create();
 // The bundled worker, as users run it (npm run bench builds it first).
 const out = (line: string): boolean => process.stdout.write(`${line}\n`);
@@ -99,7 +114,7 @@ for (const backend of backends) {
   out(`\n== ${backend} ==`);
   const starts: number[] = [];
   for (let i = 0; i < 3; i++) {
-    const engine = new EngineClient({ backend, timeoutMs: 120_000, workerPath: 'dist/worker.js' });
+    const engine = new EngineClient({ backend, timeoutMs: 120_000, workerPath: 'dist/worker.js', tensorflow });
     const started = performance.now();
     await engine.backend();
     starts.push(performance.now() - started);
@@ -107,7 +122,8 @@ for (const backend of backends) {
   }
   out(`worker cold start: ${median(starts).toFixed(0)} ms`);
 
-  const engine = new EngineClient({ backend, timeoutMs: 120_000, workerPath: 'dist/worker.js' });
+  const engine = new EngineClient({ backend, timeoutMs: 120_000, workerPath: 'dist/worker.js', tensorflow });
+  out(`backend: ${(await engine.backend()).reason}`);
   for (const file of seeds) {
     const graph = analyzer.analyze(readFileSync(file, 'utf8'));
     const times: number[] = [];
@@ -150,6 +166,8 @@ for (const backend of backends) {
     }
     const flops = forwardFlops(graph);
     const ms = median(times);
+    forwardGflop.set(title, flops / 1e9);
+    forwardMs.set(backend, (forwardMs.get(backend) ?? new Map<string, number>()).set(title, ms));
     out(
       `${title} forward (${(flops / 1e9).toFixed(2)} GFLOP, ${model.params?.toLocaleString('en-US')} params): ${ms.toFixed(0)} ms, ${(flops / 1e9 / (ms / 1000)).toFixed(1)} GFLOP/s`,
     );
@@ -158,3 +176,37 @@ for (const backend of backends) {
   }
 }
 analyzer.dispose();
+
+/** Python TensorFlow's time for the same models (tf.function, the TensorFlow backend of the pinned Keras). */
+function pythonReference(): { version: string; milliseconds: Record<string, number> } | string {
+  if (!existsSync(conformancePython)) return 'no .venv-conformance';
+  const runs = 7;
+  const ran = spawnSync(conformancePython, ['bench/tensorflow-reference.py'], {
+    input: JSON.stringify({ models: forwardModels, runs }),
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 ** 2,
+  });
+  if (ran.status !== 0) return `bench/tensorflow-reference.py failed: ${ran.stderr.trim().split('\n').at(-1)}`;
+  const result = JSON.parse(ran.stdout.trim().split('\n').at(-1)!) as { tensorflow: string; milliseconds: Record<string, number> };
+  return { version: result.tensorflow, milliseconds: result.milliseconds };
+}
+
+out('\n== Python TensorFlow (reference) ==');
+const python = pythonReference();
+if (typeof python === 'string') out(`NOT RUN: ${python}`);
+const rate = (title: string, ms: number | undefined): number | undefined =>
+  ms === undefined ? undefined : forwardGflop.get(title)! / (ms / 1000);
+const fixed = (value: number | undefined, digits = 1): string => (value === undefined ? '—' : value.toFixed(digits));
+for (const [title] of forwardModels) {
+  const native = forwardMs.get('node')?.get(title);
+  const wasm = forwardMs.get('wasm')?.get(title);
+  const reference = typeof python === 'string' ? undefined : python.milliseconds[title];
+  if (reference !== undefined) {
+    out(
+      `${title} forward, TensorFlow ${typeof python === 'string' ? '' : python.version} tf.function: ${reference.toFixed(0)} ms, ${fixed(rate(title, reference))} GFLOP/s`,
+    );
+  }
+  out(
+    `${title}: native/Python ${native && reference ? (reference / native).toFixed(2) : '—'}× · native/wasm ${native && wasm ? (wasm / native).toFixed(2) : '—'}× (GFLOP/s ratios)`,
+  );
+}

@@ -64,7 +64,11 @@ function makeWorkspace(files: Record<string, string>): string {
   return workspace;
 }
 
-export async function startCodeServer(vsix: string, files: Record<string, string>): Promise<CodeServer> {
+export async function startCodeServer(
+  vsix: string,
+  files: Record<string, string>,
+  settings: Record<string, unknown> = {},
+): Promise<CodeServer> {
   const home = mkdtempSync(join(tmpdir(), 'tensor-lens-e2e-'));
   const [userData, extensionsDir, config] = ['user-data', 'extensions', 'config'].map((name) => join(home, name)) as [
     string,
@@ -72,7 +76,7 @@ export async function startCodeServer(vsix: string, files: Record<string, string
     string,
   ];
   mkdirSync(join(userData, 'User'), { recursive: true });
-  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify(userSettings, null, 2));
+  writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({ ...userSettings, ...settings }, null, 2));
   const env = { ...node24Env(), XDG_CONFIG_HOME: config };
   const common = ['--user-data-dir', userData, '--extensions-dir', extensionsDir];
   execFileSync(node24Binary(), [codeServerEntry(), ...common, '--install-extension', vsix], { env, stdio: 'pipe' });

@@ -12,11 +12,39 @@ import { chromium, type Browser } from 'playwright-core';
 import { startCodeServer, type CodeServer } from './code-server.js';
 import { chromiumPath, repoRoot } from './tools.js';
 import { Workbench } from './workbench.js';
+import { pythonEnvironments } from '../../src/environment/python-environment.js';
+import { findTensorFlowLibraries, type TensorFlowLibraries } from '../../src/environment/tensorflow-libraries.js';
+import { nativeUnavailable } from '../unit/helpers/test-backends.js';
 
 const screenshots = join(repoRoot, 'test-results', 'e2e');
 const examples = join(repoRoot, 'examples');
 const stats = /min -?[\d.e+-]+ {1,2}max [\d.e+-]+ {1,2}mean [\d.e+-]+ {1,2}std [\d.e+-]+/;
 const withStats = (text: string): boolean => stats.test(text);
+const conformancePython = join(repoRoot, '.venv-conformance', 'bin', 'python');
+
+/**
+ * The TensorFlow of the conformance environment when tfjs-node's binding is built here (npm run build:native): then
+ * the journeys run the linux-x64 VSIX, which carries the binding, with tensorLens.python.interpreter naming it.
+ */
+const native = ((): TensorFlowLibraries | undefined => {
+  const environments = pythonEnvironments({
+    interpreters: [{ path: conformancePython, source: 'e2e' }],
+    env: {},
+    workspaceFolders: [],
+    trusted: true,
+  });
+  const found = findTensorFlowLibraries(environments);
+  const why = nativeUnavailable ?? ('missing' in found ? found.missing : undefined);
+  if (why === undefined && !('missing' in found)) return found;
+  process.stdout.write(`    Native TensorFlow in VS Code: NOT RUN (${why}); the journeys run the VSIX on wasm\n`);
+  return undefined;
+})();
+
+function vsix(): string {
+  if (!native) return join(repoRoot, 'tensor-lens.vsix');
+  execFileSync(process.execPath, ['scripts/package.mjs', '--target', 'linux-x64'], { cwd: repoRoot, stdio: 'ignore' });
+  return join(repoRoot, 'tensor-lens-linux-x64.vsix');
+}
 
 describe('Tensor Lens in a real VS Code (code-server)', function () {
   this.timeout(120_000);
@@ -28,22 +56,26 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     this.timeout(300_000);
     rmSync(screenshots, { recursive: true, force: true });
     mkdirSync(screenshots, { recursive: true });
-    server = await startCodeServer(join(repoRoot, 'tensor-lens.vsix'), {
-      'seed_method1_k_function.py': join(examples, 'seed_method1_k_function.py'),
-      'seed_method2_predict.py': join(examples, 'seed_method2_predict.py'),
-      'seed_method3_subclassing.py': join(examples, 'seed_method3_subclassing.py'),
-      'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
-      'data_sizes.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'data_sizes.py'),
-      'transfer_efficientnet.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'transfer_efficientnet.py'),
-      'saved_model.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'saved_model.py'),
-      'tiny.h5': join(repoRoot, 'test', 'fixtures', 'weights', 'tiny.h5'),
-      ...Object.fromEntries(
-        ['train.py', 'blocks.py', 'nets/__init__.py', 'nets/heads.py'].map((file) => [
-          `split_model/${file}`,
-          join(examples, 'split_model', file),
-        ]),
-      ),
-    });
+    server = await startCodeServer(
+      vsix(),
+      {
+        'seed_method1_k_function.py': join(examples, 'seed_method1_k_function.py'),
+        'seed_method2_predict.py': join(examples, 'seed_method2_predict.py'),
+        'seed_method3_subclassing.py': join(examples, 'seed_method3_subclassing.py'),
+        'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
+        'data_sizes.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'data_sizes.py'),
+        'transfer_efficientnet.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'transfer_efficientnet.py'),
+        'saved_model.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'saved_model.py'),
+        'tiny.h5': join(repoRoot, 'test', 'fixtures', 'weights', 'tiny.h5'),
+        ...Object.fromEntries(
+          ['train.py', 'blocks.py', 'nets/__init__.py', 'nets/heads.py'].map((file) => [
+            `split_model/${file}`,
+            join(examples, 'split_model', file),
+          ]),
+        ),
+      },
+      native ? { 'tensorLens.python.interpreter': conformancePython } : {},
+    );
     process.once('exit', () => server.stop());
     browser = await chromium.launch({
       executablePath: chromiumPath(),
@@ -154,8 +186,10 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     await workbench.screenshot('5-after-edit');
   });
 
-  it('6. shows the backend in use in the status bar', async () => {
-    assert.match(await workbench.statusBarItem('Tensor Lens'), /Tensor Lens: wasm/);
+  it('6. shows the backend in use in the status bar: native TensorFlow from the Python environment where it loads', async () => {
+    const expected = native ? `Tensor Lens: TensorFlow ${native.version.split('.').slice(0, 2).join('.')} native` : 'Tensor Lens: wasm';
+    assert.ok((await workbench.statusBarItem('Tensor Lens')).includes(expected), expected);
+    await workbench.screenshot('6-status-bar');
   });
 
   it('7. answers the next hover after the worker is killed from outside', async () => {

@@ -27,7 +27,10 @@ async function request() {
   const value = bindingsOf(analysis, 'z').at(-1)!.value;
   assert.equal(value.kind, 'tensor');
   const settings = { input: { source: { kind: 'uniform' as const }, batchSize: 2 }, weights: { kind: 'initializers' as const }, seed: 3 };
-  return { ...buildRequest(analysis, [value.kind === 'tensor' ? value.tensor : -1], [], { ...settings, memoryBudgetBytes: 1024 ** 3 }), withValues: true };
+  return {
+    ...buildRequest(analysis, [value.kind === 'tensor' ? value.tensor : -1], [], { ...settings, memoryBudgetBytes: 1024 ** 3 }),
+    withValues: true,
+  };
 }
 
 describe('the native backend from a Python environment', function () {

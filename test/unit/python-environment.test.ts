@@ -68,10 +68,7 @@ describe('Python environments and their TensorFlow, read from files', () => {
   it('finds the first environment whose wheel has the C library, and its version', () => {
     const without = environment(join(root, 'plain'));
     const withTf = environment(join(root, 'ml'), { tensorflow: '2.21.0', conda: true });
-    const found = findTensorFlowLibraries(
-      pythonEnvironments(hints({ env: { VIRTUAL_ENV: without, CONDA_PREFIX: withTf } })),
-      'linux',
-    );
+    const found = findTensorFlowLibraries(pythonEnvironments(hints({ env: { VIRTUAL_ENV: without, CONDA_PREFIX: withTf } })), 'linux');
     assert.ok(!('missing' in found));
     assert.equal(found.folder, join(withTf, 'lib', 'python3.11', 'site-packages', 'tensorflow'));
     assert.equal(found.version, '2.21.0');
@@ -113,6 +110,9 @@ describe('Python environments and their TensorFlow, read from files', () => {
   it('ignores candidates that are not environments', () => {
     const file = join(root, 'python');
     writeFileSync(file, '');
-    assert.deepEqual(pythonEnvironments(hints({ interpreters: [{ path: file, source: 's' }], env: { VIRTUAL_ENV: join(root, 'gone') } })), []);
+    assert.deepEqual(
+      pythonEnvironments(hints({ interpreters: [{ path: file, source: 's' }], env: { VIRTUAL_ENV: join(root, 'gone') } })),
+      [],
+    );
   });
 });
