@@ -48,7 +48,8 @@ function installed(name) {
 /**
  * tfjs-node's JavaScript, bundled with the worker when it is installed (`npm run build:native`) and left out (its
  * import then fails, and the engine falls back to wasm) when not. Its binding is not bundled: it is loaded from
- * where src/engine/native/tfjs-binding-path.ts finds it, in place of node-pre-gyp's lookup.
+ * where src/engine/native/tfjs-binding-path.ts finds it, in place of node-pre-gyp's lookup; its `util` has what
+ * newer Nodes removed (src/engine/native/node-util-compat.ts).
  */
 const tfjsNode = {
   name: 'tfjs-node',
@@ -57,6 +58,9 @@ const tfjsNode = {
       installed('@tensorflow/tfjs-node') ? undefined : { path: args.path, external: true },
     );
     build.onResolve({ filter: /^@mapbox\/node-pre-gyp$/ }, () => ({ path: require.resolve('./src/engine/native/tfjs-binding-path.ts') }));
+    build.onResolve({ filter: /^util$/ }, (args) =>
+      args.importer.includes('tfjs-node') ? { path: require.resolve('./src/engine/native/node-util-compat.ts') } : undefined,
+    );
   },
 };
 
