@@ -274,86 +274,69 @@ export const Conv3DTranspose = transposedConvolution(
   3,
 );
 
-const TfjsDepthwiseConv2D = base(() => tf.layers.depthwiseConv2d({ kernelSize: 1 }));
+/**
+ * Keras's DepthwiseConv2D (with its dilation_rate, which tfjs's layer drops) and SeparableConv2D (whose strides may
+ * differ between the axes, which native TensorFlow's depthwise step refuses): the window and output channels from the
+ * config, the computation from src/engine/convolution.ts on the layer's `kernelCount` kernels.
+ */
+function depthwiseLayer(
+  tfjsClass: LayerClass,
+  name: string,
+  kernelCount: number,
+  outChannels: (args: Args, inputChannels: number | null) => number | null,
+  compute: (x: tf.Tensor, kernels: Kernels, window: Window<WindowPadding>) => tf.Tensor,
+): LayerClass {
+  return class extends tfjsClass {
+    static className = name;
+    private readonly geometry: Window<WindowPadding>;
+    private readonly args: Args;
+    private readonly activate: Activation;
+    private readonly kerasConfig: tf.serialization.ConfigDict;
 
-/** Keras's DepthwiseConv2D with its dilation_rate, which tfjs's layer drops. */
-export class DepthwiseConv2D extends TfjsDepthwiseConv2D {
-  static className = 'DepthwiseConv2D';
-  private readonly geometry: Window<WindowPadding>;
-  private readonly multiplier: number;
-  private readonly activate: Activation;
-  private readonly kerasConfig: tf.serialization.ConfigDict;
+    constructor(args: Args) {
+      super({ ...args, activation: 'linear' });
+      this.geometry = windowOf(args, 2, ['valid', 'same'] as const);
+      this.args = args;
+      const { activate, config } = kerasActivation(args);
+      this.activate = activate;
+      this.kerasConfig = config;
+    }
 
-  constructor(args: Args) {
-    super({ ...args, activation: 'linear' });
-    this.geometry = windowOf(args, 2, ['valid', 'same'] as const);
-    this.multiplier = (args['depthMultiplier'] as number | undefined) ?? 1;
-    const { activate, config } = kerasActivation(args);
-    this.activate = activate;
-    this.kerasConfig = config;
-  }
+    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+      const w = this.geometry;
+      const shape = singleShape(inputShape);
+      const channels = shape[w.dataFormat === 'channelsFirst' ? 1 : 3] ?? null;
+      const length = (n: number | null, i: number): number | null =>
+        convOutputLength(n, w.kernel[i]!, w.padding, w.strides[i]!, w.dilations[i]!);
+      return layoutShape(shape, w.dataFormat, length, outChannels(this.args, channels));
+    }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const w = this.geometry;
-    const shape = singleShape(inputShape);
-    const channels = shape[w.dataFormat === 'channelsFirst' ? 1 : 3] ?? null;
-    const length = (n: number | null, i: number): number | null =>
-      convOutputLength(n, w.kernel[i]!, w.padding, w.strides[i]!, w.dilations[i]!);
-    return layoutShape(shape, w.dataFormat, length, channels === null ? null : channels * this.multiplier);
-  }
+    override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+      const w = this.geometry;
+      return runConvolution(this, inputs, w.dataFormat, this.activate, (x, kernels) => compute(x, kernels, w), kernelCount);
+    }
 
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const w = this.geometry;
-    return runConvolution(this, inputs, w.dataFormat, this.activate, (x, [kernel]) => depthwiseConvolution(x, kernel, w));
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...this.kerasConfig };
-  }
+    override getConfig(): tf.serialization.ConfigDict {
+      return { ...super.getConfig(), ...this.kerasConfig };
+    }
+  };
 }
 
-const TfjsSeparableConv2D = base(() => tf.layers.separableConv2d({ filters: 1, kernelSize: 1 }));
+export const DepthwiseConv2D = depthwiseLayer(
+  base(() => tf.layers.depthwiseConv2d({ kernelSize: 1 })),
+  'DepthwiseConv2D',
+  1,
+  (args, channels) => (channels === null ? null : channels * ((args['depthMultiplier'] as number | undefined) ?? 1)),
+  (x, [kernel], w) => depthwiseConvolution(x, kernel, w),
+);
 
-/** Keras's SeparableConv2D, whose strides may differ between the axes (native TensorFlow's depthwise step refuses it). */
-export class SeparableConv2D extends TfjsSeparableConv2D {
-  static className = 'SeparableConv2D';
-  private readonly geometry: Window<WindowPadding>;
-  private readonly outChannels: number;
-  private readonly activate: Activation;
-  private readonly kerasConfig: tf.serialization.ConfigDict;
-
-  constructor(args: Args) {
-    super({ ...args, activation: 'linear' });
-    this.geometry = windowOf(args, 2, ['valid', 'same'] as const);
-    this.outChannels = args['filters'] as number;
-    const { activate, config } = kerasActivation(args);
-    this.activate = activate;
-    this.kerasConfig = config;
-  }
-
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-    const w = this.geometry;
-    const length = (n: number | null, i: number): number | null =>
-      convOutputLength(n, w.kernel[i]!, w.padding, w.strides[i]!, w.dilations[i]!);
-    return layoutShape(singleShape(inputShape), w.dataFormat, length, this.outChannels);
-  }
-
-  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const w = this.geometry;
-    return runConvolution(
-      this,
-      inputs,
-      w.dataFormat,
-      this.activate,
-      (x, [depthwise, pointwise]) => separableConvolution(x, depthwise, pointwise!, w),
-      2,
-    );
-  }
-
-  override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), ...this.kerasConfig };
-  }
-}
+export const SeparableConv2D = depthwiseLayer(
+  base(() => tf.layers.separableConv2d({ filters: 1, kernelSize: 1 })),
+  'SeparableConv2D',
+  2,
+  (args) => args['filters'] as number,
+  (x, [depthwise, pointwise], w) => separableConvolution(x, depthwise, pointwise!, w),
+);
 
 /** tfjs's 1-D pooling ignores data_format: a channels_first input is pooled as its channels-last transpose. */
 function pooling1D(tfjsClass: LayerClass, name: string): LayerClass {
