@@ -219,7 +219,10 @@ describe('language server over stdio', function () {
       assert.match(conv, /\n`[ ▁▂▃▄▅▆▇█]{32} {2}-?[\d.]+ … [\d.]+`\n/);
       assert.match(conv, /```python\n\[\[\[\[0\./);
       assert.match(conv, /\n# … \d+ more lines in the panel\n```/);
-      assert.match(conv, /input: \(1, 32, 32, 3\) uniform \[0, 1\), seed 0 · weights: Keras default initializers, seed 0 · (wasm|node)/);
+      assert.match(
+        conv,
+        /input: \(1, 32, 32, 3\) uniform \[0, 1\), seed 0 · weights: Keras default initializers, seed 0 · (wasm|TensorFlow \d+\.\d+ native)/,
+      );
       assert.match(conv, /\[Open in panel\]\(command:tensorLens\.showTensor\?/);
       // K.function on the file's np.random.rand(1, 32, 32, 3) sees the same numbers as the default sample input.
       const numpy = await hoverText(uri, 21, 3);
@@ -370,6 +373,7 @@ describe('language server over stdio', function () {
       const status = await connection.sendRequest<WorkerStatus>(workerStatusRequest);
       assert.equal(status.state, 'idle');
       assert.match(status.backend?.name ?? '', /^(wasm|node)$/);
+      assert.match(status.backend?.label ?? '', /^(wasm|TensorFlow \d+\.\d+ native)$/);
       assert.ok(status.pid);
       process.kill(status.pid, 'SIGKILL');
       await until('the worker to be reported stopped', () => (statuses.at(-1)?.state === 'stopped' ? true : undefined));
