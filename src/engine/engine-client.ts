@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { workerEnvironment, type TensorFlowLibraries } from '../environment/tensorflow-libraries.js';
+import { workerEnvironment, type TensorFlowSearch } from '../environment/tensorflow-libraries.js';
 import type { BackendInfo, BackendPreference, EvaluateRequest, EvaluateResult, WorkerRequest, WorkerResponse } from '../protocol/engine.js';
 
 export interface EngineOptions {
@@ -20,7 +20,7 @@ export interface EngineOptions {
   /** The worker script; by default dist/worker.js beside this bundle, or the source through tsx. */
   readonly workerPath?: string;
   /** TensorFlow's libraries in the user's Python environment, for the native backend, or why there are none. */
-  readonly tensorflow?: TensorFlowLibraries | { readonly missing: string };
+  readonly tensorflow?: TensorFlowSearch;
   /** Called when the worker process ends for any reason but `dispose`, with the reason in words. */
   readonly onExit?: (reason: string) => void;
 }

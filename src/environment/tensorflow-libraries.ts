@@ -14,6 +14,9 @@ export interface TensorFlowLibraries {
   readonly environment: PythonEnvironment;
 }
 
+/** The libraries found, or why there are none, in words. */
+export type TensorFlowSearch = TensorFlowLibraries | { readonly missing: string };
+
 /** The libraries the binding needs, by the names it asks the loader for (sonames), per platform verified. */
 const libraryNames: Readonly<Partial<Record<NodeJS.Platform, readonly string[]>>> = {
   linux: ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'],
@@ -40,7 +43,7 @@ function wheelVersion(sitePackages: string): string | undefined {
 export function findTensorFlowLibraries(
   environments: readonly PythonEnvironment[],
   platform: NodeJS.Platform = process.platform,
-): TensorFlowLibraries | { readonly missing: string } {
+): TensorFlowSearch {
   const names = libraryNames[platform];
   if (names === undefined) return { missing: `TensorFlow from a Python environment is loaded on Linux, not on ${platform}` };
   if (environments.length === 0) return { missing: 'no Python environment was found' };
@@ -60,7 +63,7 @@ export function findTensorFlowLibraries(
  * starts, so it must be set at spawn), and in words where they come from, or why there are none, for its log line.
  */
 export function workerEnvironment(
-  libraries: TensorFlowLibraries | { readonly missing: string },
+  libraries: TensorFlowSearch,
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): Record<string, string> {

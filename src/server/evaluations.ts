@@ -9,7 +9,7 @@ import { EngineClient } from '../engine/engine-client.js';
 import { planEvaluations, type EvaluationSettings } from '../engine/plan.js';
 import type { BackendInfo, BackendPreference, EvaluateRequest, EvaluateResult } from '../protocol/engine.js';
 import type { WorkerStatus } from '../protocol/lsp.js';
-import type { TensorFlowLibraries } from '../environment/tensorflow-libraries.js';
+import type { TensorFlowSearch } from '../environment/tensorflow-libraries.js';
 
 export interface EvaluationOutcome {
   readonly result?: EvaluateResult;
@@ -24,7 +24,7 @@ export interface EvaluationServiceOptions {
   readonly log: (line: string) => void;
   readonly onStatus: (status: WorkerStatus) => void;
   readonly workerPath?: string;
-  readonly tensorflow?: TensorFlowLibraries | { readonly missing: string };
+  readonly tensorflow?: TensorFlowSearch;
 }
 
 const rememberedResults = 128;

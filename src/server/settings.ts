@@ -5,7 +5,7 @@
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { EvaluationSettings } from '../engine/plan.js';
 import { pythonEnvironments } from '../environment/python-environment.js';
-import { findTensorFlowLibraries, type TensorFlowLibraries } from '../environment/tensorflow-libraries.js';
+import { findTensorFlowLibraries, type TensorFlowSearch } from '../environment/tensorflow-libraries.js';
 import type { InputSource } from '../protocol/engine.js';
 import type { ServerSettings } from '../protocol/lsp.js';
 
@@ -65,10 +65,7 @@ export function evaluationSettings(
 }
 
 /** The TensorFlow libraries the native backend loads, from the Python environment the settings and the process name. */
-export function tensorflowLibraries(
-  settings: ServerSettings,
-  workspaceFolders: readonly string[],
-): TensorFlowLibraries | { readonly missing: string } {
+export function tensorflowLibraries(settings: ServerSettings, workspaceFolders: readonly string[]): TensorFlowSearch {
   const environments = pythonEnvironments({
     interpreters: [
       { path: settings.python.interpreter, source: 'tensorLens.python.interpreter' },
