@@ -60,11 +60,20 @@ function spatialRankOf(x: tf.Tensor, ranks: readonly number[]): number {
   return n;
 }
 
-/** A convolution of a channels-last input (batch, spatial…, channels) with a kernel (spatial…, channels, filters). */
-export function convolution(x: tf.Tensor, kernel: tf.Tensor, w: ConvolutionWindow): tf.Tensor {
+/**
+ * A convolution of a channels-last input (batch, spatial…, channels) with a kernel (spatial…, channels / groups,
+ * filters): with groups (jax.lax's feature_group_count), each slice of the channels with its slice of the filters.
+ */
+export function convolution(x: tf.Tensor, kernel: tf.Tensor, w: ConvolutionWindow, groups = 1): tf.Tensor {
   const n = spatialRankOf(x, [1, 2, 3]);
   const fit = dilatedFor(kernel, w, n === 3 && onNativeTensorFlow());
-  return convolutionOps[n]!(x, fit.kernel, [...w.strides], w.padding, fit.dilations);
+  const op = (part: tf.Tensor, k: tf.Tensor): tf.Tensor => convolutionOps[n]!(part, k, [...w.strides], w.padding, fit.dilations);
+  if (groups === 1) return op(x, fit.kernel);
+  const kernels = tf.split(fit.kernel, groups, -1);
+  return tf.concat(
+    tf.split(x, groups, -1).map((part, g) => op(part, kernels[g]!)),
+    -1,
+  );
 }
 
 /** The (before, after) padding of each spatial axis that a strided window pads, as TensorFlow and JAX pad 'same'. */

@@ -93,20 +93,6 @@ function runConvolution(
   });
 }
 
-/**
- * Keras's `ops.conv` on a channels-last input. With groups, the kernel's input axis holds one group's channels:
- * each slice of the channels is convolved with its slice of the filters, and the results are concatenated.
- */
-function convolve(x: tf.Tensor, kernel: tf.Tensor, window: Window, padding: WindowPadding, groups: number): tf.Tensor {
-  const w = { strides: window.strides, dilations: window.dilations, padding };
-  if (groups === 1) return convolution(x, kernel, w);
-  const kernels = tf.split(kernel, groups, -1);
-  return tf.concat(
-    tf.split(x, groups, -1).map((part, g) => convolution(part, kernels[g]!, w)),
-    -1,
-  );
-}
-
 /** Keras's causal padding of a channels-last 1-D input: dilation·(kernel − 1) steps on the left, then 'valid'. */
 function causalPad(x: tf.Tensor, window: Window): tf.Tensor {
   const left = window.dilations[0]! * (window.kernel[0]! - 1);
@@ -201,8 +187,8 @@ export function convolutionLayer(tfjsClass: LayerClass, name: string, rank: numb
       const w = this.geometry;
       return runConvolution(this, inputs, w.dataFormat, this.activate, (x, [kernel]) =>
         w.padding === 'causal'
-          ? convolve(causalPad(x, w), kernel, w, 'valid', this.groups)
-          : convolve(x, kernel, w, w.padding, this.groups),
+          ? convolution(causalPad(x, w), kernel, { ...w, padding: 'valid' }, this.groups)
+          : convolution(x, kernel, { ...w, padding: w.padding }, this.groups),
       );
     }
 

@@ -50,16 +50,6 @@ function spatialRank(call: KernelCall, x: tf.Tensor, ranks: readonly number[] = 
 
 type Window = ConvolutionWindow;
 
-/** jax.lax.conv_general_dilated with feature_group_count `groups`: each slice of the channels with its filters. */
-function convolve(x: tf.Tensor, kernel: tf.Tensor, w: Window, groups: number): tf.Tensor {
-  if (groups === 1) return convolution(x, kernel, w);
-  const kernels = tf.split(kernel, groups, -1);
-  return tf.concat(
-    tf.split(x, groups, -1).map((part, g) => convolution(part, kernels[g]!, w)),
-    -1,
-  );
-}
-
 function windowOf(call: KernelCall, n: number, padding: Padding = paddingOf(call)): Window {
   return { strides: perAxis(call, 'strides', n), dilations: perAxis(call, 'dilation_rate', n), padding };
 }
@@ -79,7 +69,7 @@ const conv: Kernel = (call) => {
   if (kernel.rank !== x.rank || channels % kernelChannels !== 0) {
     throw new Error(`${call.path}: ${channels} input channels do not fit a kernel of shape [${kernel.shape.join(', ')}]`);
   }
-  return inLayout(call, x, (t) => convolve(t, kernel, w, channels / kernelChannels));
+  return inLayout(call, x, (t) => convolution(t, kernel, w, channels / kernelChannels));
 };
 
 function checkDepthwiseChannels(call: KernelCall, x: tf.Tensor, kernel: tf.Tensor): void {
@@ -113,7 +103,7 @@ const separableConv: Kernel = (call) => {
     if (pointwiseKernel.rank !== x.rank || channels % kernelChannels !== 0) {
       throw new Error(`${call.path}: a pointwise kernel of shape [${pointwiseKernel.shape.join(', ')}] does not fit ${channels} channels`);
     }
-    return convolve(middle, pointwiseKernel, pointwise, channels / kernelChannels);
+    return convolution(middle, pointwiseKernel, pointwise, channels / kernelChannels);
   });
 };
 
