@@ -71,7 +71,6 @@ export class Analyzer {
         'internal-error',
       );
     } finally {
-      tree.delete();
       this.parsedModules.release();
     }
     return {

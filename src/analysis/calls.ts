@@ -8,7 +8,6 @@ import { canonicalPath } from './keras/api-paths.js';
 import { PythonRaise } from './python-exceptions.js';
 import { mergeValues, pythonMethod } from './python-values.js';
 import type { Node } from './python/parser.js';
-import { nodeKey } from './python/node-key.js';
 import { Scope } from './scope.js';
 import {
   type Arguments,
@@ -46,13 +45,13 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   /** While a loop runs an unknown number of times: the lists (their items) and dicts (their entries) it changes. */
   protected changedContainers: Set<object> | undefined;
   /** The class each method was defined in, for zero-argument `super()`. */
-  protected readonly methodClasses = new Map<string, PythonClass>();
+  protected readonly methodClasses = new Map<Node, PythonClass>();
   /** Each module's names, to the module: the scope a function was defined in leads to its module. */
   protected readonly scopeModules = new Map<Scope, ModuleContext>();
   /** The innermost call (or import) of the analysed file being run, where what goes wrong in another module is reported. */
   protected entryNode: Node | undefined;
   /** The definitions (node ids) whose body has run at least once. */
-  protected readonly invokedFunctions = new Set<string>();
+  protected readonly invokedFunctions = new Set<Node>();
 
   /** Runs statements in order, up to the first that does not complete normally (a `return`, `break`, `continue`). */
   abstract execBlock(statements: readonly (Node | null)[], scope: Scope): Completion;
@@ -66,7 +65,7 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
     const [clsValue, selfValue] = args.positional;
     const frame = this.frames.at(-1)!;
     const self = selfValue ?? frame.self;
-    const cls = clsValue?.kind === 'class' ? clsValue.cls : frame.fn ? this.methodClasses.get(nodeKey(frame.fn.node)) : undefined;
+    const cls = clsValue?.kind === 'class' ? clsValue.cls : frame.fn ? this.methodClasses.get(frame.fn.node) : undefined;
     if (self?.kind !== 'object' || !cls) return unknown('super() outside a method');
     return { kind: 'super', self: self.object, after: cls };
   }
@@ -195,7 +194,7 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   }
 
   private runFunctionBody(fn: PythonFunction, scope: Scope, self: Value | undefined): Value {
-    this.invokedFunctions.add(nodeKey(fn.node));
+    this.invokedFunctions.add(fn.node);
     if (this.recursesUndecided(fn)) {
       return unknown(`${fn.name}() calls itself under a condition that cannot be decided, so where it stops is not known`);
     }
@@ -229,8 +228,7 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
    * through a condition that cannot be decided is not, or its undecided branches would multiply at each level.
    */
   private recursesUndecided(fn: PythonFunction): boolean {
-    const key = nodeKey(fn.node);
-    const active = this.frames.findLast((frame) => frame.fn !== undefined && nodeKey(frame.fn.node) === key);
+    const active = this.frames.findLast((frame) => frame.fn?.node === fn.node);
     return active !== undefined && this.undecidedBranches > active.undecidedAtEntry;
   }
 

@@ -18,7 +18,6 @@ import { functionDecorators } from './keras/functions/ops.js';
 import { compare } from './operators.js';
 import { boundValue, mergeValues } from './python-values.js';
 import type { Node } from './python/parser.js';
-import { nodeKey } from './python/node-key.js';
 import { inEffectFrom, rangeOf } from './python/source-range.js';
 import { blockOf, capturedNames, dataclassFields, parameterNames } from './python/syntax.js';
 import { UserModules } from './modules/user-modules.js';
@@ -36,7 +35,7 @@ export class Interpreter extends CallEvaluator {
   /** The outermost statement being run, where a budget cut is reported. */
   private topStatement: Node | undefined;
   /** Every function the file defines, by its definition's node id: the last one made, with its closure. */
-  private readonly definedFunctions = new Map<string, PythonFunction>();
+  private readonly definedFunctions = new Map<Node, PythonFunction>();
 
   /** The user's modules the file imports; undefined when the analysed text has no file. */
   readonly modules: UserModules | undefined;
@@ -120,14 +119,14 @@ export class Interpreter extends CallEvaluator {
     try {
       for (;;) {
         const pending = [...this.definedFunctions.values()]
-          .filter((fn) => fn.node.tree === this.module.root?.tree && !this.invokedFunctions.has(nodeKey(fn.node)))
+          .filter((fn) => fn.node.tree === this.module.root?.tree && !this.invokedFunctions.has(fn.node))
           .sort((a, b) => a.node.startIndex - b.node.startIndex);
         const fn = pending[0];
         if (!fn) return;
         this.topStatement = fn.node;
         this.graph.names.restore(names);
         const scope = new Scope(fn.closure);
-        const method = this.methodClasses.has(nodeKey(fn.node)) && fn.binding !== 'staticmethod';
+        const method = this.methodClasses.has(fn.node) && fn.binding !== 'staticmethod';
         parameterNames(fn.node).forEach((name, i) => {
           const reason =
             method && i === 0
@@ -944,7 +943,7 @@ export class Interpreter extends CallEvaluator {
 
   protected makeFunction(name: string, node: Node, scope: Scope, lambdaBody?: Node): PythonFunction {
     const fn = this.functionOf(name, node, scope, lambdaBody);
-    this.definedFunctions.set(nodeKey(node), fn);
+    this.definedFunctions.set(node, fn);
     return fn;
   }
 
@@ -975,7 +974,7 @@ export class Interpreter extends CallEvaluator {
     this.execBlock(node.childForFieldName('body')?.namedChildren ?? [], body);
     for (const [key, value] of body.entries()) {
       cls.namespace.set(key, value);
-      if (value.kind === 'function') this.methodClasses.set(nodeKey(value.fn.node), cls);
+      if (value.kind === 'function') this.methodClasses.set(value.fn.node, cls);
     }
   }
 }

@@ -27,23 +27,19 @@ export class ParsedModules {
       return { root: kept.tree.rootNode };
     }
     const { tree } = this.parser.parse(text, deadline);
-    // A tree an earlier analysis kept for an older text: this analysis has not used it.
-    kept?.tree.delete();
     this.trees.set(path, { text, tree });
     return { root: tree.rootNode };
   }
 
-  /** After an analysis (never during one: its values hold the trees' nodes), the least recently used trees are freed. */
+  /** After an analysis, the least recently used trees are dropped. */
   release(): void {
-    for (const [path, { tree }] of this.trees) {
+    for (const path of this.trees.keys()) {
       if (this.trees.size <= keptTrees) break;
-      tree.delete();
       this.trees.delete(path);
     }
   }
 
   dispose(): void {
-    for (const { tree } of this.trees.values()) tree.delete();
     this.trees.clear();
   }
 }

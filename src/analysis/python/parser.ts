@@ -1,15 +1,17 @@
 // Python parsing with web-tree-sitter. Error-tolerant by construction: when a
 // half-typed line makes the grammar swallow the rest of the file into an ERROR
 // node, that line is blanked (offsets kept) and the file parsed again, so the
-// analysis of every other line survives.
+// analysis of every other line survives. The analysis reads the final tree as a
+// plain copy (syntax-tree.ts).
 
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Node as TreeSitterNode, type Tree as TreeSitterTree } from 'web-tree-sitter';
+import { copyTree, type SyntaxNode, type SyntaxTree } from './syntax-tree.js';
 import { locateWasm } from './wasm-files.js';
 
-export type { Node, Tree };
+export type { SyntaxNode as Node, SyntaxTree as Tree };
 
 export interface ParsedSource {
-  readonly tree: Tree;
+  readonly tree: SyntaxTree;
   /** Zero-based lines that were blanked to recover from syntax errors. */
   readonly skippedLines: readonly number[];
 }
@@ -40,10 +42,14 @@ export class PythonParser {
       skippedLines.push(line);
       tree = this.parseText(text);
     }
-    return { tree, skippedLines };
+    try {
+      return { tree: copyTree(tree, text), skippedLines };
+    } finally {
+      tree.delete();
+    }
   }
 
-  private parseText(text: string): Tree {
+  private parseText(text: string): TreeSitterTree {
     const tree = this.parser.parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
@@ -54,7 +60,7 @@ export class PythonParser {
   }
 }
 
-function spansLines(node: Node): boolean {
+function spansLines(node: TreeSitterNode): boolean {
   return node.endPosition.row > node.startPosition.row;
 }
 

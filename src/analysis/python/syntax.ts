@@ -44,32 +44,18 @@ export function blockOf(node: Node): (Node | null)[] {
 /** Every name the file assigns somewhere, to tell "used before assignment" from "not defined"; undefined past the deadline. */
 export function collectAssignedNames(root: Node, deadline: number): Set<string> | undefined {
   const names = new Set<string>();
-  const cursor = root.walk();
-  let descending = true;
-  for (let visited = 0; ; visited++) {
-    if (visited % clockInterval === 0 && performance.now() > deadline) {
-      cursor.delete();
-      return undefined;
+  const pending = [root];
+  for (let visited = 0, current = pending.pop(); current; visited++, current = pending.pop()) {
+    if (visited % clockInterval === 0 && performance.now() > deadline) return undefined;
+    if (current.type === 'assignment' || current.type === 'augmented_assignment' || current.type === 'for_statement') {
+      const left = current.childForFieldName('left');
+      if (left) for (const id of left.descendantsOfType('identifier')) if (id.parent?.type !== 'attribute') names.add(id.text);
+    } else if (current.type === 'function_definition' || current.type === 'class_definition') {
+      const name = current.childForFieldName('name');
+      if (name) names.add(name.text);
     }
-    if (descending) {
-      const current = cursor.currentNode;
-      if (current.type === 'assignment' || current.type === 'augmented_assignment' || current.type === 'for_statement') {
-        const left = current.childForFieldName('left');
-        if (left) for (const id of left.descendantsOfType('identifier')) if (id && id.parent?.type !== 'attribute') names.add(id.text);
-      } else if (current.type === 'function_definition' || current.type === 'class_definition') {
-        const name = current.childForFieldName('name');
-        if (name) names.add(name.text);
-      }
-      if (cursor.gotoFirstChild()) continue;
-    }
-    if (cursor.gotoNextSibling()) {
-      descending = true;
-      continue;
-    }
-    if (!cursor.gotoParent()) break;
-    descending = false;
+    pending.push(...current.children);
   }
-  cursor.delete();
   return names;
 }
 
