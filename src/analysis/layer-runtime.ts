@@ -14,7 +14,7 @@ import { bindOpArguments } from './keras/ops/bind-arguments.js';
 import { eagerUnaryDtype, opSignature } from './keras/ops/signatures.js';
 import { opRules } from './keras/functions/ops.js';
 import { autoNamesTaken, type AutoNameMoment } from './keras/layer-auto-names.js';
-import { layerEntry, type LayerEntry } from './keras/registry.js';
+import { layerEntry, constructorParameters, type LayerEntry } from './keras/registry.js';
 import {
   type CallArguments,
   LayerError,
@@ -155,7 +155,8 @@ export abstract class LayerRuntime {
       if (json === undefined) unknownArgs.set(key, unreadableReason(value));
       config[key] = json ?? null;
     };
-    const positional = spec.parameters.filter((p) => p.kind === 'positional');
+    const signature = constructorParameters(spec);
+    const { positional } = signature;
     /** Where the file gives a constructor argument, by parameter name. */
     const argumentRange = (parameter: string | undefined): SourceRange | undefined => {
       if (parameter === undefined) return undefined;
@@ -178,7 +179,7 @@ export abstract class LayerRuntime {
     let inputShape: Shape | undefined;
     let name: string | undefined;
     for (const [key, value] of args.keywords) {
-      if (spec.parameters.some((p) => p.name === key && (p.kind === 'positional' || p.kind === 'keyword'))) {
+      if (signature.named.has(key)) {
         if (key === 'name' && value.kind === 'str') name = value.value;
         set(key, value);
       } else if (spec.kwargsKeywords.has(key)) {
@@ -190,11 +191,10 @@ export abstract class LayerRuntime {
       } else {
         unrecognized.push(`'${key}': ${pythonRepr(this.toJson(value) ?? null)}`);
         const keywordNode = args.keywordNodes.get(key);
-        const takesKwargs = spec.parameters.some((p) => p.kind === '**');
         this.graph.report(
           'error',
           keywordNode ? rangeOf(keywordNode) : range,
-          takesKwargs
+          signature.takesKwargs
             ? `Unrecognized keyword arguments passed to ${className}: {${unrecognized.at(-1)}}`
             : `${className}.__init__() got an unexpected keyword argument '${key}'`,
           'unknown-keyword',
@@ -212,19 +212,14 @@ export abstract class LayerRuntime {
       );
       for (const p of missing) unknownArgs.set(p.slice(1, -1), 'the argument is missing');
     }
-    for (const parameter of spec.parameters) {
-      if (parameter.kind !== '*' && parameter.kind !== '**' && !(parameter.name in config) && 'default' in parameter) {
-        config[parameter.name] = parameter.default ?? null;
-      }
-    }
+    for (const parameter of signature.defaults) if (!(parameter.name in config)) config[parameter.name] = parameter.default ?? null;
     // A layer given no dtype takes the global dtype policy when it is made.
     if ((config['dtype'] ?? null) === null) {
       const policy = this.layerPolicy(className, config);
       if (policy !== undefined) set('dtype', policy);
     }
     // Keras resolves `data_format=None` to keras.config.image_data_format() when the layer is made.
-    const takesDataFormat = spec.parameters.some((p) => p.name === 'data_format') || spec.kwargsKeywords.has('data_format');
-    if (takesDataFormat && (config['data_format'] ?? null) === null && !isChannelsLast(this.imageDataFormat)) {
+    if (signature.takesDataFormat && (config['data_format'] ?? null) === null && !isChannelsLast(this.imageDataFormat)) {
       set('data_format', this.imageDataFormat);
     }
     let normalized: LayerConfig = config;

@@ -28,8 +28,11 @@ export function readableSize(params: number): string {
   return `${size.toFixed(2)} PB`;
 }
 
+// One formatter for every count: toLocaleString makes a new one per call, and a summary formats thousands.
+const counts = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number | null): string {
-  return n === null ? '?' : n.toLocaleString('en-US');
+  return n === null ? '?' : counts.format(n);
 }
 
 function table(headers: string[], rows: string[][], rightAligned: Set<number>): string {

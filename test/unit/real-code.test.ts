@@ -175,7 +175,7 @@ last = layers.Dense(2)(keras.Input(shape=(3,)))
       const a = (await analyzer()).analyze(
         `${header}first = layers.Dense(3)(keras.Input(shape=(4,)))
 x = keras.Input(shape=(4,))
-${Array.from({ length: 400 }, (_, i) => `for step in range(30):\n    x${i} = layers.Dense(4)(x)`).join('\n')}
+${Array.from({ length: 400 }, (_, i) => `for step in range(300):\n    x${i} = layers.Dense(4)(x)`).join('\n')}
 `,
         { ...defaultLimits, maxMilliseconds: 200 },
       );

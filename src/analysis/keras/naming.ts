@@ -1,13 +1,21 @@
 // Keras 3 layer and model naming: `to_snake_case` of the class name, made unique
 // by a counter per prefix shared by the whole Python session (keras/src/utils/naming.py).
 
+const snakeCases = new Map<string, string>();
+
 /** Keras `to_snake_case`: Conv2D → conv2d, LeakyReLU → leaky_re_lu, PReLU → p_re_lu. */
 export function toSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+  let snake = snakeCases.get(name);
+  if (snake === undefined) {
+    snake = name
+      .replace(/\W+/g, '')
+      .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+      .replace(/([a-z])([A-Z])/g, '$1_$2')
+      .toLowerCase();
+    // Class names are few; the names of a 1,000-layer file are made from them a thousand times.
+    if (snakeCases.size < 4096) snakeCases.set(name, snake);
+  }
+  return snake;
 }
 
 export class NameCounter {

@@ -143,6 +143,36 @@ export function layerEntry(className: string): LayerEntry | undefined {
   return layersByClass.get(className);
 }
 
+/** What a layer's constructor signature says, read once per class: the analysis reads it for every layer it makes. */
+export interface ConstructorParameters {
+  readonly positional: readonly Parameter[];
+  /** The names of its positional-or-keyword and keyword-only parameters. */
+  readonly named: ReadonlySet<string>;
+  readonly takesKwargs: boolean;
+  readonly takesDataFormat: boolean;
+  /** The parameters with a default, other than `*args` and `**kwargs`. */
+  readonly defaults: readonly Parameter[];
+}
+
+const readParameters = new WeakMap<LayerEntry, ConstructorParameters>();
+
+export function constructorParameters(entry: LayerEntry): ConstructorParameters {
+  let signature = readParameters.get(entry);
+  if (!signature) {
+    const { parameters } = entry;
+    const ordinary = parameters.filter((p) => p.kind === 'positional' || p.kind === 'keyword');
+    signature = {
+      positional: parameters.filter((p) => p.kind === 'positional'),
+      named: new Set(ordinary.map((p) => p.name)),
+      takesKwargs: parameters.some((p) => p.kind === '**'),
+      takesDataFormat: parameters.some((p) => p.name === 'data_format') || entry.kwargsKeywords.has('data_format'),
+      defaults: ordinary.filter((p) => 'default' in p),
+    };
+    readParameters.set(entry, signature);
+  }
+  return signature;
+}
+
 /** Every class of `keras.layers`, modelled or not, by serialized name. */
 export function layerEntries(): LayerEntry[] {
   return [...layersByClass.values()];

@@ -4,11 +4,19 @@
 import type { Position, SourceRange } from '../../graph/ir.js';
 import type { Node } from './parser.js';
 
+const ranges = new WeakMap<Node, SourceRange>();
+
+/** One range per node (ranges are read-only): a loop's body asks for its nodes' ranges once per iteration. */
 export function rangeOf(node: Node): SourceRange {
-  return {
-    start: { line: node.startPosition.row, character: node.startPosition.column },
-    end: { line: node.endPosition.row, character: node.endPosition.column },
-  };
+  let range = ranges.get(node);
+  if (!range) {
+    range = {
+      start: { line: node.startPosition.row, character: node.startPosition.column },
+      end: { line: node.endPosition.row, character: node.endPosition.column },
+    };
+    ranges.set(node, range);
+  }
+  return range;
 }
 
 /** Where a name assigned at `target` starts to stand for its new value: after the whole assignment (`x = f(x)` reads the old x). */
