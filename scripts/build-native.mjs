@@ -8,13 +8,15 @@
 //                                                       else that of .venv-conformance)
 //
 // It installs @tensorflow/tfjs-node (the version package.json names) into node_modules without its install script,
-// points its deps/ at the wheel, and builds lib/napi-v8/tfjs_binding.node with node-gyp and the headers of the Node
-// that runs this script. Linux x64 only, as the wheels it builds from.
+// points its deps/ at the wheel, lets its binding set list attributes (native-attribute-lists.mjs), and builds
+// lib/napi-v8/tfjs_binding.node with node-gyp and the headers of the Node that runs this script. Linux x64 only, as
+// the wheels it builds from.
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { addAttributeLists } from './native-attribute-lists.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({ options: { tensorflow: { type: 'string' } } });
@@ -60,6 +62,8 @@ const links = {
   'libtensorflow_framework.so.2': 'libtensorflow_framework.so.2',
 };
 for (const [link, target] of Object.entries(links)) symlinkSync(join(tensorflow, target), join(tfjsNode, 'deps', 'lib', link));
+
+addAttributeLists(join(tfjsNode, 'binding', 'tfjs_backend.cc'));
 
 // node-pre-gyp's variables, as its `install --build-from-source` would pass them; N-API 8, the newest it lists.
 const gyp = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');

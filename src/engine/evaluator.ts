@@ -20,6 +20,7 @@ import { registerKerasLayers } from './layers/index.js';
 import { registerOperationLayer } from './operation-layer.js';
 import { defaultIntRange, makeInput } from './sample-input.js';
 import { seedInitializers } from './seeds.js';
+import { fuseConvolutions } from './native/fused-convolution.js';
 import { summarize } from './summarize.js';
 import { inputLayerNames, LayerNames, prepareTopology, refusedInput, tfjsDtype } from './topology.js';
 import { fileStamp } from './file-stamp.js';
@@ -80,6 +81,7 @@ export class Evaluator {
     let outputs: tf.Tensor[] = [];
     try {
       const allFromFiles = applyWeights(model, names, request.weights, files);
+      fuseConvolutions(model);
       // The graph run directly, not predict: predict turns a rank-1 input (Input(shape=()), one id per example) into a column.
       outputs = tf.tidy(() => runGraph(model, feeds));
       const summaries = [];

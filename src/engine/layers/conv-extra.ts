@@ -22,7 +22,7 @@ import {
 import type { ConvPadding, DataFormat } from './common.js';
 import { transposePadding } from './conv1d.js';
 import { convolution, depthwiseConvolution, separableConvolution, spreadAxes } from '../convolution.js';
-import type { WindowPadding } from '../convolution.js';
+import type { ConvolutionWindow, WindowPadding } from '../convolution.js';
 
 type Args = Record<string, unknown>;
 type LayerClass = new (args: Args) => tf.layers.Layer;
@@ -190,6 +190,16 @@ export function convolutionLayer(tfjsClass: LayerClass, name: string, rank: numb
           ? convolution(causalPad(x, w), kernel, { ...w, padding: 'valid' }, this.groups)
           : convolution(x, kernel, { ...w, padding: w.padding }, this.groups),
       );
+    }
+
+    /**
+     * The window of a plain 2-D convolution (channels last, one group, no activation), which TensorFlow's fused
+     * convolution computes together with the layers after it; undefined for any other.
+     */
+    fusableWindow(): ConvolutionWindow | undefined {
+      const w = this.geometry;
+      const plain = rank === 2 && w.dataFormat === 'channelsLast' && this.groups === 1 && this.kerasConfig['activation'] === 'linear';
+      return plain && w.padding !== 'causal' ? { strides: w.strides, dilations: w.dilations, padding: w.padding } : undefined;
     }
 
     override getConfig(): tf.serialization.ConfigDict {
