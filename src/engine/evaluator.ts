@@ -20,6 +20,7 @@ import { registerKerasLayers } from './layers/index.js';
 import { registerOperationLayer } from './operation-layer.js';
 import { defaultIntRange, makeInput } from './sample-input.js';
 import { seedInitializers } from './seeds.js';
+import { releasingIntermediates } from './intermediate-tensors.js';
 import { fuseConvolutions } from './native/fused-convolution.js';
 import { summarize } from './summarize.js';
 import { inputLayerNames, LayerNames, prepareTopology, refusedInput, tfjsDtype } from './topology.js';
@@ -323,10 +324,10 @@ function describeInputs(request: EvaluateRequest, feeds: readonly tf.Tensor[], n
  * Runs the model node by node with each node's own call keywords (`return_attention_scores`, `reverse`) and the masks
  * of its own inputs. `LayersModel.call` hands every layer the same keywords, and lets a mask made by one layer reach
  * later layers whose inputs have none. The graph records a node's mask in its keywords when it runs: cleared first, so
- * that no run sees the mask of an earlier one.
+ * that no run sees the mask of an earlier one. Each tensor between is freed once read (intermediate-tensors.ts).
  */
 export function runGraph(model: tf.LayersModel, feeds: tf.Tensor[]): tf.Tensor[] {
   for (const layer of model.layers) for (const node of layer.inboundNodes) if (node.callArgs) delete node.callArgs['mask'];
   const graph = model as unknown as { runInternalGraph(inputs: tf.Tensor[]): [tf.Tensor[], unknown, unknown] };
-  return graph.runInternalGraph(feeds)[0];
+  return releasingIntermediates(model, feeds, () => graph.runInternalGraph(feeds)[0]);
 }
