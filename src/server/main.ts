@@ -118,10 +118,14 @@ function pathOf(uri: string): string | undefined {
   }
 }
 
+/** The TensorFlow found, and what it was looked for from: files are read again only when that changes. */
+let tensorflowSearch: { readonly key: string; readonly found: ReturnType<typeof tensorflowLibraries> } | undefined;
+
 function applySettings(update: unknown): void {
   settings = mergeSettings(settings, update);
-  const tensorflow = tensorflowLibraries(settings, workspaceFolders);
-  evaluations.configure({ backend: settings.backend, timeoutMs: settings.evaluation.timeoutMs, tensorflow });
+  const key = JSON.stringify([settings.python, settings.trusted, workspaceFolders]);
+  if (tensorflowSearch?.key !== key) tensorflowSearch = { key, found: tensorflowLibraries(settings, workspaceFolders) };
+  evaluations.configure({ backend: settings.backend, timeoutMs: settings.evaluation.timeoutMs, tensorflow: tensorflowSearch.found });
 }
 
 connection.onInitialize((params: InitializeParams) => {
