@@ -40,6 +40,7 @@ import {
   Maximum,
   Minimum,
   Multiply,
+  ReLU,
   Resizing,
 } from './keras-fixes.js';
 
@@ -93,6 +94,7 @@ export const KERAS_OVERRIDES = [
   GlobalAveragePooling2D,
   GlobalMaxPooling2D,
   Resizing,
+  ReLU,
   Flatten,
   MaxPooling3D,
   Concatenate,

@@ -1,7 +1,7 @@
 // Keras behaviour that TensorFlow.js 4.22's own layers get wrong, fixed in
 // subclasses registered under the same names: global pooling with keepdims,
 // Resizing (half-pixel centres, one input tensor, both layouts), Conv1D (causal padding, groups, channels_first),
-// merge layers given a list of one tensor, Flatten of a rank-2 input.
+// merge layers given a list of one tensor, Flatten of a rank-2 input, ReLU's negative_slope and threshold.
 
 import * as tf from '@tensorflow/tfjs';
 import { convolutionLayer } from './conv-extra.js';
@@ -222,5 +222,40 @@ export class MaxPooling3D extends TfjsMaxPooling3D {
       const pooled = super.call(tf.sub(x, low), kwargs) as tf.Tensor;
       return tf.add(pooled, low);
     });
+  }
+}
+
+const TfjsReLU = base(() => tf.layers.reLU({}));
+
+/**
+ * Keras's ReLU with its negative_slope and threshold, which tfjs's ReLU drops (it reads max_value only): x above the
+ * threshold, else 0, clipped to max_value, less negative_slope · relu(threshold − x) (keras.activations.relu).
+ */
+export class ReLU extends TfjsReLU {
+  static className = 'ReLU';
+  private readonly maxValue: number | null;
+  private readonly negativeSlope: number;
+  private readonly threshold: number;
+
+  constructor(args: Args) {
+    super(args);
+    this.maxValue = (args['maxValue'] as number | null | undefined) ?? null;
+    this.negativeSlope = (args['negativeSlope'] as number | undefined) ?? 0;
+    this.threshold = (args['threshold'] as number | undefined) ?? 0;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.tidy(() => {
+      const x = one(inputs);
+      const { maxValue, negativeSlope, threshold } = this;
+      if (negativeSlope !== 0 && maxValue === null && threshold === 0) return tf.leakyRelu(x, negativeSlope);
+      let y = threshold === 0 ? tf.relu(x) : tf.where(tf.greater(x, threshold), x, tf.zerosLike(x));
+      if (maxValue !== null) y = tf.clipByValue(y, 0, maxValue);
+      return negativeSlope === 0 ? y : tf.sub(y, tf.mul(negativeSlope, tf.relu(tf.sub(threshold, x))));
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), maxValue: this.maxValue, negativeSlope: this.negativeSlope, threshold: this.threshold };
   }
 }

@@ -87,7 +87,7 @@ function isInferenceNormalization(layer: tf.layers.Layer): boolean {
 function isPlainRelu(layer: tf.layers.Layer): boolean {
   const config = layer.getConfig();
   return (
-    (layer.getClassName() === 'ReLU' && config['maxValue'] == null) ||
+    (layer.getClassName() === 'ReLU' && config['maxValue'] == null && !config['negativeSlope'] && !config['threshold']) ||
     (layer.getClassName() === 'Activation' && config['activation'] === 'relu')
   );
 }
