@@ -35,18 +35,16 @@ export class SyntaxTree {
   }
 }
 
-let nodesMade = 0;
+const noNodes: readonly SyntaxNode[] = Object.freeze([]);
+const noFields: readonly (string | null)[] = Object.freeze([]);
 
 export class SyntaxNode {
-  /** Unique among every tree made in this process. */
-  readonly id = nodesMade++;
-  readonly children: SyntaxNode[] = [];
-  readonly namedChildren: SyntaxNode[] = [];
+  // Most nodes are leaves: they share one empty list until a child comes (a 400,000-character file has a million nodes).
+  children: readonly SyntaxNode[] = noNodes;
+  namedChildren: readonly SyntaxNode[] = noNodes;
   /** The field name of each child, by the child's index in `children`. */
-  private readonly fieldNames: (string | null)[] = [];
+  private fieldNames: readonly (string | null)[] = noFields;
   private cachedText: string | undefined;
-  private cachedStart: Point | undefined;
-  private cachedEnd: Point | undefined;
 
   constructor(
     readonly tree: SyntaxTree,
@@ -61,11 +59,11 @@ export class SyntaxNode {
   }
 
   get startPosition(): Point {
-    return (this.cachedStart ??= this.tree.pointAt(this.startIndex));
+    return this.tree.pointAt(this.startIndex);
   }
 
   get endPosition(): Point {
-    return (this.cachedEnd ??= this.tree.pointAt(this.endIndex));
+    return this.tree.pointAt(this.endIndex);
   }
 
   get namedChildCount(): number {
@@ -94,9 +92,28 @@ export class SyntaxNode {
 
   /** @internal Used while the tree is copied. */
   adopt(child: SyntaxNode, fieldName: string | null, named: boolean): void {
-    this.children.push(child);
-    this.fieldNames.push(fieldName);
-    if (named) this.namedChildren.push(child);
+    if (this.children === noNodes) {
+      this.children = [];
+      this.fieldNames = [];
+    }
+    (this.children as SyntaxNode[]).push(child);
+    (this.fieldNames as (string | null)[]).push(fieldName);
+    if (!named) return;
+    if (this.namedChildren === noNodes) this.namedChildren = [];
+    (this.namedChildren as SyntaxNode[]).push(child);
+  }
+
+  /** @internal Once its last child is adopted: lists of their exact length (a growing list keeps room for 17). */
+  seal(): void {
+    if (this.children === noNodes) return;
+    this.children = this.children.slice();
+    this.fieldNames = this.fieldNames.some((name) => name !== null) ? this.fieldNames.slice() : noFields;
+    this.namedChildren =
+      this.namedChildren.length === this.children.length
+        ? this.children
+        : this.namedChildren === noNodes
+          ? noNodes
+          : this.namedChildren.slice();
   }
 }
 
@@ -124,6 +141,7 @@ export function copyTree(tree: Tree, source: string): SyntaxTree {
         continue;
       }
       while (!cursor.gotoNextSibling()) {
+        parent.seal();
         if (!cursor.gotoParent() || parent.parent === null) return copy;
         parent = parent.parent;
       }

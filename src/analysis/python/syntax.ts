@@ -37,7 +37,7 @@ export function dataclassFields(definition: Node): string[] {
 }
 
 /** The statements of a clause (`except`, `else`, `finally`), whether the grammar names its block `body` or not. */
-export function blockOf(node: Node): (Node | null)[] {
+export function blockOf(node: Node): readonly (Node | null)[] {
   return node.childForFieldName('body')?.namedChildren ?? node.namedChildren.find((n) => n?.type === 'block')?.namedChildren ?? [];
 }
 
