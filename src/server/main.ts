@@ -48,6 +48,7 @@ import { DocumentAnalyses } from './document-analyses.js';
 import { EvaluationService } from './evaluations.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
+import type { TensorFlowSearch } from '../environment/tensorflow-libraries.js';
 import { evaluationSettings, mergeSettings, tensorflowLibraries } from './settings.js';
 import { tensorBindingsAt, tensorItem, tensorItems } from './tensor-items.js';
 
@@ -119,7 +120,7 @@ function pathOf(uri: string): string | undefined {
 }
 
 /** The TensorFlow found, and what it was looked for from: files are read again only when that changes. */
-let tensorflowSearch: { readonly key: string; readonly found: ReturnType<typeof tensorflowLibraries> } | undefined;
+let tensorflowSearch: { readonly key: string; readonly found: TensorFlowSearch } | undefined;
 
 function applySettings(update: unknown): void {
   settings = mergeSettings(settings, update);

@@ -39,7 +39,7 @@ const noNodes: readonly SyntaxNode[] = Object.freeze([]);
 const noFields: readonly (string | null)[] = Object.freeze([]);
 
 export class SyntaxNode {
-  // Most nodes are leaves: they share one empty list until a child comes (a 400,000-character file has a million nodes).
+  // Most nodes are leaves: they share one empty list (a 400,000-character file has a quarter of a million nodes).
   children: readonly SyntaxNode[] = noNodes;
   namedChildren: readonly SyntaxNode[] = noNodes;
   /** The field name of each child, by the child's index in `children`. */
