@@ -1,6 +1,6 @@
-// Keras's ReLU layer with negative_slope, threshold and max_value, on every backend: TensorFlow.js's own ReLU reads
-// max_value only. The expected values are what the pinned Keras 3.15.1 (jax) printed for
-// `keras.layers.ReLU(**kwargs)(x)` on this x, by the script in the comment below.
+// Keras's ReLU layer with negative_slope, threshold and max_value, and LeakyReLU's negative_slope, on every backend:
+// TensorFlow.js's own ReLU reads max_value only, its LeakyReLU reads alpha (Keras 2's name). The expected values are
+// what the pinned Keras 3.15.1 (jax) printed for `keras.layers.<Layer>(**kwargs)(x)` on this x:
 //
 //   x = np.array([[-2.0, -0.5, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5]], dtype=np.float32)
 //   for kwargs in cases: print(kwargs, np.asarray(keras.layers.ReLU(**kwargs)(x)).round(7).tolist())
@@ -18,6 +18,10 @@ import { testBackends } from './helpers/test-backends.js';
 const x = [-2.0, -0.5, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5];
 
 const keras: [string, number[]][] = [
+  ['LeakyReLU()', [-0.6, -0.15, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5]],
+  ['LeakyReLU(negative_slope=0.1)', [-0.2, -0.05, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5]],
+  ['LeakyReLU(negative_slope=0.0)', [0.0, 0.0, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5]],
+  ['LeakyReLU(alpha=0.2)', [-0.4, -0.1, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5]],
   ['negative_slope=0.5, threshold=0.2', [-1.1, -0.35, -0.1, -0.05, 0.0, 0.25, 0.9, 3.0, 7.5]],
   ['negative_slope=0.1', [-0.2, -0.05, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5]],
   ['max_value=1.0, threshold=0.15', [0.0, 0.0, 0.0, 0.0, 0.2, 0.25, 0.9, 1.0, 1.0]],
@@ -27,8 +31,10 @@ const keras: [string, number[]][] = [
   ['', [0.0, 0.0, 0.0, 0.1, 0.2, 0.25, 0.9, 3.0, 7.5]],
 ];
 
-async function relu(kwargs: string): Promise<number[]> {
-  const analysis = await analyze(`import keras\nx = keras.Input((9,))\ny = keras.layers.ReLU(${kwargs})(x)\nm = keras.Model(x, y)\n`);
+/** `layer`: a call (`LeakyReLU(...)`), or ReLU's arguments alone. */
+async function relu(layer: string): Promise<number[]> {
+  const call = layer.includes('(') ? layer : `ReLU(${layer})`;
+  const analysis = await analyze(`import keras\nx = keras.Input((9,))\ny = keras.layers.${call}(x)\nm = keras.Model(x, y)\n`);
   assert.deepEqual(messages(analysis), []);
   const model = analysis.layers[analysis.models.at(-1)!]!.model!;
   const prepared = prepareTopology(exportSubgraph(analysis, model.outputs).topology, [[1, 9]]);
@@ -41,7 +47,7 @@ async function relu(kwargs: string): Promise<number[]> {
   return values;
 }
 
-describe('ReLU as Keras computes it', () => {
+describe('ReLU and LeakyReLU as Keras computes them', () => {
   for (const backend of testBackends) {
     describe(`on the ${backend} backend`, () => {
       before(async () => {
@@ -49,7 +55,7 @@ describe('ReLU as Keras computes it', () => {
         assert.equal((await selectBackend(backend)).name, backend);
       });
       for (const [kwargs, expected] of keras) {
-        it(`ReLU(${kwargs})`, async () => {
+        it(kwargs.includes('(') ? kwargs : `ReLU(${kwargs})`, async () => {
           const values = await relu(kwargs);
           values.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) <= 1e-6, `[${i}]: ${v} where Keras has ${expected[i]}`));
         });

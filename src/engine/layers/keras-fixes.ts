@@ -1,7 +1,8 @@
 // Keras behaviour that TensorFlow.js 4.22's own layers get wrong, fixed in
 // subclasses registered under the same names: global pooling with keepdims,
 // Resizing (half-pixel centres, one input tensor, both layouts), Conv1D (causal padding, groups, channels_first),
-// merge layers given a list of one tensor, Flatten of a rank-2 input, ReLU's negative_slope and threshold.
+// merge layers given a list of one tensor, Flatten of a rank-2 input, ReLU's negative_slope and threshold,
+// LeakyReLU's negative_slope.
 
 import * as tf from '@tensorflow/tfjs';
 import { convolutionLayer } from './conv-extra.js';
@@ -257,5 +258,16 @@ export class ReLU extends TfjsReLU {
 
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), maxValue: this.maxValue, negativeSlope: this.negativeSlope, threshold: this.threshold };
+  }
+}
+
+const TfjsLeakyReLU = base(() => tf.layers.leakyReLU({}));
+
+/** Keras 3's LeakyReLU names its slope negative_slope; tfjs reads alpha (Keras's deprecated name, which wins there too). */
+export class LeakyReLU extends TfjsLeakyReLU {
+  static className = 'LeakyReLU';
+
+  constructor(args: Args) {
+    super({ ...args, alpha: args['alpha'] ?? args['negativeSlope'] ?? 0.3 });
   }
 }
