@@ -21,7 +21,7 @@ export function releasingIntermediates<T>(model: tf.LayersModel, feeds: readonly
   const nodesByDepth = (model as unknown as { nodesByDepth: Record<string, GraphNode[]> }).nodesByDepth;
   const nodes = Object.values(nodesByDepth).flat();
   const nodesOfLayer = new Map<tf.layers.Layer, GraphNode[]>();
-  for (const node of nodes) nodesOfLayer.set(node.outboundLayer, [...(nodesOfLayer.get(node.outboundLayer) ?? []), node]);
+  for (const node of nodes) nodesOfLayer.set(node.outboundLayer, (nodesOfLayer.get(node.outboundLayer) ?? []).concat(node));
   /** Reads still to come, by symbolic tensor; outputs are read after the run. */
   const readsLeft = new Map<number, number>();
   for (const node of nodes) for (const input of node.inputTensors) readsLeft.set(input.id, (readsLeft.get(input.id) ?? 0) + 1);
