@@ -50,7 +50,7 @@ export abstract class CallEvaluator extends ExpressionEvaluator {
   protected readonly scopeModules = new Map<Scope, ModuleContext>();
   /** The innermost call (or import) of the analysed file being run, where what goes wrong in another module is reported. */
   protected entryNode: Node | undefined;
-  /** The definitions (node ids) whose body has run at least once. */
+  /** The definitions whose body has run at least once. */
   protected readonly invokedFunctions = new Set<Node>();
 
   /** Runs statements in order, up to the first that does not complete normally (a `return`, `break`, `continue`). */

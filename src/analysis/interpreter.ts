@@ -34,7 +34,7 @@ export class Interpreter extends CallEvaluator {
   protected readonly builtins: Map<string, Value>;
   /** The outermost statement being run, where a budget cut is reported. */
   private topStatement: Node | undefined;
-  /** Every function the file defines, by its definition's node id: the last one made, with its closure. */
+  /** Every function the file defines, by its definition's node: the last one made, with its closure. */
   private readonly definedFunctions = new Map<Node, PythonFunction>();
 
   /** The user's modules the file imports; undefined when the analysed text has no file. */

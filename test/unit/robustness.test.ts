@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultLimits } from '../../src/analysis/limits.js';
+import { PythonParser } from '../../src/analysis/python/parser.js';
+import { collectAssignedNames } from '../../src/analysis/python/syntax.js';
 import { analyze, analyzer, examplesDirectory, fixturesDirectory, shapeOf } from './helpers/analysis.js';
 
 function pythonFiles(directory: string): [string, string][] {
@@ -104,5 +106,16 @@ z = layers.Reshape((-1,))(y)`);
       Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}if True:`).join('\n') + `\n${' '.repeat(3000)}pass`,
     );
     assert.ok(nestedBlocks.diagnostics.every((d) => d.code === 'analysis-limit'));
+  });
+
+  it('reads the names a module of 199,000 statements assigns (as many as the character limit allows)', async () => {
+    const parser = await PythonParser.create();
+    try {
+      const { tree } = parser.parse(`${'x\n'.repeat(199_000)}y = 1\n`);
+      assert.equal(tree.rootNode.children.length, 199_001);
+      assert.deepEqual([...collectAssignedNames(tree.rootNode, Infinity)!], ['y']);
+    } finally {
+      parser.dispose();
+    }
   });
 });

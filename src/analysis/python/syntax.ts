@@ -54,7 +54,8 @@ export function collectAssignedNames(root: Node, deadline: number): Set<string> 
       const name = current.childForFieldName('name');
       if (name) names.add(name.text);
     }
-    pending.push(...current.children);
+    // One by one: a spread of a module's 200,000 statements would overflow the stack.
+    for (const child of current.children) pending.push(child);
   }
   return names;
 }
