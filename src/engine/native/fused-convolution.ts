@@ -62,11 +62,12 @@ let supported: boolean | undefined;
 function fusedConvolutionSupported(): boolean {
   supported ??= (() => {
     try {
-      const one = (shape: number[]) => tf.ones(shape);
-      const statistics = { scale: one([1]), offset: tf.zeros([1]), mean: tf.zeros([1]), variance: one([1]) };
-      const window: ConvolutionWindow = { strides: [1, 1], dilations: [1, 1], padding: 'valid' };
-      const y = fusedConvolution(one([1, 1, 1, 1]), one([1, 1, 1, 1]), window, ['FusedBatchNorm', 'Relu'], statistics, 0.001);
-      tf.dispose([y, ...Object.values(statistics)]);
+      // In a scope, so that its tensors are freed whether the binding takes the op or not.
+      tf.tidy(() => {
+        const statistics = { scale: tf.ones([1]), offset: tf.zeros([1]), mean: tf.zeros([1]), variance: tf.ones([1]) };
+        const window: ConvolutionWindow = { strides: [1, 1], dilations: [1, 1], padding: 'valid' };
+        fusedConvolution(tf.ones([1, 1, 1, 1]), tf.ones([1, 1, 1, 1]), window, ['FusedBatchNorm', 'Relu'], statistics, 0.001);
+      });
       return true;
     } catch {
       return false;
