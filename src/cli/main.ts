@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Analyzer } from '../analysis/analyze.js';
 import { diskSources, type ImportContext } from '../analysis/modules/module-sources.js';
+import { notebookProgram, readIpynb, type NotebookCell } from '../analysis/notebook.js';
+import { reportInCells } from '../graph/notebook-report.js';
 import { buildReport } from '../graph/report.js';
 import type { InputSource } from '../protocol/engine.js';
 import type { Report } from '../protocol/report.js';
@@ -12,6 +14,8 @@ import { renderInspect, renderSummary } from './render.js';
 import { evaluateReport, type ValueOptions } from './values.js';
 
 const usage = `Usage: tensor-lens <command> FILE [options]
+
+FILE is a Python file, or a Jupyter notebook (.ipynb): its code cells in order.
 
 Commands:
   summary FILE   a model.summary()-style table for every model in the file
@@ -42,6 +46,8 @@ Exit status: 0 when the file was analysed (even with diagnostics), 2 for usage
 errors or a file that cannot be read.`;
 
 const maxFileBytes = 10 * 1024 * 1024;
+/** A notebook carries its outputs (images, often): only its code cells are analysed, within the analysis's limits. */
+const maxNotebookBytes = 64 * 1024 * 1024;
 
 class UsageError extends Error {}
 
@@ -87,17 +93,26 @@ async function main(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const evaluation = values.values ? evaluationOptions(values) : undefined;
   if (evaluation && command !== 'inspect') throw new UsageError('--values goes with inspect');
-  const text = readSource(file);
+  const notebook = /\.ipynb$/i.test(file);
+  const text = readSource(file, notebook ? maxNotebookBytes : maxFileBytes);
+  let cells: NotebookCell[] | undefined;
+  try {
+    cells = notebook ? readIpynb(text) : undefined;
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const program = cells && notebookProgram(cells);
   const analyzer = await Analyzer.create();
   const imports: ImportContext = {
     file: resolve(file),
     searchRoots: ((values['path'] as string[] | undefined) ?? []).map((folder) => resolve(folder)),
     sources: diskSources(),
   };
-  const analysis = await analyzer.analyzeFully(text, undefined, imports);
+  const analysis = await analyzer.analyzeFully(program?.text ?? text, undefined, imports);
   analyzer.dispose();
   let report: Report = buildReport(file, analysis);
   if (evaluation) report = await evaluateReport(report, analysis, evaluation);
+  if (program && cells) report = reportInCells(report, program, cells);
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(command === 'summary' ? renderSummary(report) : renderInspect(report));
   return 0;
@@ -134,7 +149,7 @@ function inputSource(text: string | undefined): InputSource {
   throw new UsageError(`--input takes uniform, normal, zeros, ones, or a .npy, .png or .jpg file, not '${text}'`);
 }
 
-function readSource(file: string): string {
+function readSource(file: string, maxBytes: number): string {
   let size: number;
   try {
     const stat = statSync(file);
@@ -146,8 +161,10 @@ function readSource(file: string): string {
       `cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
     );
   }
-  if (size > maxFileBytes)
-    throw new UsageError(`cannot read ${file}: ${(size / 1024 / 1024).toFixed(1)} MiB is more than the 10 MiB a model file may have`);
+  if (size > maxBytes)
+    throw new UsageError(
+      `cannot read ${file}: ${(size / 1024 / 1024).toFixed(1)} MiB is more than the ${maxBytes / 1024 / 1024} MiB a ${maxBytes === maxFileBytes ? 'model file' : 'notebook'} may have`,
+    );
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {

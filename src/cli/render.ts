@@ -4,7 +4,7 @@
 import { isChain } from '../graph/summary.js';
 import { histogramLine, statsLine } from '../engine/summary-text.js';
 import type { TensorSummary } from '../protocol/engine.js';
-import type { JsonDim, Report, ReportModel, ReportTensor } from '../protocol/report.js';
+import type { JsonDim, Report, ReportDiagnostic, ReportModel, ReportTensor } from '../protocol/report.js';
 
 export function formatJsonShape(shape: JsonDim[]): string {
   const dims = shape.map((d) => (d === null ? 'None' : String(d)));
@@ -72,7 +72,7 @@ export function renderSummary(report: Report): string {
       : model.built
         ? ''
         : '\n (not built: call it on a tensor or give the first layer an input shape)';
-    return `Model: "${model.name}" (${model.module === undefined ? '' : `${model.module}, `}line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${split}${note}`;
+    return `Model: "${model.name}" (${model.module === undefined ? '' : `${model.module}, `}${inCell(model.cell)}line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${split}${note}`;
   });
   const diagnostics = renderDiagnostics(report);
   return parts.join('\n\n') + (diagnostics ? `\n\n${diagnostics}` : '\n');
@@ -87,7 +87,7 @@ function splitLines(model: ReportModel): string {
 }
 
 function tensorDescription(t: ReportTensor): string[] {
-  const position = `${t.line}:${t.column}`;
+  const position = `${inCell(t.cell)}${t.cell === undefined ? '' : 'line '}${t.line}:${t.column}`;
   if (t.kind === 'unknown') return [position, t.name, '?', '', '', t.reason ?? ''];
   const type = t.kind === 'array' ? 'ndarray' : t.eager ? 'Tensor' : 'KerasTensor';
   const layer = t.layer ? `${t.layer} (${t.layerClass})` : '';
@@ -127,5 +127,12 @@ function renderValues(v: TensorSummary): string {
 
 export function renderDiagnostics(report: Report): string {
   if (report.diagnostics.length === 0) return '';
-  return report.diagnostics.map((d) => `${report.file}:${d.line}:${d.column}: ${d.severity}: ${d.message} [${d.code}]`).join('\n') + '\n';
+  const where = (d: ReportDiagnostic): string =>
+    d.cell === undefined ? `:${d.line}:${d.column}` : `, cell ${d.cell}, line ${d.line}:${d.column}`;
+  return report.diagnostics.map((d) => `${report.file}${where(d)}: ${d.severity}: ${d.message} [${d.code}]`).join('\n') + '\n';
+}
+
+/** `cell 2, ` before a line of a notebook's cell. */
+function inCell(cell: number | undefined): string {
+  return cell === undefined ? '' : `cell ${cell}, `;
 }

@@ -1,6 +1,7 @@
 // The JSON document `tensor-lens summary|inspect --json` prints. A stable schema:
 // fields are only ever added. Lines and columns are 1-based; a dimension is a
-// number, null for None, or a string naming a data-dependent size.
+// number, null for None, or a string naming a data-dependent size. In the report
+// of a notebook, `cell` (1-based, among all its cells) says which cell a `line` is in.
 
 import type { TensorSummary } from './engine.js';
 
@@ -26,6 +27,7 @@ export interface ReportModel {
   readonly class: string;
   readonly kind: 'functional' | 'sequential' | 'subclassed';
   readonly line: number;
+  readonly cell?: number;
   /** Set when the model is made in a module of the user's that the file imports (path from the file's folder): `line` is there. */
   readonly module?: string;
   readonly built: boolean;
@@ -46,6 +48,7 @@ export interface ReportTensor {
   readonly name: string;
   readonly line: number;
   readonly column: number;
+  readonly cell?: number;
   /** `tensor` (KerasTensor, or an eager tensor when `eager`), `array` (NumPy), `unknown`. */
   readonly kind: 'tensor' | 'array' | 'unknown';
   readonly shape: JsonDim[] | null;
@@ -77,7 +80,10 @@ export interface ReportDiagnostic {
   readonly severity: 'error' | 'warning' | 'information';
   readonly line: number;
   readonly column: number;
+  readonly cell?: number;
+  /** In a notebook: a line of the cell `endCell`, when that is not `cell`. */
   readonly endLine: number;
+  readonly endCell?: number;
   readonly endColumn: number;
   readonly message: string;
   readonly code: string;

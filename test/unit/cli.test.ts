@@ -378,6 +378,61 @@ pooled = layers.GlobalAveragePooling2D()(inp)
     }
   });
 
+  it('reads a notebook: its code cells in order, positions as cell and line', () => {
+    const summary = run('summary', 'examples/seed_method2_notebook.ipynb');
+    assert.equal(summary.code, 0, summary.stderr);
+    // Cell 1 is Markdown; cell 3 makes the model from the imports of cell 2, cell 4 the sub-model.
+    assert.match(summary.stdout, /^Model: "functional" \(cell 3, line 4\)\n/);
+    assert.match(summary.stdout, /│ dense \(Dense\)\s+│ \(None, 30, 30, 10\)\s+│\s+330 │/);
+    assert.match(summary.stdout, /Model: "functional_1" \(cell 4, line 1\)/);
+    const inspect = run('inspect', 'examples/seed_method2_notebook.ipynb');
+    assert.match(
+      inspect.stdout,
+      /\n {2}cell 3, line 2:1 {2}conv_layer {3}KerasTensor {2}\(None, 30, 30, 32\) {2}float32 {2}conv2d \(Conv2D\)\n/,
+    );
+    assert.match(inspect.stdout, /\n {2}cell 4, line 3:1 {2}numpy_array {2}ndarray\s+\(1, 30, 30, 32\)\s+float32/);
+    const report = JSON.parse(run('inspect', 'examples/seed_method2_notebook.ipynb', '--json').stdout) as Report;
+    const conv = report.tensors.find((t) => t.name === 'conv_layer')!;
+    assert.deepEqual([conv.cell, conv.line, conv.column], [3, 2, 1]);
+    assert.deepEqual([report.models[0]!.cell, report.models[0]!.line], [3, 4]);
+  });
+
+  it("reports a notebook's diagnostics in their cell, and says why a file is not a notebook it can read", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensor-lens-'));
+    const notebook = join(dir, 'wrong.ipynb');
+    const cell = (source: string) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source });
+    writeFileSync(
+      notebook,
+      JSON.stringify({
+        cells: [
+          cell('import keras\n!pip install keras'),
+          cell('x = keras.Input((4,))\ny = keras.layers.Add()([x, keras.layers.Dense(2)(x)])'),
+        ],
+        metadata: {},
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    );
+    const { code, stdout } = run('summary', notebook);
+    assert.equal(code, 0);
+    assert.ok(
+      stdout.includes(
+        `\n${notebook}, cell 2, line 2:5: error: Inputs have incompatible shapes. Received shapes (4,) and (2,) [shape-error]\n`,
+      ),
+      stdout,
+    );
+    const report = JSON.parse(run('summary', notebook, '--json').stdout) as Report;
+    assert.deepEqual(
+      report.diagnostics.map((d) => [d.cell, d.line, d.endLine, d.endCell]),
+      [[2, 2, 2, undefined]],
+    );
+    const corrupt = join(dir, 'corrupt.ipynb');
+    writeFileSync(corrupt, '{"cells": [');
+    const refused = run('summary', corrupt);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^tensor-lens: cannot read .*corrupt\.ipynb: it is not a Jupyter notebook: not JSON \(/);
+  });
+
   it('--help and --version', () => {
     assert.match(run('--help').stdout, /^Usage: tensor-lens <command> FILE \[options\]\n/);
     assert.equal(
