@@ -19,6 +19,8 @@ export interface TensorItem {
   readonly name: string;
   /** The name's range in the document: also the handle to evaluate it. */
   readonly range: TextRange;
+  /** The document `range` is in, when it is not the one asked about: a notebook's cell above the one asked about. */
+  readonly uri?: string;
   /** `KerasTensor (None, 30, 30, 32) float32` or `ndarray (1, 30, 30, 32) float32`. */
   readonly type: string;
   readonly shape: string;

@@ -1,13 +1,20 @@
 // Code lens above each model of the file: its size, and a link to evaluate its output.
 
-import type { CodeLens } from 'vscode-languageserver';
+import type { CodeLens, Position } from 'vscode-languageserver';
 import type { ModelGraph } from '../graph/ir.js';
 import { summarizeModel } from '../graph/summary.js';
 import { clientCommands } from '../protocol/lsp.js';
 import { nonTrainableNote } from './describe-tensor.js';
 
-/** `links`: whether the client runs Tensor Lens's own commands (only the VS Code client does). */
-export function codeLenses(graph: ModelGraph, uri: string, links: boolean): CodeLens[] {
+/**
+ * `place`: the document and position of a position of the analysed document (a notebook's cell, for a notebook);
+ * `links`: whether the client runs Tensor Lens's own commands (only the VS Code client does).
+ */
+export function codeLenses(
+  graph: ModelGraph,
+  place: (position: Position) => { readonly uri: string; readonly position: Position },
+  links: boolean,
+): CodeLens[] {
   return graph.models.flatMap((id) => {
     const model = graph.layers[id]!;
     // A model made in an imported module has its lens there, when that file is open.
@@ -22,7 +29,8 @@ export function codeLenses(graph: ModelGraph, uri: string, links: boolean): Code
     const output = info.outputs[0];
     const binding = output === undefined ? undefined : graph.bindings.find((b) => b.value.kind === 'tensor' && b.value.tensor === output);
     if (!binding || !links) return [size];
-    const args = [uri, binding.range.start];
+    const { uri, position } = place(binding.range.start);
+    const args = [uri, position];
     return [size, { range, command: { title: 'Evaluate', command: clientCommands.showTensor, arguments: args } }];
   });
 }

@@ -16,7 +16,8 @@ import { lineText } from './line-text.js';
 import { bindingsAt, contains, isTensorBinding } from './tensor-items.js';
 
 export interface HoverValues {
-  readonly uri: string;
+  /** The document and position of a position of the analysed document (a notebook's cell, for a notebook). */
+  readonly place: (position: Position) => { readonly uri: string; readonly position: Position };
   readonly mode: 'auto' | 'onDemand' | 'off';
   readonly budgetMs: number;
   /** Whether the client follows `command:` links (the VS Code client does; other editors do not). */
@@ -78,7 +79,7 @@ async function valuesOf(bindings: Binding[], values: HoverValues): Promise<Map<B
   const budget = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), values.budgetMs)));
   await Promise.all(
     bindings.map(async (binding) => {
-      const link = values.links ? commandLink(values.uri, binding) : undefined;
+      const link = values.links ? commandLink(values, binding) : undefined;
       if (values.mode === 'onDemand') {
         const known = await values.peek(binding);
         const ask = link ? `[Evaluate values](${link})` : '_Values are computed on demand: evaluate this tensor to see them._';
@@ -144,14 +145,16 @@ function pinLine(expressions: string[], binding: Binding, values: HoverValues): 
     return `_Sizes from data: tell them to Tensor Lens with a comment,_ ${examples}`;
   }
   const links = expressions.map((expression) => {
-    const args = encodeURIComponent(JSON.stringify([values.uri, binding.range.start.line, expression]));
+    const { uri, position } = values.place(binding.range.start);
+    const args = encodeURIComponent(JSON.stringify([uri, position.line, expression]));
     return `[Pin \`${expression}\`…](command:${clientCommands.pinValue}?${args})`;
   });
   return `_Sizes from data:_ ${links.join(' · ')}`;
 }
 
-function commandLink(uri: string, binding: Binding): string {
-  return `command:${clientCommands.showTensor}?${encodeURIComponent(JSON.stringify([uri, binding.range.start]))}`;
+function commandLink(values: HoverValues, binding: Binding): string {
+  const { uri, position } = values.place(binding.range.start);
+  return `command:${clientCommands.showTensor}?${encodeURIComponent(JSON.stringify([uri, position]))}`;
 }
 
 function layerLine(layer: LayerNode): string {

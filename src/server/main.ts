@@ -16,12 +16,14 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CodeLensParams,
+  type Diagnostic,
+  type Hover,
   type HoverParams,
   type InitializeParams,
   type InlayHintParams,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer } from '../analysis/analyze.js';
+import { Analyzer, type Analysis } from '../analysis/analyze.js';
 import { diskSources, type ImportContext } from '../analysis/modules/module-sources.js';
 import type { Binding } from '../graph/ir.js';
 import {
@@ -45,6 +47,7 @@ import {
 import { codeLenses } from './code-lens.js';
 import { diagnostics } from './diagnostics.js';
 import { DocumentAnalyses } from './document-analyses.js';
+import { fileView, NotebookPrograms, type DocumentView } from './document-views.js';
 import { EvaluationService } from './evaluations.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
@@ -56,6 +59,9 @@ declare const VERSION: string;
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+const notebooks = new NotebookPrograms();
+/** The cells each notebook's diagnostics were last published to: a cell removed gets them cleared. */
+const publishedCells = new Map<string, readonly string[]>();
 const analyzerReady = Analyzer.create();
 let analyses: DocumentAnalyses | undefined;
 let settings: ServerSettings = defaultServerSettings;
@@ -83,14 +89,36 @@ const evaluations = new EvaluationService({
 
 async function ready(): Promise<DocumentAnalyses> {
   analyses ??= new DocumentAnalyses(await analyzerReady, importsOf, (uri, analysis, sameText) => {
-    void connection.sendDiagnostics({ uri, diagnostics: diagnostics(analysis) });
+    const notebook = notebooks.view(uri);
+    if (notebook) publishNotebookDiagnostics(notebook, analysis);
+    else void connection.sendDiagnostics({ uri, diagnostics: diagnostics(analysis) });
     // An edit makes the client ask for hints and lenses again; an analysis made again without one must ask it to.
-    if (sameText) {
+    // In a notebook, an edit in one cell changes the cells below it, which the client does not ask again.
+    if (sameText || notebook) {
       void connection.languages.inlayHint.refresh().catch(() => undefined);
       void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
     }
   });
   return analyses;
+}
+
+/** What a request's document is analysed as: the file itself, or a notebook cell's notebook. */
+function viewOf(uri: string): DocumentView | undefined {
+  const document = documents.get(uri);
+  return document ? fileView(document) : notebooks.view(uri);
+}
+
+function publishNotebookDiagnostics(notebook: DocumentView, analysis: Analysis): void {
+  const cells = notebooks.cellsOf(notebook.uri);
+  const byCell = new Map<string, Diagnostic[]>(cells.map((cell) => [cell, []]));
+  for (const diagnostic of diagnostics(analysis)) {
+    const { uri } = notebook.toEditor(diagnostic.range.start);
+    const range = notebooks.view(uri)?.rangeHere(diagnostic.range);
+    if (range) byCell.get(uri)?.push({ ...diagnostic, range });
+  }
+  for (const cell of publishedCells.get(notebook.uri) ?? []) if (!byCell.has(cell)) byCell.set(cell, []);
+  publishedCells.set(notebook.uri, cells);
+  for (const [uri, cellDiagnostics] of byCell) void connection.sendDiagnostics({ uri, diagnostics: cellDiagnostics });
 }
 
 /** Where a document's imports are searched: its folder, the workspace folders, then the extra paths; open documents' text first. */
@@ -140,6 +168,7 @@ connection.onInitialize((params: InitializeParams) => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
+      notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
       hoverProvider: true,
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
@@ -184,6 +213,20 @@ documents.onDidChangeContent(async ({ document }) => {
   (await ready()).schedule(document);
   await moduleEdited(document);
 });
+notebooks.notebooks.onDidOpen(async (notebook) => (await ready()).schedule(notebooks.program(notebook).document, true));
+notebooks.notebooks.onDidChange(async ({ notebookDocument }) => {
+  staleSignals.get(notebookDocument.uri)?.abort();
+  staleSignals.delete(notebookDocument.uri);
+  (await ready()).schedule(notebooks.program(notebookDocument).document);
+});
+notebooks.notebooks.onDidClose(async (notebook) => {
+  (await ready()).close(notebook.uri);
+  notebooks.forget(notebook.uri);
+  staleSignals.get(notebook.uri)?.abort();
+  staleSignals.delete(notebook.uri);
+  for (const cell of publishedCells.get(notebook.uri) ?? []) void connection.sendDiagnostics({ uri: cell, diagnostics: [] });
+  publishedCells.delete(notebook.uri);
+});
 documents.onDidClose(async ({ document }) => {
   (await ready()).close(document.uri);
   await moduleEdited(document);
@@ -208,6 +251,34 @@ function guarded<P extends unknown[], R>(name: string, fallback: (...params: NoI
   };
 }
 
+/** The view of an open document, or the error the client shows. */
+function openView(uri: string): DocumentView {
+  const view = viewOf(uri);
+  if (!view) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
+  return view;
+}
+
+function versionOf(uri: string): number {
+  return (documents.get(uri) ?? notebooks.cells.get(uri))?.version ?? 0;
+}
+
+/** A tensor item of the analysed document in the request's: its range in the cell it is in, with that cell's URI when it is another. */
+function itemInView(item: TensorItem, view: DocumentView): TensorItem {
+  const start = view.toEditor(item.range.start);
+  const end = view.toEditor(item.range.end);
+  return { ...item, range: { start: start.position, end: end.position }, ...(start.uri !== view.uri && { uri: start.uri }) };
+}
+
+/** A hover's range in the request's document; a hover on a name whose range is elsewhere keeps no range. */
+function hereInView(answer: Hover, view: DocumentView): Hover {
+  const range = answer.range && view.rangeHere(answer.range);
+  const contents =
+    view.orderNote && typeof answer.contents === 'object' && 'kind' in answer.contents
+      ? { ...answer.contents, value: `${answer.contents.value}\n\n_${view.orderNote}_` }
+      : answer.contents;
+  return range ? { contents, range } : { contents };
+}
+
 function staleSignal(uri: string): AbortSignal {
   let controller = staleSignals.get(uri);
   if (!controller) staleSignals.set(uri, (controller = new AbortController()));
@@ -223,20 +294,22 @@ connection.onHover(
     'hover',
     () => null,
     async ({ textDocument, position }: HoverParams) => {
-      const document = documents.get(textDocument.uri);
-      if (!document) return null;
+      const view = viewOf(textDocument.uri);
+      if (!view) return null;
+      const { document } = view;
       const graph = (await ready()).get(document);
       const evaluation = documentSettings(document.uri);
       const stale = staleSignal(document.uri);
       const refused = (): Promise<{ error: string }> => Promise.resolve({ error: evaluation as string });
-      return hover(graph, document, position, {
-        uri: document.uri,
+      const answer = await hover(graph, document, view.toAnalysed(position), {
+        place: view.toEditor,
         mode: settings.hover.values,
         budgetMs: settings.hover.budgetMs,
         links: settings.clientCommands,
         evaluate: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.evaluate(graph, binding, evaluation, { stale })),
         peek: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.peek(graph, binding, evaluation)),
       });
+      return answer && hereInView(answer, view);
     },
   ),
 );
@@ -246,9 +319,13 @@ connection.languages.inlayHint.on(
     'inlay hints',
     () => [],
     async ({ textDocument, range }: InlayHintParams) => {
-      const document = documents.get(textDocument.uri);
-      if (!document || !settings.inlayHints.enabled) return [];
-      return inlayHints((await ready()).get(document), document, range);
+      const view = viewOf(textDocument.uri);
+      if (!view || !settings.inlayHints.enabled) return [];
+      const analysed = { start: view.toAnalysed(range.start), end: view.toAnalysed(range.end) };
+      return inlayHints((await ready()).get(view.document), view.document, analysed).flatMap((hint) => {
+        const here = view.rangeHere({ start: hint.position, end: hint.position });
+        return here ? [{ ...hint, position: here.start }] : [];
+      });
     },
   ),
 );
@@ -258,8 +335,12 @@ connection.onCodeLens(
     'code lens',
     () => [],
     async ({ textDocument }: CodeLensParams) => {
-      const document = documents.get(textDocument.uri);
-      return document ? codeLenses((await ready()).get(document), document.uri, settings.clientCommands) : [];
+      const view = viewOf(textDocument.uri);
+      if (!view) return [];
+      return codeLenses((await ready()).get(view.document), view.toEditor, settings.clientCommands).flatMap((lens) => {
+        const range = view.rangeHere(lens.range);
+        return range ? [{ ...lens, range }] : [];
+      });
     },
   ),
 );
@@ -268,11 +349,10 @@ connection.onRequest(
   listTensorsRequest,
   guarded(
     'listTensors',
-    ({ uri }: ListTensorsParams): ListTensorsResult => ({ version: documents.get(uri)?.version ?? 0, tensors: [] }),
+    ({ uri }: ListTensorsParams): ListTensorsResult => ({ version: versionOf(uri), tensors: [] }),
     async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {
-      const document = documents.get(uri);
-      if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
-      return { version: document.version, tensors: tensorItems((await ready()).get(document)) };
+      const view = openView(uri);
+      return { version: versionOf(uri), tensors: tensorItems((await ready()).get(view.document)).map((item) => itemInView(item, view)) };
     },
   ),
 );
@@ -283,11 +363,10 @@ connection.onRequest(
     'tensorAt',
     () => null,
     async ({ uri, position }: TensorAtParams): Promise<TensorItem | null> => {
-      const document = documents.get(uri);
-      if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
-      const graph = (await ready()).get(document);
-      const binding = tensorBindingsAt(graph, document, position)[0];
-      return binding ? tensorItem(graph, binding) : null;
+      const view = openView(uri);
+      const graph = (await ready()).get(view.document);
+      const binding = tensorBindingsAt(graph, view.document, view.toAnalysed(position))[0];
+      return binding ? itemInView(tensorItem(graph, binding), view) : null;
     },
   ),
 );
@@ -295,19 +374,19 @@ connection.onRequest(
 connection.onRequest(
   evaluateTensorRequest,
   async ({ uri, position, batchItem = 0 }: EvaluateTensorParams, token: CancellationToken): Promise<TensorEvaluation> => {
-    const document = documents.get(uri);
-    if (!document) throw new ResponseError(1, `Tensor Lens has no open document ${uri}.`);
+    const view = openView(uri);
+    const { document } = view;
     const graph = (await ready()).get(document);
-    const binding: Binding | undefined = tensorBindingsAt(graph, document, position)[0];
+    const binding: Binding | undefined = tensorBindingsAt(graph, document, view.toAnalysed(position))[0];
     if (!binding) throw new ResponseError(2, `There is no tensor at line ${position.line + 1}, column ${position.character + 1}.`);
-    const tensor = tensorItem(graph, binding);
-    const evaluation = documentSettings(uri);
+    const tensor = itemInView(tensorItem(graph, binding), view);
+    const evaluation = documentSettings(document.uri);
     if (typeof evaluation === 'string') return { uri, tensor, batchItem, error: evaluation };
     const cancel = new AbortController();
     token.onCancellationRequested(() => cancel.abort());
     const outcome = await evaluations.evaluate(graph, binding, evaluation, {
       batchItem,
-      stale: staleSignal(uri),
+      stale: staleSignal(document.uri),
       cancel: cancel.signal,
     });
     const result = outcome.result;
@@ -334,8 +413,10 @@ connection.onRequest(setEvaluationSettingsRequest, (update: EvaluationSettingsUp
     ...(sampleInput && { sampleInput: typeof sampleInput === 'string' ? sampleInput : sampleInput.path }),
     ...(selectedInterpreter !== undefined && { python: { selectedInterpreter } }),
   });
-  if (weights?.path) weightsByDocument.set(weights.uri, weights.path);
-  else if (weights) weightsByDocument.delete(weights.uri);
+  // A cell's weights are its notebook's.
+  const owner = weights && (viewOf(weights.uri)?.document.uri ?? weights.uri);
+  if (weights?.path && owner) weightsByDocument.set(owner, weights.path);
+  else if (owner) weightsByDocument.delete(owner);
   return settings;
 });
 
@@ -349,4 +430,5 @@ connection.onShutdown(() => evaluations.dispose());
 connection.onExit(() => evaluations.dispose());
 
 documents.listen(connection);
+notebooks.notebooks.listen(connection);
 connection.listen();

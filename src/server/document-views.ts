@@ -1,0 +1,128 @@
+// What a request's document is analysed as. A file is analysed as itself. A notebook cell (LSP 3.17 notebook sync)
+// is part of its notebook's program: the code cells in notebook order as one Python text (src/analysis/notebook.ts),
+// so a cell knows the names of the cells above; positions map between the cell and the program, line by line.
+
+import type { Position, Range } from 'vscode-languageserver';
+import { NotebookCellKind, NotebookDocuments, type NotebookDocument, type TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { lineText } from './line-text.js';
+import { cellPosition, notebookProgram, programLine, type NotebookProgram } from '../analysis/notebook.js';
+
+export interface DocumentView {
+  /** What is analysed: the file, or its notebook's program (under the notebook's URI). */
+  readonly document: TextDocument;
+  /** The document of the request: the file, or the cell. */
+  readonly uri: string;
+  /** A position of the request's document in the analysed one. */
+  readonly toAnalysed: (position: Position) => Position;
+  /** A position of the analysed document in the document (file or cell) it is in. */
+  readonly toEditor: (position: Position) => { readonly uri: string; readonly position: Position };
+  /** A range of the analysed document in the request's document; undefined when it is in another cell. */
+  readonly rangeHere: (range: Range) => Range | undefined;
+  /** For a notebook whose cells ran in another order than the analysis reads them. */
+  readonly orderNote?: string;
+}
+
+interface Program {
+  /** The notebook's version and its cells': a cell's edit may leave the notebook's own version as it was. */
+  readonly key: string;
+  readonly program: NotebookProgram;
+  readonly document: TextDocument;
+  /** The URI of each cell of the program, in order. */
+  readonly cells: readonly string[];
+}
+
+export class NotebookPrograms {
+  readonly notebooks: NotebookDocuments<TextDocument>;
+  private readonly programs = new Map<string, Program>();
+  /** Increases at each change of any notebook: a program's version, which the document analyses compare. */
+  private changes = 0;
+
+  constructor() {
+    this.notebooks = new NotebookDocuments(TextDocument);
+  }
+
+  get cells(): TextDocuments<TextDocument> {
+    return this.notebooks.cellTextDocuments;
+  }
+
+  /** The notebook of a cell or the notebook itself, by URI. */
+  notebookOf(uri: string): NotebookDocument | undefined {
+    return this.notebooks.getNotebookDocument(uri) ?? this.notebooks.findNotebookDocumentForCell(uri);
+  }
+
+  /** The notebook's program, made anew after a change. */
+  program(notebook: NotebookDocument): Program {
+    const cells = notebook.cells.filter((cell) => cell.kind === NotebookCellKind.Code);
+    const documents = cells.map((cell) => this.notebooks.getCellTextDocument(cell));
+    const key = [
+      notebook.version,
+      ...cells.map((cell, i) => `${cell.document}@${documents[i]?.version}:${cell.executionSummary?.executionOrder}`),
+    ].join(' ');
+    const known = this.programs.get(notebook.uri);
+    if (known?.key === key) return known;
+    const program = notebookProgram(
+      cells.map((cell, i) => ({ text: documents[i]?.getText() ?? '', executionCount: cell.executionSummary?.executionOrder ?? null })),
+    );
+    const made: Program = {
+      key,
+      program,
+      document: TextDocument.create(notebook.uri, 'python', ++this.changes, program.text),
+      cells: cells.map((cell) => cell.document),
+    };
+    this.programs.set(notebook.uri, made);
+    return made;
+  }
+
+  /** The URIs of the notebook's code cells, in order. */
+  cellsOf(notebookUri: string): readonly string[] {
+    const notebook = this.notebooks.getNotebookDocument(notebookUri);
+    return notebook ? this.program(notebook).cells : [];
+  }
+
+  forget(notebookUri: string): void {
+    this.programs.delete(notebookUri);
+  }
+
+  /** The view of a notebook's cell, or of the notebook's whole program (its own URI); undefined for other URIs. */
+  view(uri: string): DocumentView | undefined {
+    const notebook = this.notebookOf(uri);
+    if (!notebook) return undefined;
+    const { program, document, cells } = this.program(notebook);
+    const cell = cells.indexOf(uri);
+    const whole = uri === notebook.uri;
+    if (cell < 0 && !whole) return undefined;
+    const toEditor = (position: Position) => {
+      const at = cellPosition(program, position.line, position.character);
+      return { uri: cells[at.cell] ?? notebook.uri, position: { line: at.line, character: at.character } };
+    };
+    const rangeHere = (range: Range): Range | undefined => {
+      if (whole) return range;
+      const start = toEditor(range.start);
+      if (start.uri !== uri) return undefined;
+      const end = toEditor(range.end);
+      if (end.uri === uri) return { start: start.position, end: end.position };
+      // A range that runs on into the next cell ends here with its first line.
+      return { start: start.position, end: { line: start.position.line, character: lineText(document, range.start.line).length } };
+    };
+    return {
+      document,
+      uri,
+      toAnalysed: (position) => (whole ? position : { line: programLine(program, cell, position.line), character: position.character }),
+      toEditor,
+      rangeHere,
+      ...(program.orderNote && { orderNote: program.orderNote }),
+    };
+  }
+}
+
+/** The view of a file: itself. */
+export function fileView(document: TextDocument): DocumentView {
+  return {
+    document,
+    uri: document.uri,
+    toAnalysed: (position) => position,
+    toEditor: (position) => ({ uri: document.uri, position }),
+    rangeHere: (range) => range,
+  };
+}
