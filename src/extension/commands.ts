@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { directiveValue } from '../analysis/directives.js';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { restartWorkerRequest, setEvaluationSettingsRequest, type TensorItem, type TextPosition } from '../protocol/lsp.js';
+import { placeLabel } from './notebook-cells.js';
 import type { PanelHost } from './panel-host.js';
 import type { TensorInspector } from './tensor-inspector.js';
 
@@ -93,7 +94,7 @@ async function evaluateTensor(c: CommandContext): Promise<void> {
   const chosen = (await c.inspector.tensorAt(editor.document, editor.selection.active)) ?? (await pickTensor(c, editor.document));
   if (!chosen) return;
   await c.panel.reveal();
-  await c.inspector.show(uri, chosen.range.start, { withProgress: true, tensor: chosen });
+  await c.inspector.show(chosen.uri ?? uri, chosen.range.start, { withProgress: true, tensor: chosen });
 }
 
 /** A quick pick of every tensor of the document with its type; undefined when there is none or the user cancels. */
@@ -107,7 +108,7 @@ async function pickTensor(c: CommandContext, document: vscode.TextDocument): Pro
     tensors.map((tensor) => ({
       label: tensor.name,
       description: tensor.type,
-      detail: `line ${tensor.range.start.line + 1}${tensor.layer ? ` · ${tensor.layer}` : ''}${tensor.notEvaluable ? ` · no values: ${tensor.notEvaluable}` : ''}`,
+      detail: `${placeLabel(tensor.uri ?? document.uri.toString(), tensor.range.start.line)}${tensor.layer ? ` · ${tensor.layer}` : ''}${tensor.notEvaluable ? ` · no values: ${tensor.notEvaluable}` : ''}`,
       tensor,
     })),
     { title: 'Tensor Lens: Evaluate Tensor', placeHolder: 'Choose a tensor to evaluate', matchOnDescription: true, matchOnDetail: true },
@@ -123,7 +124,7 @@ async function showPanel(c: CommandContext): Promise<void> {
     return;
   }
   const item = await c.inspector.tensorAt(editor.document, editor.selection.active);
-  if (item) await c.inspector.show(editor.document.uri.toString(), item.range.start, { tensor: item });
+  if (item) await c.inspector.show(item.uri ?? editor.document.uri.toString(), item.range.start, { tensor: item });
   else
     c.panel.post({ type: 'empty', message: 'Put the cursor on a tensor variable, or run "Tensor Lens: Evaluate Tensor" to choose one.' });
 }

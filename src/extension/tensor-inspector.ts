@@ -15,6 +15,7 @@ import {
   type TensorItem,
   type TextPosition,
 } from '../protocol/lsp.js';
+import { sameProgram } from './notebook-cells.js';
 import type { PanelHost } from './panel-host.js';
 
 const followDelayMs = 300;
@@ -42,7 +43,7 @@ export class TensorInspector implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeTextEditorSelection(({ textEditor }) => this.follow(textEditor)),
       vscode.workspace.onDidChangeTextDocument(({ document }) => {
-        if (document.uri.toString() === this.selection?.uri) this.follow(vscode.window.activeTextEditor, true);
+        if (this.selection && sameProgram(document.uri.toString(), this.selection.uri)) this.follow(vscode.window.activeTextEditor, true);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('tensorLens')) this.refresh();
@@ -134,12 +135,14 @@ export class TensorInspector implements vscode.Disposable {
     try {
       const item = await this.tensorAt(document, editor.selection.active);
       if (item) {
+        // In a notebook, a name bound in a cell above is that cell's.
+        const itemUri = item.uri ?? uri;
         const same =
-          this.selection?.uri === uri &&
-          this.selection.version === document.version &&
+          this.selection?.uri === itemUri &&
+          this.selection.version === versionOf(itemUri) &&
           samePosition(this.selection.position, item.range.start);
-        if (!same) await this.show(uri, item.range.start, { tensor: item });
-      } else if (edited && this.selection?.uri === uri) {
+        if (!same) await this.show(itemUri, item.range.start, { tensor: item });
+      } else if (edited && this.selection && sameProgram(this.selection.uri, uri)) {
         // The cursor is elsewhere (it edits another line): the selected tensor, as the edit changed it.
         await this.show(uri, this.selection.position, { batchItem: this.selection.batchItem });
       }
@@ -153,6 +156,10 @@ export class TensorInspector implements vscode.Disposable {
     this.inFlight?.cancel();
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+function versionOf(uri: string): number | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.version;
 }
 
 function samePosition(a: TextPosition, b: TextPosition): boolean {
