@@ -182,7 +182,7 @@ export function buildRequest(
 }
 
 /** Random token ids must index every layer the input feeds that looks them up (Embedding, CategoryEncoding): the smallest table among them. */
-function embeddingRange(graph: ModelGraph, tensor: number): number | null {
+export function embeddingRange(graph: ModelGraph, tensor: number): number | null {
   const sizes = graph.calls
     .filter((call) => call.inputs.includes(tensor))
     .map((call) => {

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CancellationToken,
+  CodeActionKind,
   CodeLensRefreshRequest,
   createConnection,
   DidChangeConfigurationNotification,
@@ -15,6 +16,9 @@ import {
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
+  TextEdit,
+  type CodeAction,
+  type CodeActionParams,
   type CodeLensParams,
   type Diagnostic,
   type Hover,
@@ -53,6 +57,7 @@ import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import type { TensorFlowSearch } from '../environment/tensorflow-libraries.js';
 import { evaluationSettings, mergeSettings, tensorflowLibraries } from './settings.js';
+import { numpySnippets, snippetInsertion } from './numpy-snippets.js';
 import { tensorBindingsAt, tensorItem, tensorItems } from './tensor-items.js';
 
 declare const VERSION: string;
@@ -172,6 +177,7 @@ connection.onInitialize((params: InitializeParams) => {
       hoverProvider: true,
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.Refactor] },
     },
     serverInfo: { name: 'tensor-lens', version: VERSION },
   };
@@ -340,6 +346,30 @@ connection.onCodeLens(
       return codeLenses((await ready()).get(view.document), view.toEditor, settings.clientCommands).flatMap((lens) => {
         const range = view.rangeHere(lens.range);
         return range ? [{ ...lens, range }] : [];
+      });
+    },
+  ),
+);
+
+connection.onCodeAction(
+  guarded(
+    'code actions',
+    () => [],
+    async ({ textDocument, range }: CodeActionParams): Promise<CodeAction[]> => {
+      const view = viewOf(textDocument.uri);
+      if (!view) return [];
+      const graph = (await ready()).get(view.document);
+      const binding = tensorBindingsAt(graph, view.document, view.toAnalysed(range.start))[0];
+      if (!binding) return [];
+      const text = view.document.getText();
+      const lines = text.split(/\r\n|\r|\n/);
+      const eol = text.includes('\r\n') ? '\r\n' : '\n';
+      return numpySnippets(graph, text, binding).map((snippet) => {
+        const at = snippetInsertion(lines, snippet);
+        // In a notebook, the line is in the cell of the statement the snippet follows.
+        const { uri, position } = view.toEditor({ line: at.line, character: at.character });
+        const edit = TextEdit.insert(position, at.text.replace(/\n/g, eol));
+        return { title: snippet.title, kind: CodeActionKind.Refactor, edit: { changes: { [uri]: [edit] } } };
       });
     },
   ),

@@ -62,8 +62,15 @@ if (!hasKeras) {
     cwd: root,
     env: { ...process.env, KERAS_BACKEND: 'jax' },
   });
+  // The "Get … as NumPy" snippets, run by Keras: seconds, checked in full.
+  process.stdout.write('\n  Get … as NumPy snippets: running them in Keras again (generate-numpy-snippets.ts --check)\n');
+  const snippets = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/conformance/generate-numpy-snippets.ts'), '--check'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   process.exit(
     result.status ||
+      snippets.status ||
       layers.status ||
       opsTests.status ||
       opsValues.status ||

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  CodeActionRequest,
   CodeLensRequest,
   DidChangeNotebookDocumentNotification,
   DidCloseNotebookDocumentNotification,
@@ -14,6 +15,7 @@ import {
   InlayHintRequest,
   NotebookCellKind,
   PublishDiagnosticsNotification,
+  type CodeAction,
   type Diagnostic,
   type MarkupContent,
   type NotebookCell,
@@ -209,6 +211,29 @@ describe('language server: notebooks', function () {
     );
     // ReLU: no negative values.
     assert.ok(evaluated.summary!.min >= 0, String(evaluated.summary!.min));
+  });
+
+  it("offers the seed's code for a tensor of a cell above, inserted in the cell of the model", async () => {
+    const notebook = await open([imports, model, predict]);
+    const actions = await connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: notebook.cells[2]! },
+      range: { start: at(predict, 'conv_layer)', 1), end: at(predict, 'conv_layer)', 1) },
+      context: { diagnostics: [] },
+    });
+    const titles = (actions ?? []).map((a) => ('title' in a ? a.title : ''));
+    assert.deepEqual(titles, [
+      'Get `conv_layer` as NumPy: a sub-model and predict',
+      'Get `conv_layer` as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)',
+    ]);
+    const changes = (actions![0] as CodeAction).edit!.changes!;
+    assert.deepEqual(Object.keys(changes), [notebook.cells[1]]);
+    const [insert] = changes[notebook.cells[1]!]!;
+    const modelLines = model.split('\n');
+    assert.deepEqual(insert!.range.start, { line: 4, character: modelLines[4]!.length });
+    // Applied, the cell's array has the tensor's shape.
+    await edit(notebook, 1, `${model}${insert!.newText}`);
+    const { text } = await hover(notebook.cells[1]!, { line: 7, character: 2 });
+    assert.match(text, /^`conv_layer_array: ndarray \(1, 30, 30, 32\) float32`/);
   });
 
   it('says in the hover when the cells ran in another order than the notebook', async () => {
