@@ -72,9 +72,15 @@ function executionOrderNote(cells: readonly NotebookCell[]): string | undefined 
 
 /** The cell and the position in it of a program position. */
 export function cellPosition(program: NotebookProgram, line: number, character: number): CellPosition {
-  let cell = 0;
-  while (cell + 1 < program.firstLines.length && program.firstLines[cell + 1]! <= line) cell++;
-  return { cell, line: line - (program.firstLines[cell] ?? 0), character };
+  // The last cell that starts at or before the line (a binary search: a notebook may have thousands of cells).
+  let low = 0;
+  let high = program.firstLines.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (program.firstLines[middle]! <= line) low = middle;
+    else high = middle - 1;
+  }
+  return { cell: low, line: line - (program.firstLines[low] ?? 0), character };
 }
 
 /** The program line of a cell's line. */

@@ -56,6 +56,23 @@ describe('notebooks', () => {
     assert.equal(bindingsOf(a, 'x').length, 1);
   });
 
+  it('maps every line of a notebook of many cells, empty ones included, to its cell', () => {
+    const texts = Array.from({ length: 5000 }, (_, i) =>
+      i % 7 === 3 ? '' : Array.from({ length: (i % 4) + 1 }, (_, l) => `x${i}_${l} = ${l}`).join('\n'),
+    );
+    const program = notebookProgram(cells(...texts));
+    const lines = program.text.split('\n');
+    assert.equal(
+      lines.length,
+      texts.reduce((n, t) => n + t.split('\n').length, 0),
+    );
+    for (let line = 0; line < lines.length; line += 37) {
+      const at = cellPosition(program, line, 2);
+      assert.equal(texts[at.cell]!.split('\n')[at.line], lines[line], `line ${line}`);
+      assert.equal(programLine(program, at.cell, at.line), line);
+    }
+  });
+
   it('says so when the execution counts show another order than the notebook', () => {
     const ran = (...counts: (number | null)[]) => notebookProgram(counts.map((executionCount) => ({ text: 'pass', executionCount })));
     assert.equal(ran(1, 2, null, 5).orderNote, undefined);
