@@ -1,7 +1,8 @@
 // The user's journey in a real VS Code (code-server in Chromium): the VSIX
 // installed, the seed's files opened, hovers, inlay hints, a diagnostic, the
 // Evaluate Tensor command and the panel, an edit, the status bar, a killed
-// worker, a keras.applications base and a saved model read back. Screenshots
+// worker, a keras.applications base, a saved model read back, a notebook, and
+// the seed's code written by a code action. Screenshots
 // of each step go to test-results/e2e/.
 
 import assert from 'node:assert/strict';
@@ -62,6 +63,7 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
         'seed_method1_k_function.py': join(examples, 'seed_method1_k_function.py'),
         'seed_method2_predict.py': join(examples, 'seed_method2_predict.py'),
         'seed_method3_subclassing.py': join(examples, 'seed_method3_subclassing.py'),
+        'seed_method2_notebook.ipynb': join(examples, 'seed_method2_notebook.ipynb'),
         'shape_error.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'shape_error.py'),
         'data_sizes.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'data_sizes.py'),
         'transfer_efficientnet.py': join(repoRoot, 'test', 'e2e', 'fixtures', 'transfer_efficientnet.py'),
@@ -253,5 +255,50 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     assert.match(norm, /BatchNormalization 'norm'/);
     assert.match(norm, /weights: the weights of 'tiny' from \S*tiny\.h5/);
     await workbench.screenshot('11-saved-model-hover-norm');
+  });
+
+  it('12. a notebook: a cell knows the names of the cells above — hover, inlay hints, Evaluate Tensor', async () => {
+    await workbench.openNotebook('seed_method2_notebook.ipynb');
+    // Code cells: imports; the model; a sub-model and predict (a Markdown cell comes first).
+    const conv = await workbench.hoverInCell(2, 'conv_model = ', 'conv_layer', withStats);
+    assert.match(conv, /^conv_layer: KerasTensor \(None, 30, 30, 32\) float32/);
+    assert.match(conv, /Conv2D 'conv2d' · 896 params/);
+    await workbench.screenshot('12-notebook-hover');
+    assert.match(await workbench.cellLineText(1, 'conv_layer = layers'), /\(input_layer\)\s+# \(None, 30, 30, 32\)$/);
+    assert.match(await workbench.cellLineText(2, 'numpy_array = '), /predict\(input_data\)\s+# \(1, 30, 30, 32\)$/);
+    await workbench.screenshot('12-notebook-inlay-hints');
+    await workbench.clickInCell(2, 'conv_model = ', 'conv_layer');
+    await workbench.runCommand('Tensor Lens: Evaluate Tensor');
+    const panel = await workbench.panel();
+    await panel.locator('#tl-stats', { hasText: '(1, 30, 30, 32)' }).waitFor({ timeout: 30_000 });
+    assert.equal(await panel.locator('#tl-name').innerText(), 'conv_layer');
+    assert.equal(await panel.locator('.tl-map').count(), 32);
+    await workbench.screenshot('12-notebook-panel');
+  });
+
+  it('13. Get … as NumPy: the code action writes the sub-model and predict, and its array has the tensor’s shape', async () => {
+    await workbench.openFile('seed_method2_predict.py');
+    await workbench.hover(8, 'conv_layer');
+    await workbench.page.keyboard.press('Escape');
+    await workbench.page.keyboard.press('Control+.');
+    const action = workbench.page.locator('.action-widget .monaco-list-row', { hasText: 'a sub-model and predict' }).first();
+    await action.waitFor({ timeout: 15_000 });
+    await workbench.screenshot('13-code-action-menu');
+    await action.click();
+    // The sub-model's code lens comes above the first line written: once it shows, the lines stay put.
+    await workbench.page.locator('.codelens-decoration', { hasText: 'functional_1: 2 layers' }).first().waitFor({ timeout: 30_000 });
+    // `model = …` is line 10: the three lines come after it.
+    assert.equal((await workbench.lineText(10)).trim(), 'model = tf.keras.models.Model(inputs=input_layer, outputs=dense_layer)');
+    assert.match(
+      await workbench.lineWithText('conv_layer_model = '),
+      /^conv_layer_model = tf\.keras\.models\.Model\(inputs=model\.input, outputs=conv_layer\)$/,
+    );
+    assert.match(
+      await workbench.lineWithText('conv_layer_input = '),
+      /^conv_layer_input = np\.random\.rand\(1, 32, 32, 3\)\s+# \(1, 32, 32, 3\)$/,
+    );
+    const array = await workbench.hoverOnLineWith('conv_layer_array = ', 'conv_layer_array', withStats);
+    assert.match(array, /^conv_layer_array: ndarray \(1, 30, 30, 32\) float32/);
+    await workbench.screenshot('13-code-action-applied');
   });
 });

@@ -1,7 +1,7 @@
 // What a user does in the VS Code workbench, for playwright: open a file, hover
 // a word, run a command, pick an item, read the activation panel.
 
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
 /** The editor of the active group (not the hover's or the panel's). */
 const editor = '.editor-group-container.active .monaco-editor';
@@ -26,6 +26,16 @@ export class Workbench {
     await this.page.locator(`${editor} .view-lines`).first().waitFor();
   }
 
+  /** Opens a notebook by its name, and waits for its code cells. */
+  async openNotebook(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.page.locator('.quick-input-widget input').fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.tab.active', { hasText: name }).waitFor();
+    await this.page.locator('.notebookOverlay .code-cell-row .view-lines').first().waitFor();
+  }
+
   /** Runs a command by its title from the command palette. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
@@ -45,33 +55,79 @@ export class Workbench {
     return text.replace(/\u00a0/g, ' ');
   }
 
+  /** The line of the active editor that contains `text` (the editor renders spaces as no-break spaces). */
+  lineWith(text: string): Locator {
+    return this.page.locator(`${editor} .view-line`, { hasText: text.replace(/ /g, '\u00a0') }).first();
+  }
+
+  async lineWithText(text: string): Promise<string> {
+    const line = this.lineWith(text);
+    await line.waitFor();
+    return (await line.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Hovers `word` on the line of the active editor that contains `text`. */
+  async hoverOnLineWith(text: string, word: string, ready: (text: string) => boolean = () => true): Promise<string> {
+    const line = this.lineWith(text);
+    await line.waitFor();
+    return this.hoverWord(line, word, `the line with "${text}"`, ready);
+  }
+
   /** Hovers the first occurrence of `word` on the 1-based line and returns the hover's text once it satisfies `ready`. */
   async hover(line: number, word: string, ready: (text: string) => boolean = () => true): Promise<string> {
     await this.goToLine(line);
     const index = await this.viewLineIndex(line);
-    const point = await this.page
-      .locator(`${editor} .view-line`)
-      .nth(index)
-      .evaluate((element, w) => {
-        const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          const at = (node.textContent ?? '').search(new RegExp(`\\b${w}\\b`));
-          if (at < 0) continue;
-          const range = document.createRange();
-          range.setStart(node, at);
-          range.setEnd(node, at + w.length);
-          const rect = range.getBoundingClientRect();
-          return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
-        }
-        return undefined;
-      }, word);
-    if (!point) throw new Error(`"${word}" is not on line ${line}`);
+    return this.hoverWord(this.page.locator(`${editor} .view-line`).nth(index), word, `line ${line}`, ready);
+  }
+
+  /**
+   * The line of a notebook's code cell (zero-based among the code cells) that contains `text`, inlay hints included.
+   * VS Code draws the notebook in an overlay of the workbench, outside the editor group.
+   */
+  cellLine(cell: number, text: string): Locator {
+    return this.page
+      .locator('.notebookOverlay .code-cell-row')
+      .nth(cell)
+      .locator('.view-line', { hasText: text.replace(/ /g, '\u00a0') })
+      .first();
+  }
+
+  async cellLineText(cell: number, text: string): Promise<string> {
+    const line = this.cellLine(cell, text);
+    await line.waitFor();
+    return (await line.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Hovers `word` on the line of a code cell that contains `text`. */
+  async hoverInCell(cell: number, text: string, word: string, ready: (text: string) => boolean = () => true): Promise<string> {
+    const line = this.cellLine(cell, text);
+    await line.waitFor();
+    return this.hoverWord(line, word, `cell ${cell + 1}, the line with "${text}"`, ready);
+  }
+
+  /** Puts the cursor in `word` on the line of a code cell that contains `text`, by a click. */
+  async clickInCell(cell: number, text: string, word: string): Promise<void> {
+    const line = this.cellLine(cell, text);
+    await line.waitFor();
+    // Away first, so that no hover lies over the word.
+    await this.page.mouse.move(5, 5);
+    await this.page.waitForTimeout(500);
+    const point = await wordPoint(line, word);
+    if (!point) throw new Error(`"${word}" is not in cell ${cell + 1}`);
+    await this.page.mouse.click(point.x, point.y);
+    await this.page.locator('.notebookOverlay .monaco-editor.focused').waitFor();
+  }
+
+  private async hoverWord(line: Locator, word: string, where: string, ready: (text: string) => boolean): Promise<string> {
     const deadline = Date.now() + 30_000;
     let text = '';
     while (Date.now() < deadline) {
       // Away and back: a fresh hover each round, as a user would move the mouse.
       await this.page.mouse.move(5, 5);
       await this.page.keyboard.press('Escape');
+      // Where the word is now: a code lens that shows up above its line moves it down.
+      const point = await wordPoint(line, word);
+      if (!point) throw new Error(`"${word}" is not on ${where}`);
       await this.page.mouse.move(point.x, point.y);
       const hover = this.page.locator('.monaco-hover-content:visible').first();
       try {
@@ -84,7 +140,7 @@ export class Workbench {
       }
       await this.page.waitForTimeout(500);
     }
-    throw new Error(`the hover over "${word}" on line ${line} never got ready; last text:\n${text}`);
+    throw new Error(`the hover over "${word}" on ${where} never got ready; last text:\n${text}`);
   }
 
   /** The rows of the quick pick whose input shows this placeholder: label and description of each. */
@@ -161,4 +217,21 @@ export class Workbench {
     }
     throw new Error(`line ${line} is not on screen`);
   }
+}
+
+/** The middle of the first occurrence of `word` in a line of an editor, on the page. */
+function wordPoint(line: Locator, word: string): Promise<{ x: number; y: number } | undefined> {
+  return line.evaluate((element, w) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = (node.textContent ?? '').search(new RegExp(`\\b${w}\\b`));
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + w.length);
+      const rect = range.getBoundingClientRect();
+      return { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+    }
+    return undefined;
+  }, word);
 }
