@@ -259,21 +259,32 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
 
   it('12. a notebook: a cell knows the names of the cells above — hover, inlay hints, Evaluate Tensor', async () => {
     await workbench.openNotebook('seed_method2_notebook.ipynb');
-    // Code cells: imports; the model; a sub-model and predict (a Markdown cell comes first).
-    const conv = await workbench.hoverInCell(2, 'conv_model = ', 'conv_layer', withStats);
+    // Code cells: imports; the model (`conv_layer = …`); a sub-model and predict (`conv_model = …`); a Markdown cell first.
+    const conv = await workbench.hoverInCell('conv_model = ', 'conv_layer', withStats);
     assert.match(conv, /^conv_layer: KerasTensor \(None, 30, 30, 32\) float32/);
     assert.match(conv, /Conv2D 'conv2d' · 896 params/);
     await workbench.screenshot('12-notebook-hover');
-    assert.match(await workbench.cellLineText(1, 'conv_layer = layers'), /\(input_layer\)\s+# \(None, 30, 30, 32\)$/);
-    assert.match(await workbench.cellLineText(2, 'numpy_array = '), /predict\(input_data\)\s+# \(1, 30, 30, 32\)$/);
+    assert.match(await workbench.cellLineText('conv_layer = layers'), /\(input_layer\)\s+# \(None, 30, 30, 32\)$/);
+    assert.match(await workbench.cellLineText('numpy_array = '), /predict\(input_data\)\s+# \(1, 30, 30, 32\)$/);
     await workbench.screenshot('12-notebook-inlay-hints');
-    await workbench.clickInCell(2, 'conv_model = ', 'conv_layer');
+    await workbench.clickInCell('conv_model = ', 'conv_layer');
     await workbench.runCommand('Tensor Lens: Evaluate Tensor');
     const panel = await workbench.panel();
     await panel.locator('#tl-stats', { hasText: '(1, 30, 30, 32)' }).waitFor({ timeout: 30_000 });
     assert.equal(await panel.locator('#tl-name').innerText(), 'conv_layer');
     assert.equal(await panel.locator('.tl-map').count(), 32);
     await workbench.screenshot('12-notebook-panel');
+    // The panel follows the cursor to another cell's tensor; Go to source opens the cell a tensor was bound in.
+    await workbench.clickInCell('input_data = ', 'input_data');
+    await panel.locator('#tl-name', { hasText: 'input_data' }).waitFor({ timeout: 30_000 });
+    assert.match(await panel.locator('body').innerText(), /ndarray \(1, 32, 32, 3\) float64/);
+    await workbench.screenshot('12-notebook-panel-follows');
+    await workbench.clickInCell('conv_model = ', 'conv_layer');
+    await panel.locator('#tl-name', { hasText: 'conv_layer' }).waitFor({ timeout: 30_000 });
+    await panel.locator('#tl-reveal').click();
+    // The model cell is the third of the notebook's four (a Markdown cell first).
+    await workbench.page.locator('.statusbar-item', { hasText: 'Cell 3 of 4' }).waitFor({ timeout: 15_000 });
+    await workbench.screenshot('12-notebook-go-to-source');
   });
 
   it('13. Get … as NumPy: the code action writes the sub-model and predict, and its array has the tensor’s shape', async () => {

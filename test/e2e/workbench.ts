@@ -81,39 +81,44 @@ export class Workbench {
   }
 
   /**
-   * The line of a notebook's code cell (zero-based among the code cells) that contains `text`, inlay hints included.
-   * VS Code draws the notebook in an overlay of the workbench, outside the editor group.
+   * The line of a notebook's code cells that contains `text`, inlay hints included, scrolled into view: the notebook
+   * draws only the cells on screen (in an overlay of the workbench, outside the editor group).
    */
-  cellLine(cell: number, text: string): Locator {
-    return this.page
-      .locator('.notebookOverlay .code-cell-row')
-      .nth(cell)
-      .locator('.view-line', { hasText: text.replace(/ /g, '\u00a0') })
-      .first();
+  async cellLine(text: string): Promise<Locator> {
+    const line = this.page.locator('.notebookOverlay .code-cell-row .view-line', { hasText: text.replace(/ /g, '\u00a0') }).first();
+    const list = this.page.locator('.notebookOverlay .cell-list-container').first();
+    const onScreen = async (): Promise<boolean> => {
+      const [at, within] = await Promise.all([line.boundingBox({ timeout: 500 }).catch(() => null), list.boundingBox()]);
+      return at !== null && within !== null && at.y >= within.y && at.y + at.height <= within.y + within.height;
+    };
+    for (let step = 0; step < 40 && !(await onScreen()); step++) {
+      const box = (await list.boundingBox())!;
+      await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      // Down first, then back up past the top.
+      await this.page.mouse.wheel(0, step < 20 ? 120 : -120);
+      await this.page.waitForTimeout(200);
+    }
+    await line.waitFor();
+    return line;
   }
 
-  async cellLineText(cell: number, text: string): Promise<string> {
-    const line = this.cellLine(cell, text);
-    await line.waitFor();
-    return (await line.innerText()).replace(/\u00a0/g, ' ');
+  async cellLineText(text: string): Promise<string> {
+    return (await (await this.cellLine(text)).innerText()).replace(/\u00a0/g, ' ');
   }
 
-  /** Hovers `word` on the line of a code cell that contains `text`. */
-  async hoverInCell(cell: number, text: string, word: string, ready: (text: string) => boolean = () => true): Promise<string> {
-    const line = this.cellLine(cell, text);
-    await line.waitFor();
-    return this.hoverWord(line, word, `cell ${cell + 1}, the line with "${text}"`, ready);
+  /** Hovers `word` on the line of a notebook's code cells that contains `text`. */
+  async hoverInCell(text: string, word: string, ready: (text: string) => boolean = () => true): Promise<string> {
+    return this.hoverWord(await this.cellLine(text), word, `the cell line with "${text}"`, ready);
   }
 
-  /** Puts the cursor in `word` on the line of a code cell that contains `text`, by a click. */
-  async clickInCell(cell: number, text: string, word: string): Promise<void> {
-    const line = this.cellLine(cell, text);
-    await line.waitFor();
+  /** Puts the cursor in `word` on the line of a notebook's code cells that contains `text`, by a click. */
+  async clickInCell(text: string, word: string): Promise<void> {
+    const line = await this.cellLine(text);
     // Away first, so that no hover lies over the word.
     await this.page.mouse.move(5, 5);
     await this.page.waitForTimeout(500);
     const point = await wordPoint(line, word);
-    if (!point) throw new Error(`"${word}" is not in cell ${cell + 1}`);
+    if (!point) throw new Error(`"${word}" is not on the cell line with "${text}"`);
     await this.page.mouse.click(point.x, point.y);
     await this.page.locator('.notebookOverlay .monaco-editor.focused').waitFor();
   }
