@@ -78,7 +78,7 @@ function subModel(c: Context): NumpySnippet | undefined {
     `${input} = ${samples.length === 1 ? samples[0] : `[${samples.join(', ')}]`}`,
     `${array} = ${model}.predict(${input})`,
   ];
-  return snippet(`Get \`${name}\` as NumPy: a sub-model and predict`, inputs.afterLine, text, array);
+  return snippet(`Get ${name} as NumPy: a sub-model and predict`, inputs.afterLine, text, array);
 }
 
 /** Method 1, for tf.keras files: `get_t = K.function(model.inputs, [t])`, then `get_t([sample])[0]`. Keras 2 only. */
@@ -101,7 +101,7 @@ function backendFunction(c: Context): NumpySnippet | undefined {
     `${array} = ${get}([${samples.join(', ')}])[0]`,
   ];
   return snippet(
-    `Get \`${name}\` as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)`,
+    `Get ${name} as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)`,
     inputs.afterLine,
     text,
     array,
@@ -112,7 +112,7 @@ function backendFunction(c: Context): NumpySnippet | undefined {
 function eagerNumpy(c: Context): NumpySnippet | undefined {
   const name = c.binding.name;
   const array = fresh(c.names, `${name}_array`);
-  return snippet(`Get \`${name}\` as NumPy: .numpy() of the eager tensor`, c.binding.from.line, [`${array} = ${name}.numpy()`], array);
+  return snippet(`Get ${name} as NumPy: .numpy() of the eager tensor`, c.binding.from.line, [`${array} = ${name}.numpy()`], array);
 }
 
 /** Method 3 inside a subclassed model's call(): its layers called eagerly on a sample input, then `.numpy()`. */
@@ -126,12 +126,7 @@ function eagerLayers(c: Context, chain: SubclassedChain): NumpySnippet | undefin
   const array = fresh(c.names, `${name}_array`);
   const call = chain.attributes.reduce((inner, attribute) => `${chain.model.name}.${attribute}(${inner})`, input);
   const text = [...(c.style.numpy ? [] : ['import numpy as np']), `${input} = ${sample}`, `${array} = ${call}.numpy()`];
-  return snippet(
-    `Get \`${c.binding.name}\` as NumPy: an eager call of the model's layers and .numpy()`,
-    chain.model.from.line,
-    text,
-    array,
-  );
+  return snippet(`Get ${c.binding.name} as NumPy: an eager call of the model's layers and .numpy()`, chain.model.from.line, text, array);
 }
 
 /**

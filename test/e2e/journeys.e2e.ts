@@ -292,7 +292,9 @@ describe('Tensor Lens in a real VS Code (code-server)', function () {
     await workbench.hover(8, 'conv_layer');
     await workbench.page.keyboard.press('Escape');
     await workbench.page.keyboard.press('Control+.');
-    const action = workbench.page.locator('.action-widget .monaco-list-row', { hasText: 'a sub-model and predict' }).first();
+    const action = workbench.page
+      .locator('.action-widget .monaco-list-row', { hasText: 'Get conv_layer as NumPy: a sub-model and predict' })
+      .first();
     await action.waitFor({ timeout: 15_000 });
     await workbench.screenshot('13-code-action-menu');
     await action.click();

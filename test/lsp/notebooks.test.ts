@@ -222,8 +222,8 @@ describe('language server: notebooks', function () {
     });
     const titles = (actions ?? []).map((a) => ('title' in a ? a.title : ''));
     assert.deepEqual(titles, [
-      'Get `conv_layer` as NumPy: a sub-model and predict',
-      'Get `conv_layer` as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)',
+      'Get conv_layer as NumPy: a sub-model and predict',
+      'Get conv_layer as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)',
     ]);
     const changes = (actions![0] as CodeAction).edit!.changes!;
     assert.deepEqual(Object.keys(changes), [notebook.cells[1]]);

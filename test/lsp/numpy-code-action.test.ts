@@ -38,8 +38,8 @@ describe('language server: Get … as NumPy', function () {
       assert.deepEqual(
         actions.map((a) => [a.title, a.kind]),
         [
-          ['Get `conv_tensor` as NumPy: a sub-model and predict', 'refactor'],
-          ['Get `conv_tensor` as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)', 'refactor'],
+          ['Get conv_tensor as NumPy: a sub-model and predict', 'refactor'],
+          ['Get conv_tensor as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)', 'refactor'],
         ],
       );
       assert.deepEqual(await connection.sendRequest(CodeActionRequest.type, at(0, 0)), []);

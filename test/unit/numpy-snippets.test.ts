@@ -18,7 +18,7 @@ describe('Get … as NumPy', () => {
   it('makes, in each case, an array of the tensor’s shape, and adds no diagnostic', async () => {
     const edited = editedSources(await analyzer());
     assert.deepEqual(
-      edited.map((e) => `${e.name}: ${e.title.replace(/^Get `\w+` as NumPy: /, '')}`),
+      edited.map((e) => `${e.name}: ${e.title.replace(/^Get \w+ as NumPy: /, '')}`),
       [
         'seed method 2, conv_layer: a sub-model and predict',
         'seed method 2, conv_layer: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)',
@@ -47,7 +47,7 @@ describe('Get … as NumPy', () => {
     const source = (await import('./numpy-snippet-cases.js')).snippetCases[0]!.source;
     assert.deepEqual(await offered(source, 'conv_layer'), [
       {
-        title: 'Get `conv_layer` as NumPy: a sub-model and predict',
+        title: 'Get conv_layer as NumPy: a sub-model and predict',
         // `model = tf.keras.models.Model(…)` is line 10 (zero-based 9).
         afterLine: 9,
         text:
@@ -56,7 +56,7 @@ describe('Get … as NumPy', () => {
           'conv_layer_array = conv_layer_model.predict(conv_layer_input)\n',
       },
       {
-        title: 'Get `conv_layer` as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)',
+        title: 'Get conv_layer as NumPy: K.function (Keras 2: TensorFlow before 2.16, or TF_USE_LEGACY_KERAS=1)',
         afterLine: 9,
         text:
           'from tensorflow.keras import backend as K\n' +
@@ -70,7 +70,7 @@ describe('Get … as NumPy', () => {
     const source = snippetCases.find((c) => c.tensor === 'dense_out')!.source;
     assert.deepEqual(await offered(source, 'dense_out'), [
       {
-        title: "Get `dense_out` as NumPy: an eager call of the model's layers and .numpy()",
+        title: "Get dense_out as NumPy: an eager call of the model's layers and .numpy()",
         // `model = CustomModel()`.
         afterLine: 20,
         text: 'dense_out_input = np.random.rand(1, 32, 32, 3)\ndense_out_array = model.dense_layer(model.conv_layer(dense_out_input)).numpy()\n',
