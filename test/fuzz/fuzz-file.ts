@@ -1,13 +1,19 @@
 // One corpus file through the server: opened empty, then grown step by step
 // (an incremental append, or now and then a full replacement), with the
 // step's requests after each edit and, at random, the worker killed mid-step.
+// Some files are grown as the last cell of a Jupyter notebook instead (LSP
+// notebook sync), below a Markdown cell and a cell of imports and magics.
 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  DidChangeNotebookDocumentNotification,
   DidChangeTextDocumentNotification,
+  DidCloseNotebookDocumentNotification,
   DidCloseTextDocumentNotification,
+  DidOpenNotebookDocumentNotification,
   DidOpenTextDocumentNotification,
+  NotebookCellKind,
 } from 'vscode-languageserver-protocol/node';
 import type { CorpusFile } from './corpus/corpus-file.js';
 import type { MemoryMonitor } from './memory-monitor.js';
@@ -37,12 +43,72 @@ function uriOf(root: string, file: CorpusFile): string {
   return pathToFileURL(file.path ?? join(root, 'test-results', 'fuzz', 'virtual', file.name)).href;
 }
 
+/** The cells above the fuzzed one when a file is fuzzed as a notebook. */
+const notebookPrelude = 'import keras\nimport numpy as np\nfrom keras import layers\n%matplotlib inline\n!nvidia-smi';
+
+/** How the document is opened, edited and closed: a file, or the last cell of a notebook. */
+interface Opened {
+  /** The URI requests are about: the file's, or the cell's. */
+  readonly uri: string;
+  change(version: number, change: unknown): Promise<boolean>;
+  close(): Promise<boolean>;
+}
+
+async function open(context: FileContext, fileUri: string, asNotebook: boolean): Promise<Opened> {
+  const { session } = context;
+  if (!asNotebook) {
+    await session.notify(DidOpenTextDocumentNotification.method, {
+      textDocument: { uri: fileUri, languageId: 'python', version: 1, text: '' },
+    });
+    return {
+      uri: fileUri,
+      change: (version, change) =>
+        session.notify(DidChangeTextDocumentNotification.method, { textDocument: { uri: fileUri, version }, contentChanges: [change] }),
+      close: () => session.notify(DidCloseTextDocumentNotification.method, { textDocument: { uri: fileUri } }),
+    };
+  }
+  const uri = `${fileUri}.ipynb`;
+  const cells = [`${uri}#markdown`, `${uri}#prelude`, `${uri}#fuzzed`];
+  await session.notify(DidOpenNotebookDocumentNotification.method, {
+    notebookDocument: {
+      uri,
+      notebookType: 'jupyter-notebook',
+      version: 1,
+      cells: [
+        { kind: NotebookCellKind.Markup, document: cells[0] },
+        { kind: NotebookCellKind.Code, document: cells[1], executionSummary: { executionOrder: 2 } },
+        { kind: NotebookCellKind.Code, document: cells[2], executionSummary: { executionOrder: 1 } },
+      ],
+    },
+    cellTextDocuments: [
+      { uri: cells[0], languageId: 'markdown', version: 1, text: '# Fuzzed' },
+      { uri: cells[1], languageId: 'python', version: 1, text: notebookPrelude },
+      { uri: cells[2], languageId: 'python', version: 1, text: '' },
+    ],
+  });
+  return {
+    uri: cells[2]!,
+    change: (version, change) =>
+      session.notify(DidChangeNotebookDocumentNotification.method, {
+        notebookDocument: { uri, version },
+        change: { cells: { textContent: [{ document: { uri: cells[2], version }, changes: [change] }] } },
+      }),
+    close: () =>
+      session.notify(DidCloseNotebookDocumentNotification.method, {
+        notebookDocument: { uri },
+        cellTextDocuments: cells.map((cell) => ({ uri: cell })),
+      }),
+  };
+}
+
 export async function fuzzFile(context: FileContext, file: CorpusFile): Promise<FileRun> {
   const { session, random, options } = context;
   const started = performance.now();
   const fileDeadline = started + options.fileSeconds * 1000;
   const steps = planSteps(file.text, random, { whole: options.whole, shortLines: 40, longSteps: 20 });
-  const uri = uriOf(context.root, file);
+  const asNotebook = random.chance(options.notebookRate);
+  const opened = await open(context, uriOf(context.root, file), asNotebook);
+  const uri = opened.uri;
   const done: StepRef[] = [];
   const finish = (stopped?: FileRun['stopped']): FileRun => ({
     file,
@@ -53,7 +119,6 @@ export async function fuzzFile(context: FileContext, file: CorpusFile): Promise<
   });
 
   session.uri = uri;
-  await session.notify(DidOpenTextDocumentNotification.method, { textDocument: { uri, languageId: 'python', version: 1, text: '' } });
   let sent = '';
   let version = 1;
   for (const [i, step] of steps.entries()) {
@@ -69,6 +134,7 @@ export async function fuzzFile(context: FileContext, file: CorpusFile): Promise<
       chars: text.length,
       totalChars: file.text.length,
       lines: lineStarts(text).length,
+      ...(asNotebook && { notebook: true }),
       text,
     };
     session.current = input;
@@ -82,7 +148,7 @@ export async function fuzzFile(context: FileContext, file: CorpusFile): Promise<
         ? { range: { start: endPosition(sent), end: endPosition(sent) }, text: text.slice(sent.length) }
         : { text };
     version++;
-    await session.notify(DidChangeTextDocumentNotification.method, { textDocument: { uri, version }, contentChanges: [change] });
+    await opened.change(version, change);
     sent = text;
     const alive = await stepRequests(context, { uri, text, version, killDuringEvaluation: kill === 'during-evaluation' });
     context.monitor.endStep(input);
@@ -91,7 +157,7 @@ export async function fuzzFile(context: FileContext, file: CorpusFile): Promise<
   return close(finish());
 
   async function close(run: FileRun): Promise<FileRun> {
-    await session.notify(DidCloseTextDocumentNotification.method, { textDocument: { uri } });
+    await opened.close();
     return run;
   }
 }

@@ -22,6 +22,8 @@ export interface FuzzOptions {
   readonly huge: boolean;
   readonly killRate: number;
   readonly evaluateRate: number;
+  /** Chance that a file is fuzzed as the last cell of a Jupyter notebook, below a cell of imports. */
+  readonly notebookRate: number;
   /** Build dist/ first: always, never, or when src/ is newer (auto). */
   readonly build: 'always' | 'never' | 'auto';
   readonly out: string;
@@ -50,6 +52,7 @@ evaluations after each step, and killing the evaluation worker at random.
   --no-huge            leave out the generated ~5 MB file
   --kill-rate P        chance of killing the worker at each step (default 0.05)
   --evaluate-rate P    chance of evaluating a listed tensor at each step (default 0.25)
+  --notebook-rate P    chance of fuzzing a file as a notebook's last cell (default 0.25)
   --build              build dist/ first (node esbuild.js); by default only when src/ is newer
   --no-build           use dist/ as it is
                        (either way the server runs from a copy of dist/ in the output folder)
@@ -85,6 +88,7 @@ export function parseOptions(argv: readonly string[]): FuzzOptions | 'help' {
       'no-huge': { type: 'boolean', default: false },
       'kill-rate': { type: 'string' },
       'evaluate-rate': { type: 'string' },
+      'notebook-rate': { type: 'string' },
       build: { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -115,6 +119,7 @@ export function parseOptions(argv: readonly string[]): FuzzOptions | 'help' {
     huge: !values['no-huge'],
     killRate: number(values['kill-rate'], 0.05, 'kill-rate'),
     evaluateRate: number(values['evaluate-rate'], 0.25, 'evaluate-rate'),
+    notebookRate: number(values['notebook-rate'], 0.25, 'notebook-rate'),
     build: values.build ? 'always' : values['no-build'] ? 'never' : 'auto',
     out: values.out ?? 'test-results/fuzz',
   };

@@ -15,6 +15,8 @@ export interface StepRef {
   readonly totalChars: number;
   /** One-based line count of the prefix. */
   readonly lines: number;
+  /** Set when the file was the last cell of a notebook (below the fuzzer's cell of imports). */
+  readonly notebook?: boolean;
 }
 
 /** The prefix sent at this step: what a reproduction file holds. */
@@ -23,11 +25,12 @@ export interface StepInput extends StepRef {
 }
 
 export function describeStep(at: StepRef): string {
-  return `${at.file} step ${at.step}/${at.steps} (${at.kind === 'cut' ? 'cut mid-line' : 'line end'}, ${at.lines} lines, ${at.chars}/${at.totalChars} chars)`;
+  const where = at.notebook ? ', as a notebook cell' : '';
+  return `${at.file} step ${at.step}/${at.steps} (${at.kind === 'cut' ? 'cut mid-line' : 'line end'}, ${at.lines} lines, ${at.chars}/${at.totalChars} chars${where})`;
 }
 
 /** The reference alone, without the text of an input. */
 export function stepRef(at: StepRef): StepRef {
-  const { file, source, step, steps, kind, chars, totalChars, lines } = at;
-  return { file, source, step, steps, kind, chars, totalChars, lines };
+  const { file, source, step, steps, kind, chars, totalChars, lines, notebook } = at;
+  return { file, source, step, steps, kind, chars, totalChars, lines, ...(notebook && { notebook }) };
 }

@@ -1,8 +1,9 @@
 // What an editor asks after an edit, as one step: hovers over names on the
-// last lines (and one anywhere), inlay hints for the whole document, code
-// lenses, the tensor list, and sometimes the values of one listed tensor.
+// last lines (and one anywhere), the code actions at the first of them, inlay
+// hints for the whole document, code lenses, the tensor list, and sometimes the
+// values of one listed tensor.
 
-import { CodeLensRequest, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol/node';
+import { CodeActionRequest, CodeLensRequest, HoverRequest, InlayHintRequest } from 'vscode-languageserver-protocol/node';
 import { evaluateTensorRequest, listTensorsRequest, type ListTensorsResult, type TensorEvaluation } from '../../src/protocol/lsp.js';
 import type { EvaluationErrors } from './evaluation-errors.js';
 import type { Findings } from './findings.js';
@@ -10,7 +11,7 @@ import type { FuzzOptions } from './options.js';
 import type { Random } from './random.js';
 import type { Session } from './session.js';
 import { endPosition, lines, namePositions, randomPosition } from './text-positions.js';
-import { checkCodeLenses, checkHover, checkInlayHints, checkTensors, DocumentShape } from './validate.js';
+import { checkCodeActions, checkCodeLenses, checkHover, checkInlayHints, checkTensors, DocumentShape } from './validate.js';
 
 export interface StepContext {
   readonly session: Session;
@@ -45,6 +46,12 @@ export async function stepRequests(context: StepContext, { uri, text, version, k
     if (hover.ok) invalid(HoverRequest.method, checkHover(shape, hover.result), params);
     else if (hover.abandon) return false;
   }
+
+  const at = positions[0]!;
+  const actionParams = { textDocument, range: { start: at, end: at }, context: { diagnostics: [] } };
+  const actions = await session.call(CodeActionRequest.method, actionParams);
+  if (actions.ok) invalid(CodeActionRequest.method, checkCodeActions(shape, uri, actions.result), actionParams);
+  else if (actions.abandon) return false;
 
   const inlayParams = { textDocument, range: { start: { line: 0, character: 0 }, end: endPosition(text) } };
   const hints = await session.call(InlayHintRequest.method, inlayParams);

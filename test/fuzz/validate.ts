@@ -48,6 +48,21 @@ export function checkCodeLenses(shape: DocumentShape, lenses: unknown): string |
   return undefined;
 }
 
+/** The edits of each code action: those of the document asked about inside it (an edit may go to a cell above). */
+export function checkCodeActions(shape: DocumentShape, uri: string, actions: unknown): string | undefined {
+  if (actions === null) return undefined;
+  if (!Array.isArray(actions)) return 'code actions: not a list';
+  for (const action of actions as { title?: unknown; edit?: { changes?: Record<string, { range?: Range; newText?: unknown }[]> } }[]) {
+    if (typeof action.title !== 'string') return 'code action: no title';
+    for (const edit of action.edit?.changes?.[uri] ?? []) {
+      const problem = shape.rangeOutside(edit.range, `code action "${action.title}" edit`);
+      if (problem) return problem;
+      if (typeof edit.newText !== 'string') return `code action "${action.title}": an edit without text`;
+    }
+  }
+  return undefined;
+}
+
 export function checkHover(shape: DocumentShape, hover: unknown): string | undefined {
   if (hover === null) return undefined;
   const { range, contents } = hover as { range?: Range; contents?: unknown };
