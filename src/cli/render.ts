@@ -50,7 +50,7 @@ function table(headers: string[], rows: string[][], rightAligned: Set<number>): 
 }
 
 export function renderSummary(report: Report): string {
-  if (report.models.length === 0) return `${report.file}: no Keras model found.\n${renderDiagnostics(report)}`;
+  if (report.models.length === 0) return `${report.file}: no Keras model found.\n${renderNotes(report)}${renderDiagnostics(report)}`;
   const parts = report.models.map((model) => {
     const connections = model.kind === 'functional' && !isChain(model.layers);
     const headers = ['Layer (type)', 'Output Shape', 'Param #', ...(connections ? ['Connected to'] : [])];
@@ -75,7 +75,7 @@ export function renderSummary(report: Report): string {
     return `Model: "${model.name}" (${model.module === undefined ? '' : `${model.module}, `}${inCell(model.cell)}line ${model.line})\n${table(headers, rows, new Set([2]))}\n Total params: ${total}${split}${note}`;
   });
   const diagnostics = renderDiagnostics(report);
-  return parts.join('\n\n') + (diagnostics ? `\n\n${diagnostics}` : '\n');
+  return renderNotes(report) + parts.join('\n\n') + (diagnostics ? `\n\n${diagnostics}` : '\n');
 }
 
 /** Keras's "Trainable params" and "Non-trainable params" lines, under the total (nothing when the total is not known). */
@@ -113,7 +113,7 @@ export function renderInspect(report: Report): string {
     ? `\nvalues: ${evaluation.backendReason}; input ${evaluation.input}; seed ${evaluation.seed}; weights: ${evaluation.weights}\n`
     : '';
   const diagnostics = renderDiagnostics(report);
-  return `${report.file}${header}\n${lines.join(evaluation ? '\n\n' : '\n')}\n${diagnostics ? `\n${diagnostics}` : ''}`;
+  return `${report.file}${header}\n${renderNotes(report)}${lines.join(evaluation ? '\n\n' : '\n')}\n${diagnostics ? `\n${diagnostics}` : ''}`;
 }
 
 function renderValues(v: TensorSummary): string {
@@ -130,6 +130,11 @@ export function renderDiagnostics(report: Report): string {
   const where = (d: ReportDiagnostic): string =>
     d.cell === undefined ? `:${d.line}:${d.column}` : `, cell ${d.cell}, line ${d.line}:${d.column}`;
   return report.diagnostics.map((d) => `${report.file}${where(d)}: ${d.severity}: ${d.message} [${d.code}]`).join('\n') + '\n';
+}
+
+/** The report's notes, one line each (`note: …`). */
+function renderNotes(report: Report): string {
+  return (report.notes ?? []).map((note) => `note: ${note}\n`).join('');
 }
 
 /** `cell 2, ` before a line of a notebook's cell. */

@@ -11,6 +11,7 @@ export function reportInCells(report: Report, program: NotebookProgram, cells: r
   };
   return {
     ...report,
+    ...(program.orderNote && { notes: [...(report.notes ?? []), program.orderNote] }),
     models: report.models.map((model) => (model.module === undefined ? { ...model, ...at(model.line) } : model)),
     tensors: report.tensors.map((tensor) => ({ ...tensor, ...at(tensor.line) })),
     diagnostics: report.diagnostics.map((diagnostic) => {

@@ -91,6 +91,8 @@ export interface ReportDiagnostic {
 
 export interface Report {
   readonly file: string;
+  /** How the file was read, where the reader should know: a notebook whose cells ran in another order. */
+  readonly notes?: string[];
   readonly evaluation?: ReportEvaluation;
   readonly models: ReportModel[];
   readonly tensors: ReportTensor[];

@@ -426,6 +426,21 @@ pooled = layers.GlobalAveragePooling2D()(inp)
       report.diagnostics.map((d) => [d.cell, d.line, d.endLine, d.endCell]),
       [[2, 2, 2, undefined]],
     );
+    assert.equal(report.notes, undefined);
+    // Cells that ran bottom first: the analysis reads them top to bottom, and says so.
+    const reordered = join(dir, 'reordered.ipynb');
+    const ran = (source: string, count: number) => ({ ...cell(source), execution_count: count });
+    writeFileSync(
+      reordered,
+      JSON.stringify({
+        cells: [ran('import keras\nx = keras.Input((3,))', 2), ran('y = keras.layers.Dense(4)(x)', 1)],
+        metadata: {},
+        nbformat: 4,
+      }),
+    );
+    const note = 'Analysed in notebook order, top to bottom: the cells last ran in another order (execution counts [2], [1]).';
+    assert.ok(run('inspect', reordered).stdout.startsWith(`${reordered}\nnote: ${note}\n  cell 1, line 2:1  x  KerasTensor  (None, 3)`));
+    assert.deepEqual((JSON.parse(run('inspect', reordered, '--json').stdout) as Report).notes, [note]);
     const corrupt = join(dir, 'corrupt.ipynb');
     writeFileSync(corrupt, '{"cells": [');
     const refused = run('summary', corrupt);
