@@ -17,23 +17,23 @@ export class Workbench {
   }
 
   async openFile(name: string): Promise<void> {
+    await this.quickOpen(name);
+    await this.page.locator(`${editor} .view-lines`).first().waitFor();
+  }
+
+  /** Opens a notebook by its name, and waits for its code cells. */
+  async openNotebook(name: string): Promise<void> {
+    await this.quickOpen(name);
+    await this.page.locator('.notebookOverlay .code-cell-row .view-lines').first().waitFor();
+  }
+
+  private async quickOpen(name: string): Promise<void> {
     await this.page.keyboard.press('Control+P');
     await this.page.locator('.quick-input-widget input').fill(name);
     // The list updates as the name is typed: Enter only once the name's row is the focused one.
     await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator('.tab.active', { hasText: name }).waitFor();
-    await this.page.locator(`${editor} .view-lines`).first().waitFor();
-  }
-
-  /** Opens a notebook by its name, and waits for its code cells. */
-  async openNotebook(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    await this.page.locator('.quick-input-widget input').fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor();
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tab.active', { hasText: name }).waitFor();
-    await this.page.locator('.notebookOverlay .code-cell-row .view-lines').first().waitFor();
   }
 
   /** Runs a command by its title from the command palette. */

@@ -14,9 +14,7 @@ import {
   HoverRequest,
   InlayHintRequest,
   NotebookCellKind,
-  PublishDiagnosticsNotification,
   type CodeAction,
-  type Diagnostic,
   type MarkupContent,
   type NotebookCell,
   type Position,
@@ -30,7 +28,7 @@ import {
   type TensorEvaluation,
   type TensorItem,
 } from '../../src/protocol/lsp.js';
-import { root, startServer } from './stdio-server.js';
+import { PublishedDiagnostics, root, startServer } from './stdio-server.js';
 
 const imports = 'import tensorflow as tf\nfrom tensorflow.keras import layers\nimport numpy as np';
 const model = `%matplotlib inline
@@ -52,16 +50,12 @@ describe('language server: notebooks', function () {
   this.timeout(60_000);
   let connection: ProtocolConnection;
   let stop: () => void;
-  const published = new Map<string, Diagnostic[]>();
-  const waiters: (() => void)[] = [];
+  const published = new PublishedDiagnostics();
   let opened = 0;
 
   before(async () => {
     ({ connection, stop } = await startServer({ initializationOptions: { hover: { values: 'off' }, clientCommands: true } }, (c) =>
-      c.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-        published.set(uri, diagnostics);
-        waiters.splice(0).forEach((wake) => wake());
-      }),
+      published.listen(c),
     ));
   });
   after(() => stop());
@@ -100,19 +94,6 @@ describe('language server: notebooks', function () {
       notebookDocument: { uri: notebook.uri, version: ++notebook.version },
       change: { cells: { textContent: [{ document: { uri, version: notebook.version }, changes: [{ text }] }] } },
     });
-  }
-
-  async function diagnosticsOf(uri: string, check: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const current = published.get(uri);
-      if (current && check(current)) return current;
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-    throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(published.get(uri))}`);
   }
 
   async function hover(uri: string, position: Position): Promise<{ text: string; range: unknown }> {
@@ -162,13 +143,13 @@ describe('language server: notebooks', function () {
   it('publishes diagnostics to the cell they are in, and an edit in one cell refreshes the cells below', async () => {
     const notebook = await open(['import tensorflow as tf\nimport numpy as np', model, 'x = layers.Add()([input_layer, dense_layer])']);
     // The first cell does not import `layers`: the model cell says so, at its own lines.
-    const modelCell = await diagnosticsOf(notebook.cells[1]!, (d) => d.length > 0);
+    const modelCell = await published.until(notebook.cells[1]!, (d) => d.length > 0);
     assert.deepEqual(modelCell[0]!.range.start, at(model, 'layers.Input'));
     assert.match(String(modelCell[0]!.message), /"layers" is not defined/);
     assert.deepEqual(published.get(notebook.cells[0]!), []);
     await edit(notebook, 0, imports);
-    await diagnosticsOf(notebook.cells[1]!, (d) => d.length === 0);
-    const added = await diagnosticsOf(notebook.cells[2]!, (d) => d.every((x) => String(x.message).startsWith('Inputs')));
+    await published.until(notebook.cells[1]!, (d) => d.length === 0);
+    const added = await published.until(notebook.cells[2]!, (d) => d.every((x) => String(x.message).startsWith('Inputs')));
     assert.deepEqual(
       added.map((d) => [d.range.start, d.message]),
       [[{ line: 0, character: 4 }, 'Inputs have incompatible shapes. Received shapes (32, 32, 3) and (30, 30, 10)']],
@@ -177,7 +158,7 @@ describe('language server: notebooks', function () {
       notebookDocument: { uri: notebook.uri },
       cellTextDocuments: notebook.cells.map((uri) => ({ uri })),
     });
-    await diagnosticsOf(notebook.cells[2]!, (d) => d.length === 0);
+    await published.until(notebook.cells[2]!, (d) => d.length === 0);
   });
 
   it('lists, finds and evaluates tensors in cell coordinates, naming the cell of a binding made above', async () => {

@@ -15,8 +15,6 @@ import {
   HoverRequest,
   InlayHintRefreshRequest,
   InlayHintRequest,
-  PublishDiagnosticsNotification,
-  type Diagnostic,
   type MarkupContent,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
@@ -34,13 +32,13 @@ import {
   type TensorItem,
   type WorkerStatus,
 } from '../../src/protocol/lsp.js';
-import { root, startServer } from './stdio-server.js';
+import { PublishedDiagnostics, root, startServer } from './stdio-server.js';
 
 describe('language server over stdio', function () {
   this.timeout(30_000);
   let connection: ProtocolConnection;
   let stop: () => void;
-  const published = new Map<string, Diagnostic[]>();
+  const published = new PublishedDiagnostics();
   const waiters: (() => void)[] = [];
   const statuses: WorkerStatus[] = [];
 
@@ -52,10 +50,7 @@ describe('language server over stdio', function () {
         initializationOptions: { hover: { budgetMs: 20_000 }, clientCommands: true },
       },
       (connection) => {
-        connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
-          published.set(uri, diagnostics);
-          waiters.splice(0).forEach((wake) => wake());
-        });
+        published.listen(connection, () => waiters.splice(0).forEach((wake) => wake()));
         connection.onNotification(workerStatusNotification, (status: WorkerStatus) => {
           statuses.push(status);
           waiters.splice(0).forEach((wake) => wake());
@@ -65,20 +60,6 @@ describe('language server over stdio', function () {
   });
 
   after(() => stop());
-
-  /** Waits until diagnostics for the uri arrive that satisfy the check, polling on each publication. */
-  async function diagnosticsOf(uri: string, check: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const current = published.get(uri);
-      if (current && check(current)) return current;
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 200);
-      });
-    }
-    throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(published.get(uri))}`);
-  }
 
   async function until<T>(what: string, read: () => T | undefined): Promise<T> {
     const deadline = Date.now() + 20_000;
@@ -167,7 +148,7 @@ describe('language server over stdio', function () {
 
   it('publishes shape errors, and follows edits', async () => {
     const uri = await open('broken.py', 'import keras\na = keras.Input((3,))\nb = keras.Input((4,))\nc = keras.layers.Add()([a, b])\n');
-    const found = await diagnosticsOf(uri, (d) => d.length > 0);
+    const found = await published.until(uri, (d) => d.length > 0);
     assert.deepEqual(
       found.map((d) => [d.range.start, d.severity, d.message, d.source]),
       [[{ line: 3, character: 4 }, 1, 'Inputs have incompatible shapes. Received shapes (3,) and (4,)', 'Tensor Lens']],
@@ -176,7 +157,7 @@ describe('language server over stdio', function () {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 2, character: 17 }, end: { line: 2, character: 18 } }, text: '3' }],
     });
-    await diagnosticsOf(uri, (d) => d.length === 0);
+    await published.until(uri, (d) => d.length === 0);
     assert.match(await hoverText(uri, 3, 0), /^`c: KerasTensor \(None, 3\) float32`/);
   });
 
@@ -200,7 +181,7 @@ describe('language server over stdio', function () {
 
   it('survives a document of garbage and keeps answering', async () => {
     const uri = await open('garbage.py', '\u0000))((( def class lambda: @@ [[[ import ' + 'x = ('.repeat(2000));
-    await diagnosticsOf(uri, () => true);
+    await published.until(uri, () => true);
     assert.equal(await hoverText(uri, 0, 3), '');
     const healthy = await open('after.py', 'import keras\nx = keras.Input((2,))\n');
     assert.match(await hoverText(healthy, 1, 0), /^`x: KerasTensor \(None, 2\) float32`/);

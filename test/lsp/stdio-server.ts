@@ -8,8 +8,10 @@ import {
   createProtocolConnection,
   InitializedNotification,
   InitializeRequest,
+  PublishDiagnosticsNotification,
   StreamMessageReader,
   StreamMessageWriter,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
   type ProtocolConnection,
@@ -57,4 +59,37 @@ export async function startServer(
       server.kill();
     },
   };
+}
+
+/** The diagnostics the server last published for each document, and a wait for ones that satisfy a check. */
+export class PublishedDiagnostics {
+  private readonly published = new Map<string, Diagnostic[]>();
+  private readonly waiters: (() => void)[] = [];
+
+  /** Records the server's publications; call it from startServer's `listen`. */
+  listen(connection: ProtocolConnection, onPublished: () => void = () => undefined): void {
+    connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
+      this.published.set(uri, diagnostics);
+      this.waiters.splice(0).forEach((wake) => wake());
+      onPublished();
+    });
+  }
+
+  get(uri: string): Diagnostic[] | undefined {
+    return this.published.get(uri);
+  }
+
+  /** Waits (10 s at most) until the diagnostics published for the uri satisfy the check. */
+  async until(uri: string, check: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const current = this.published.get(uri);
+      if (current && check(current)) return current;
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 200);
+      });
+    }
+    throw new Error(`no matching diagnostics for ${uri}: ${JSON.stringify(this.published.get(uri))}`);
+  }
 }
