@@ -2,11 +2,12 @@
 // is part of its notebook's program: the code cells in notebook order as one Python text (src/analysis/notebook.ts),
 // so a cell knows the names of the cells above; positions map between the cell and the program, line by line.
 
-import type { Position, Range } from 'vscode-languageserver';
+import type { Diagnostic, Hover, Position, Range } from 'vscode-languageserver';
 import { NotebookCellKind, NotebookDocuments, type NotebookDocument, type TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lineText } from './line-text.js';
 import { cellPosition, notebookProgram, programLine, type NotebookProgram } from '../analysis/notebook.js';
+import type { TensorItem } from '../protocol/lsp.js';
 
 export interface DocumentView {
   /** What is analysed: the file, or its notebook's program (under the notebook's URI). */
@@ -80,6 +81,17 @@ export class NotebookPrograms {
     return notebook ? this.program(notebook).cells : [];
   }
 
+  /** A notebook's diagnostics by the cell they are in, in its coordinates; every code cell has an entry. */
+  diagnosticsByCell(notebook: DocumentView, diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
+    const byCell = new Map<string, Diagnostic[]>(this.cellsOf(notebook.uri).map((cell) => [cell, []]));
+    for (const diagnostic of diagnostics) {
+      const { uri } = notebook.toEditor(diagnostic.range.start);
+      const range = this.view(uri)?.rangeHere(diagnostic.range);
+      if (range) byCell.get(uri)?.push({ ...diagnostic, range });
+    }
+    return byCell;
+  }
+
   forget(notebookUri: string): void {
     this.programs.delete(notebookUri);
   }
@@ -125,4 +137,21 @@ export function fileView(document: TextDocument): DocumentView {
     toEditor: (position) => ({ uri: document.uri, position }),
     rangeHere: (range) => range,
   };
+}
+
+/** A tensor item of the analysed document in the request's: its range in the cell it is in, with that cell's URI when it is another. */
+export function tensorItemInView(item: TensorItem, view: DocumentView): TensorItem {
+  const start = view.toEditor(item.range.start);
+  const end = view.toEditor(item.range.end);
+  return { ...item, range: { start: start.position, end: end.position }, ...(start.uri !== view.uri && { uri: start.uri }) };
+}
+
+/** A hover in the request's document (a hover on a name whose range is elsewhere keeps no range), with the order note. */
+export function hoverInView(answer: Hover, view: DocumentView): Hover {
+  const range = answer.range && view.rangeHere(answer.range);
+  const contents =
+    view.orderNote && typeof answer.contents === 'object' && 'kind' in answer.contents
+      ? { ...answer.contents, value: `${answer.contents.value}\n\n_${view.orderNote}_` }
+      : answer.contents;
+  return range ? { contents, range } : { contents };
 }

@@ -1,6 +1,7 @@
 // The Tensor Lens language server: over IPC for VS Code, over --stdio for any
-// LSP client. Hover, inlay hints, diagnostics and code lens for Python model
-// files, and the requests of src/protocol/lsp.ts for the client and the panel.
+// LSP client. Hover, inlay hints, diagnostics, code lens and code actions for
+// Python model files and Jupyter notebooks (document-views.ts), and the requests
+// of src/protocol/lsp.ts for the client and the panel.
 
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +17,9 @@ import {
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
-  TextEdit,
   type CodeAction,
   type CodeActionParams,
   type CodeLensParams,
-  type Diagnostic,
-  type Hover,
   type HoverParams,
   type InitializeParams,
   type InlayHintParams,
@@ -51,13 +49,13 @@ import {
 import { codeLenses } from './code-lens.js';
 import { diagnostics } from './diagnostics.js';
 import { DocumentAnalyses } from './document-analyses.js';
-import { fileView, NotebookPrograms, type DocumentView } from './document-views.js';
+import { fileView, hoverInView, NotebookPrograms, tensorItemInView, type DocumentView } from './document-views.js';
 import { EvaluationService } from './evaluations.js';
 import { hover } from './hover.js';
 import { inlayHints } from './inlay-hints.js';
 import type { TensorFlowSearch } from '../environment/tensorflow-libraries.js';
 import { evaluationSettings, mergeSettings, tensorflowLibraries } from './settings.js';
-import { numpySnippets, snippetInsertion } from './numpy-snippets.js';
+import { numpyCodeActions } from './code-actions.js';
 import { tensorBindingsAt, tensorItem, tensorItems } from './tensor-items.js';
 
 declare const VERSION: string;
@@ -115,12 +113,7 @@ function viewOf(uri: string): DocumentView | undefined {
 
 function publishNotebookDiagnostics(notebook: DocumentView, analysis: Analysis): void {
   const cells = notebooks.cellsOf(notebook.uri);
-  const byCell = new Map<string, Diagnostic[]>(cells.map((cell) => [cell, []]));
-  for (const diagnostic of diagnostics(analysis)) {
-    const { uri } = notebook.toEditor(diagnostic.range.start);
-    const range = notebooks.view(uri)?.rangeHere(diagnostic.range);
-    if (range) byCell.get(uri)?.push({ ...diagnostic, range });
-  }
+  const byCell = notebooks.diagnosticsByCell(notebook, diagnostics(analysis));
   for (const cell of publishedCells.get(notebook.uri) ?? []) if (!byCell.has(cell)) byCell.set(cell, []);
   publishedCells.set(notebook.uri, cells);
   for (const [uri, cellDiagnostics] of byCell) void connection.sendDiagnostics({ uri, diagnostics: cellDiagnostics });
@@ -268,23 +261,6 @@ function versionOf(uri: string): number {
   return (documents.get(uri) ?? notebooks.cells.get(uri))?.version ?? 0;
 }
 
-/** A tensor item of the analysed document in the request's: its range in the cell it is in, with that cell's URI when it is another. */
-function itemInView(item: TensorItem, view: DocumentView): TensorItem {
-  const start = view.toEditor(item.range.start);
-  const end = view.toEditor(item.range.end);
-  return { ...item, range: { start: start.position, end: end.position }, ...(start.uri !== view.uri && { uri: start.uri }) };
-}
-
-/** A hover's range in the request's document; a hover on a name whose range is elsewhere keeps no range. */
-function hereInView(answer: Hover, view: DocumentView): Hover {
-  const range = answer.range && view.rangeHere(answer.range);
-  const contents =
-    view.orderNote && typeof answer.contents === 'object' && 'kind' in answer.contents
-      ? { ...answer.contents, value: `${answer.contents.value}\n\n_${view.orderNote}_` }
-      : answer.contents;
-  return range ? { contents, range } : { contents };
-}
-
 function staleSignal(uri: string): AbortSignal {
   let controller = staleSignals.get(uri);
   if (!controller) staleSignals.set(uri, (controller = new AbortController()));
@@ -315,7 +291,7 @@ connection.onHover(
         evaluate: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.evaluate(graph, binding, evaluation, { stale })),
         peek: (binding) => (typeof evaluation === 'string' ? refused() : evaluations.peek(graph, binding, evaluation)),
       });
-      return answer && hereInView(answer, view);
+      return answer && hoverInView(answer, view);
     },
   ),
 );
@@ -360,17 +336,7 @@ connection.onCodeAction(
       if (!view) return [];
       const graph = (await ready()).get(view.document);
       const binding = tensorBindingsAt(graph, view.document, view.toAnalysed(range.start))[0];
-      if (!binding) return [];
-      const text = view.document.getText();
-      const lines = text.split(/\r\n|\r|\n/);
-      const eol = text.includes('\r\n') ? '\r\n' : '\n';
-      return numpySnippets(graph, text, binding).map((snippet) => {
-        const at = snippetInsertion(lines, snippet);
-        // In a notebook, the line is in the cell of the statement the snippet follows.
-        const { uri, position } = view.toEditor({ line: at.line, character: at.character });
-        const edit = TextEdit.insert(position, at.text.replace(/\n/g, eol));
-        return { title: snippet.title, kind: CodeActionKind.Refactor, edit: { changes: { [uri]: [edit] } } };
-      });
+      return binding ? numpyCodeActions(graph, view, binding) : [];
     },
   ),
 );
@@ -382,7 +348,10 @@ connection.onRequest(
     ({ uri }: ListTensorsParams): ListTensorsResult => ({ version: versionOf(uri), tensors: [] }),
     async ({ uri }: ListTensorsParams): Promise<ListTensorsResult> => {
       const view = openView(uri);
-      return { version: versionOf(uri), tensors: tensorItems((await ready()).get(view.document)).map((item) => itemInView(item, view)) };
+      return {
+        version: versionOf(uri),
+        tensors: tensorItems((await ready()).get(view.document)).map((item) => tensorItemInView(item, view)),
+      };
     },
   ),
 );
@@ -396,7 +365,7 @@ connection.onRequest(
       const view = openView(uri);
       const graph = (await ready()).get(view.document);
       const binding = tensorBindingsAt(graph, view.document, view.toAnalysed(position))[0];
-      return binding ? itemInView(tensorItem(graph, binding), view) : null;
+      return binding ? tensorItemInView(tensorItem(graph, binding), view) : null;
     },
   ),
 );
@@ -409,7 +378,7 @@ connection.onRequest(
     const graph = (await ready()).get(document);
     const binding: Binding | undefined = tensorBindingsAt(graph, document, view.toAnalysed(position))[0];
     if (!binding) throw new ResponseError(2, `There is no tensor at line ${position.line + 1}, column ${position.character + 1}.`);
-    const tensor = itemInView(tensorItem(graph, binding), view);
+    const tensor = tensorItemInView(tensorItem(graph, binding), view);
     const evaluation = documentSettings(document.uri);
     if (typeof evaluation === 'string') return { uri, tensor, batchItem, error: evaluation };
     const cancel = new AbortController();
