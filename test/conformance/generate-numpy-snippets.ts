@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { Analyzer } from '../../src/analysis/analyze.js';
 import { editedSources, snippetKey, snippetReferencePath, type EditedSource, type SnippetReference } from '../unit/numpy-snippet-cases.js';
 
@@ -41,7 +42,8 @@ function runInKeras(cases: EditedSource[], legacyKeras: boolean): Record<string,
     arrayName: e.arrayName,
     ...results[snippetKey(e)]!,
   }));
-  const text = `${JSON.stringify(reference, null, 1)}\n`;
+  // Written as the repository's formatter writes JSON, so that the format check passes.
+  const text = await format(JSON.stringify(reference), { ...(await resolveConfig(snippetReferencePath)), parser: 'json' });
   if (process.argv.includes('--check')) {
     const drift = readFileSync(snippetReferencePath, 'utf8') !== text;
     process.stdout.write(drift ? '  numpy snippets: DRIFT from the committed reference\n' : '  numpy snippets: no drift\n');
