@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Analyzer } from '../analysis/analyze.js';
 import { diskSources, type ImportContext } from '../analysis/modules/module-sources.js';
 import { notebookProgram, readIpynb, type NotebookCell } from '../analysis/notebook.js';
-import { reportInCells } from '../graph/notebook-report.js';
+import { reportInCells } from './notebook-report.js';
 import { buildReport } from '../graph/report.js';
 import type { InputSource } from '../protocol/engine.js';
 import type { Report } from '../protocol/report.js';
