@@ -73,6 +73,14 @@ describe('notebooks', () => {
     }
   });
 
+  it('keeps the cells below a half-typed cell analysed: the open bracket does not swallow them', async () => {
+    const program = notebookProgram(cells('import keras\nx = keras.Input((3,)', 'y = keras.layers.Dense(2)(keras.Input((4,)))', 'z = y'));
+    const a = await analyze(program.text);
+    assert.equal(shapeOf(a, 'y'), '(None, 2)');
+    assert.equal(shapeOf(a, 'z'), '(None, 2)');
+    assert.equal(bindingsOf(a, 'y')[0]!.range.start.line, program.firstLines[1]);
+  });
+
   it('says so when the execution counts show another order than the notebook', () => {
     const ran = (...counts: (number | null)[]) => notebookProgram(counts.map((executionCount) => ({ text: 'pass', executionCount })));
     assert.equal(ran(1, 2, null, 5).orderNote, undefined);
