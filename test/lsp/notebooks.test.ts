@@ -217,6 +217,17 @@ describe('language server: notebooks', function () {
     assert.match(text, /^`conv_layer_array: ndarray \(1, 30, 30, 32\) float32`/);
   });
 
+  it("links a hover's pin to the cell and line of the binding, for the client's command", async () => {
+    const notebook = await open([
+      'import keras\nimport numpy as np\nx_train = np.load("x.npy")',
+      '\ninputs = keras.Input(shape=x_train.shape[1:])',
+    ]);
+    const { text } = await hover(notebook.cells[1]!, { line: 1, character: 2 });
+    const link = /\[Pin `x_train.shape`…\]\(command:[\w.]+\?([^)]+)\)/.exec(text);
+    assert.ok(link, text);
+    assert.deepEqual(JSON.parse(decodeURIComponent(link[1]!)), [notebook.cells[1], 1, 'x_train.shape']);
+  });
+
   it('says in the hover when the cells ran in another order than the notebook', async () => {
     const notebook = await open([imports, model, predict], [1, 3, 2]);
     const { text } = await hover(notebook.cells[1]!, at(model, 'conv_layer'));
