@@ -39,6 +39,8 @@ export function numpySnippets(graph: ModelGraph, source: string, binding: Bindin
   // Each snippet is applied alone: each gets the names the file leaves free.
   const context = (): Context => ({ graph, lines, style, names: new Set(names), binding, tensorId });
   if (topLevel(lines, binding)) {
+    // An attribute (`obj.features = …`) would make names that are not identifiers.
+    if (!/^[A-Za-z_]\w*$/.test(binding.name)) return [];
     if (tensor.eager) return compact([eagerNumpy(context())]);
     return compact([subModel(context()), backendFunction(context())]);
   }

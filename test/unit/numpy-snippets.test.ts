@@ -96,5 +96,7 @@ describe('Get … as NumPy', () => {
 m = M()
 out = m(keras.Input((3,)))`;
     assert.deepEqual(await offered(withOptions, 'y'), []);
+    const attribute = `${header}class Holder:\n    pass\nh = Holder()\nx = keras.Input((4,))\nh.features = keras.layers.Dense(2)(x)`;
+    assert.deepEqual(await offered(attribute, 'h.features'), []);
   });
 });
