@@ -2,11 +2,13 @@
 // binding is built, on the conformance environment's TensorFlow as a user's would load; wasm; cpu), worker cold
 // start, warm evaluation of every tensor of each seed example, the weights a file loads (a cached ImageNet file), and
 // the 3-conv 224×224 and ResNet-50 forward passes (batch 1) with achieved GFLOP/s; then Python TensorFlow's own
-// figure for the same two models (bench/tensorflow-reference.py, when the conformance environment exists) and the
-// ratios native/Python and native/wasm.
+// figure for the same two models (bench/tensorflow-reference.py, when the conformance environment exists), timed in
+// rounds that alternate with the native runs so that both meet the same load of this shared machine, and the ratios
+// native/Python (the median of the rounds' ratios, with their range) and native/wasm.
 
 import * as tf from '@tensorflow/tfjs';
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diskSources } from '../src/analysis/modules/module-sources.js';
@@ -110,6 +112,57 @@ async function sequential(count: number, run: (i: number) => Promise<number>): P
   return times;
 }
 
+/** Python TensorFlow's forward passes (tf.function, the TensorFlow backend of the pinned Keras), timed when asked. */
+class PythonReference {
+  private readonly lines: string[] = [];
+  private wake: (() => void) | undefined;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      this.lines.push(line);
+      this.wake?.();
+    });
+  }
+
+  /** Started with the bench's models; a string says why not. */
+  static async start(runs: number): Promise<{ reference: PythonReference; version: string } | string> {
+    if (!existsSync(conformancePython)) return 'no .venv-conformance';
+    const child = spawn(conformancePython, ['bench/tensorflow-reference.py']);
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
+    const reference = new PythonReference(child);
+    child.stdin.write(`${JSON.stringify({ models: forwardModels, runs })}\n`);
+    const ready = await reference.next().catch(() => undefined);
+    if (!ready) return `bench/tensorflow-reference.py failed: ${errors.trim().split('\n').at(-1)}`;
+    return { reference, version: (JSON.parse(ready) as { tensorflow: string }).tensorflow };
+  }
+
+  /** The median of its runs of the model, in milliseconds. */
+  async time(title: string): Promise<number> {
+    this.child.stdin.write(`${title}\n`);
+    return (JSON.parse(await this.next()) as { milliseconds: number }).milliseconds;
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+  }
+
+  private async next(): Promise<string> {
+    while (this.lines.length === 0) {
+      if (this.child.exitCode !== null) throw new Error('tensorflow-reference.py exited');
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 1000);
+      });
+    }
+    return this.lines.shift()!;
+  }
+}
+
+const python = await PythonReference.start(5);
+/** Python's medians and the ratios native/Python, one per round, by model title. */
+const paired = new Map<string, { python: number[]; ratios: number[] }>();
+
 out(`Evaluation engine: medians (node ${process.version}); backends: ${backends.join(', ')}`);
 const seeds = ['examples/seed_method1_k_function.py', 'examples/seed_method2_predict.py', 'examples/seed_method3_subclassing.py'];
 for (const backend of backends) {
@@ -159,17 +212,37 @@ for (const backend of backends) {
     // As the evaluator runs it: on native TensorFlow, each Conv2D → BatchNormalization → ReLU as one fused kernel.
     const fused = fuseConvolutions(keras);
     const input = tf.randomUniform([1, 224, 224, 3]);
-    const runs = backend === 'cpu' ? 2 : 5;
-    const times: number[] = [];
-    for (let run = 0; run <= runs; run++) {
-      const started = performance.now();
-      const [output] = runGraph(keras, [input]);
-      await output!.data();
-      output!.dispose();
-      if (run > 0) times.push(performance.now() - started);
-    }
+    const forward = async (runs: number): Promise<number> => {
+      const times: number[] = [];
+      for (let run = 0; run <= runs; run++) {
+        const started = performance.now();
+        const [output] = runGraph(keras, [input]);
+        await output!.data();
+        output!.dispose();
+        if (run > 0) times.push(performance.now() - started);
+      }
+      return median(times);
+    };
+    let ms: number;
+    if (backend === 'node' && typeof python !== 'string') {
+      // Rounds of native runs, then Python's, under the same load.
+      const rounds: number[] = [];
+      const pair = { python: [] as number[], ratios: [] as number[] };
+      // A pause before each side: TensorFlow's worker threads spin a while after their work, in both processes.
+      const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300));
+      for (let round = 0; round < 5; round++) {
+        await settle();
+        const native = await forward(5);
+        await settle();
+        const reference = await python.reference.time(title);
+        rounds.push(native);
+        pair.python.push(reference);
+        pair.ratios.push(reference / native);
+      }
+      paired.set(title, pair);
+      ms = median(rounds);
+    } else ms = await forward(backend === 'cpu' ? 2 : 5);
     const flops = forwardFlops(graph);
-    const ms = median(times);
     forwardGflop.set(title, flops / 1e9);
     forwardMs.set(backend, (forwardMs.get(backend) ?? new Map<string, number>()).set(title, ms));
     out(
@@ -181,36 +254,29 @@ for (const backend of backends) {
 }
 analyzer.dispose();
 
-/** Python TensorFlow's time for the same models (tf.function, the TensorFlow backend of the pinned Keras). */
-function pythonReference(): { version: string; milliseconds: Record<string, number> } | string {
-  if (!existsSync(conformancePython)) return 'no .venv-conformance';
-  const runs = 7;
-  const ran = spawnSync(conformancePython, ['bench/tensorflow-reference.py'], {
-    input: JSON.stringify({ models: forwardModels, runs }),
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 ** 2,
-  });
-  if (ran.status !== 0) return `bench/tensorflow-reference.py failed: ${ran.stderr.trim().split('\n').at(-1)}`;
-  const result = JSON.parse(ran.stdout.trim().split('\n').at(-1)!) as { tensorflow: string; milliseconds: Record<string, number> };
-  return { version: result.tensorflow, milliseconds: result.milliseconds };
-}
-
 out('\n== Python TensorFlow (reference) ==');
-const python = pythonReference();
 if (typeof python === 'string') out(`NOT RUN: ${python}`);
+// Without native runs to pair with, Python's own figure alone.
+if (typeof python !== 'string')
+  for (const [title] of forwardModels)
+    if (!paired.has(title)) paired.set(title, { python: [await python.reference.time(title)], ratios: [] });
 const rate = (title: string, ms: number | undefined): number | undefined =>
   ms === undefined ? undefined : forwardGflop.get(title)! / (ms / 1000);
 const fixed = (value: number | undefined, digits = 1): string => (value === undefined ? '—' : value.toFixed(digits));
 for (const [title] of forwardModels) {
   const native = forwardMs.get('node')?.get(title);
   const wasm = forwardMs.get('wasm')?.get(title);
-  const reference = typeof python === 'string' ? undefined : python.milliseconds[title];
-  if (reference !== undefined) {
+  const pair = paired.get(title);
+  const reference = pair && median(pair.python);
+  if (reference !== undefined && typeof python !== 'string') {
+    const rounds = pair!.python.length > 1 ? ` (median of ${pair!.python.length} rounds between the native ones)` : '';
     out(
-      `${title} forward, TensorFlow ${typeof python === 'string' ? '' : python.version} tf.function: ${reference.toFixed(0)} ms, ${fixed(rate(title, reference))} GFLOP/s`,
+      `${title} forward, TensorFlow ${python.version} tf.function: ${reference.toFixed(0)} ms, ${fixed(rate(title, reference))} GFLOP/s${rounds}`,
     );
   }
-  out(
-    `${title}: native/Python ${native && reference ? (reference / native).toFixed(2) : '—'}× · native/wasm ${native && wasm ? (wasm / native).toFixed(2) : '—'}× (GFLOP/s ratios)`,
-  );
+  const ratios = pair?.ratios ?? [];
+  const nativeRatio =
+    ratios.length > 0 ? `${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×)` : '—';
+  out(`${title}: native/Python ${nativeRatio} · native/wasm ${native && wasm ? (wasm / native).toFixed(2) : '—'}× (GFLOP/s ratios)`);
 }
+if (typeof python !== 'string') python.reference.stop();
