@@ -84,9 +84,12 @@ export class NotebookPrograms {
   /** A notebook's diagnostics by the cell they are in, in its coordinates; every code cell has an entry. */
   diagnosticsByCell(notebook: DocumentView, diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
     const byCell = new Map<string, Diagnostic[]>(this.cellsOf(notebook.uri).map((cell) => [cell, []]));
+    // One view per cell, not per diagnostic: making a view reads the notebook's cells.
+    const views = new Map<string, DocumentView | undefined>();
     for (const diagnostic of diagnostics) {
       const { uri } = notebook.toEditor(diagnostic.range.start);
-      const range = this.view(uri)?.rangeHere(diagnostic.range);
+      if (!views.has(uri)) views.set(uri, this.view(uri));
+      const range = views.get(uri)?.rangeHere(diagnostic.range);
       if (range) byCell.get(uri)?.push({ ...diagnostic, range });
     }
     return byCell;

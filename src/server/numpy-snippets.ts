@@ -66,9 +66,8 @@ function subModel(c: Context): NumpySnippet | undefined {
   const inputs = modelInputs(c);
   if (!inputs) return undefined;
   const modelClass = c.style.modelClass ?? 'keras.Model';
-  const numpy = c.style.numpy ?? 'np';
-  const samples = inputs.tensors.map((t) => sampleArray(c.graph, t, numpy));
-  if (samples.some((s) => s === undefined)) return undefined;
+  const samples = sampleArrays(c, inputs.tensors);
+  if (!samples) return undefined;
   const name = c.binding.name;
   const model = fresh(c.names, `${name}_model`);
   const input = fresh(c.names, `${name}_input`);
@@ -88,9 +87,8 @@ function backendFunction(c: Context): NumpySnippet | undefined {
   if (!c.style.usesTfKeras) return undefined;
   const inputs = modelInputs(c);
   if (!inputs) return undefined;
-  const numpy = c.style.numpy ?? 'np';
-  const samples = inputs.tensors.map((t) => sampleArray(c.graph, t, numpy));
-  if (samples.some((s) => s === undefined)) return undefined;
+  const samples = sampleArrays(c, inputs.tensors);
+  if (!samples) return undefined;
   const name = c.binding.name;
   const backend = c.style.kerasBackend ?? 'K';
   const get = fresh(c.names, `get_${name}`);
@@ -248,6 +246,12 @@ function subclassedChain(graph: ModelGraph, tensor: number): SubclassedChain | u
   const model = graph.bindings.find((b) => b.value.kind === 'model' && b.value.layer === parent.layer && !b.name.includes('.'));
   if (!model || graph.layers[parent.layer]!.model?.kind !== 'subclassed') return undefined;
   return { model, attributes, input: id };
+}
+
+/** A sample array for each input, in the file's NumPy name; undefined when one cannot be written. */
+function sampleArrays(c: Context, inputs: readonly number[]): string[] | undefined {
+  const samples = inputs.map((t) => sampleArray(c.graph, t, c.style.numpy ?? 'np'));
+  return samples.every((s): s is string => s !== undefined) ? samples : undefined;
 }
 
 /** `np.random.rand(1, 32, 32, 3)` for an input of shape (None, 32, 32, 3); integers for ids, booleans for masks. */
