@@ -2,9 +2,9 @@
 // binding is built, on the conformance environment's TensorFlow as a user's would load; wasm; cpu), worker cold
 // start, warm evaluation of every tensor of each seed example, the weights a file loads (a cached ImageNet file), and
 // the 3-conv 224×224 and ResNet-50 forward passes (batch 1) with achieved GFLOP/s; then Python TensorFlow's own
-// figure for the same two models (bench/tensorflow-reference.py, when the conformance environment exists), timed in
-// rounds that alternate with the native runs so that both meet the same load of this shared machine, and the ratios
-// native/Python (the median of the rounds' ratios, with their range) and native/wasm.
+// figure for the same two models (bench/tensorflow-reference.py, when the conformance environment exists), each of its
+// runs right after a native one so that both meet the same load of this shared machine, and the ratios native/Python
+// (the median of the pairs' ratios, with the middle half of them) and native/wasm.
 
 import * as tf from '@tensorflow/tfjs';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -17,7 +17,7 @@ import { selectBackend } from '../src/engine/backend.js';
 import { EngineClient } from '../src/engine/engine-client.js';
 import { runGraph } from '../src/engine/evaluator.js';
 import { registerKerasLayers } from '../src/engine/layers/index.js';
-import { fuseConvolutions } from '../src/engine/native/fused-convolution.js';
+import { fuseConvolutions, fusedKernelName } from '../src/engine/native/fused-convolution.js';
 import { registerOperationLayer } from '../src/engine/operation-layer.js';
 import { buildRequest, planEvaluations } from '../src/engine/plan.js';
 import { seedInitializers } from '../src/engine/seeds.js';
@@ -159,7 +159,9 @@ class PythonReference {
   }
 }
 
-const python = await PythonReference.start(5);
+/** Native and Python forward passes timed in alternation, one each per pair. */
+const pairs = 21;
+const python = await PythonReference.start(1);
 /** Python's medians and the ratios native/Python, one per round, by model title. */
 const paired = new Map<string, { python: number[]; ratios: number[] }>();
 
@@ -209,12 +211,13 @@ for (const backend of backends) {
     const model = graph.models.map((id) => graph.layers[id]!).find((l) => l.name === name)!;
     const exported = exportSubgraph(graph, model.model!.outputs);
     const keras = await tf.models.modelFromJSON({ modelTopology: seedInitializers(exported.topology, 0) } as unknown as tf.io.ModelJSON);
-    // As the evaluator runs it: on native TensorFlow, each Conv2D → BatchNormalization → ReLU as one fused kernel.
+    // As the evaluator runs it: on native TensorFlow, each Conv2D chain (bias or BatchNormalization, ReLU) as one kernel.
     const fused = fuseConvolutions(keras);
     const input = tf.randomUniform([1, 224, 224, 3]);
-    const forward = async (runs: number): Promise<number> => {
+    /** The median of `runs` forward passes, after one not timed. */
+    const forward = async (runs: number, warmUp = true): Promise<number> => {
       const times: number[] = [];
-      for (let run = 0; run <= runs; run++) {
+      for (let run = warmUp ? 0 : 1; run <= runs; run++) {
         const started = performance.now();
         const [output] = runGraph(keras, [input]);
         await output!.data();
@@ -225,28 +228,29 @@ for (const backend of backends) {
     };
     let ms: number;
     if (backend === 'node' && typeof python !== 'string') {
-      // Rounds of native runs, then Python's, under the same load.
-      const rounds: number[] = [];
+      // Pairs of one native run and one of Python's, so that both meet the same load of the machine within a fraction
+      // of a second; a pause before each: TensorFlow's worker threads spin a while after their work, in both processes.
+      const natives: number[] = [];
       const pair = { python: [] as number[], ratios: [] as number[] };
-      // A pause before each side: TensorFlow's worker threads spin a while after their work, in both processes.
-      const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 300));
-      for (let round = 0; round < 5; round++) {
+      const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 100));
+      await forward(2);
+      for (let round = 0; round < pairs; round++) {
         await settle();
-        const native = await forward(5);
+        const native = await forward(1, false);
         await settle();
         const reference = await python.reference.time(title);
-        rounds.push(native);
+        natives.push(native);
         pair.python.push(reference);
         pair.ratios.push(reference / native);
       }
       paired.set(title, pair);
-      ms = median(rounds);
+      ms = median(natives);
     } else ms = await forward(backend === 'cpu' ? 2 : 5);
     const flops = forwardFlops(graph);
     forwardGflop.set(title, flops / 1e9);
     forwardMs.set(backend, (forwardMs.get(backend) ?? new Map<string, number>()).set(title, ms));
     out(
-      `${title} forward (${(flops / 1e9).toFixed(2)} GFLOP, ${model.params?.toLocaleString('en-US')} params${fused > 0 ? `, ${fused} fused convolutions` : ''}): ${ms.toFixed(0)} ms, ${(flops / 1e9 / (ms / 1000)).toFixed(1)} GFLOP/s`,
+      `${title} forward (${(flops / 1e9).toFixed(2)} GFLOP, ${model.params?.toLocaleString('en-US')} params${fused > 0 ? `, ${fused} fused convolutions on ${fusedKernelName()}` : ''}): ${ms.toFixed(0)} ms, ${(flops / 1e9 / (ms / 1000)).toFixed(1)} GFLOP/s`,
     );
     input.dispose();
     keras.dispose();
@@ -259,7 +263,11 @@ if (typeof python === 'string') out(`NOT RUN: ${python}`);
 // Without native runs to pair with, Python's own figure alone.
 if (typeof python !== 'string')
   for (const [title] of forwardModels)
-    if (!paired.has(title)) paired.set(title, { python: [await python.reference.time(title)], ratios: [] });
+    if (!paired.has(title)) {
+      const times: number[] = [];
+      for (let run = 0; run < 5; run++) times.push(await python.reference.time(title));
+      paired.set(title, { python: times, ratios: [] });
+    }
 const rate = (title: string, ms: number | undefined): number | undefined =>
   ms === undefined ? undefined : forwardGflop.get(title)! / (ms / 1000);
 const fixed = (value: number | undefined, digits = 1): string => (value === undefined ? '—' : value.toFixed(digits));
@@ -269,14 +277,16 @@ for (const [title] of forwardModels) {
   const pair = paired.get(title);
   const reference = pair && median(pair.python);
   if (reference !== undefined && typeof python !== 'string') {
-    const rounds = pair!.python.length > 1 ? ` (median of ${pair!.python.length} rounds between the native ones)` : '';
+    const rounds = pair!.ratios.length > 0 ? ` (median of ${pair!.python.length} runs, each after a native one)` : '';
     out(
       `${title} forward, TensorFlow ${python.version} tf.function: ${reference.toFixed(0)} ms, ${fixed(rate(title, reference))} GFLOP/s${rounds}`,
     );
   }
   const ratios = pair?.ratios ?? [];
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const quartile = (q: number): string => sorted[Math.floor(q * (sorted.length - 1))]!.toFixed(2);
   const nativeRatio =
-    ratios.length > 0 ? `${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}×)` : '—';
+    ratios.length > 0 ? `${median(ratios).toFixed(2)}× (middle half of ${ratios.length} pairs ${quartile(0.25)}–${quartile(0.75)}×)` : '—';
   out(`${title}: native/Python ${nativeRatio} · native/wasm ${native && wasm ? (wasm / native).toFixed(2) : '—'}× (GFLOP/s ratios)`);
 }
 if (typeof python !== 'string') python.reference.stop();

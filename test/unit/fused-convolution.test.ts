@@ -1,6 +1,7 @@
-// Conv2D → BatchNormalization (→ ReLU) as TensorFlow's _FusedConv2D on the native backend: the same values as the
-// layers one by one (themselves held to Keras by the conformance tests), with moving statistics far from 0 and 1 so
-// that a scale taken for an offset, or a bias not folded, shows; and no fusion where a tensor between is an output.
+// Conv2D chains as one fused TensorFlow kernel on the native backend (oneDNN's where the TensorFlow has it): the same
+// values as the layers one by one (themselves held to Keras by the conformance tests), with moving statistics far
+// from 0 and 1 so that a scale taken for an offset, or a bias not folded, shows, and signed values that each ReLU and
+// ReLU6 clips; no fusion where a tensor between is an output, or of an activation the kernel does not apply.
 
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -21,7 +22,12 @@ normalized = layers.BatchNormalization(epsilon=0.01)(conv)
 relu = layers.ReLU()(normalized)
 plain = layers.BatchNormalization(center=False, scale=False)(layers.Conv2D(4, 1, use_bias=False)(relu))
 activated = layers.Activation("relu")(layers.BatchNormalization()(layers.Conv2D(4, 2, padding="valid")(plain)))
-y = layers.Add()([activated, layers.Conv2D(4, 2)(plain)])`;
+y = layers.Add()([activated, layers.Conv2D(4, 2)(plain)])
+own = layers.Conv2D(4, 3, padding="same", activation="relu")(y)
+six = layers.ReLU(max_value=6.0)(layers.Conv2D(4, 1, dilation_rate=2)(own))
+bn_six = layers.ReLU(6.0)(layers.BatchNormalization()(layers.Conv2D(4, 1)(six)))
+sigmoid = layers.Conv2D(4, 1, activation="sigmoid")(bn_six)
+leaky = layers.LeakyReLU()(layers.Conv2D(4, 1)(sigmoid))`;
 
 /** The model whose outputs are these bindings, built as the evaluator builds it, with weights of a fixed seed. */
 async function built(outputs: string[]): Promise<tf.LayersModel> {
@@ -35,8 +41,14 @@ async function built(outputs: string[]): Promise<tf.LayersModel> {
   const prepared = prepareTopology(exported.topology, [[2, 9, 9, 3]]);
   const model = await tf.models.modelFromJSON({ modelTopology: prepared.topology } as tf.io.ModelJSON);
   model.layers.forEach((layer, l) => {
-    // Positive and well away from 0 and 1, different in every weight: variances stay positive.
-    layer.setWeights(layer.getWeights().map((w, k) => tf.add(tf.mul(tf.randomUniform(w.shape, 0, 1, 'float32', 31 * l + k), 1.5), 0.25)));
+    // Different in every weight; variances positive and well away from 0 and 1, the others signed.
+    const names = layer.weights.map((w) => w.originalName);
+    layer.setWeights(
+      layer.getWeights().map((w, k) => {
+        const [low, high] = names[k]!.endsWith('variance') ? [0.25, 1.75] : [-1.5, 1.5];
+        return tf.randomUniform(w.shape, low, high, 'float32', 31 * l + k);
+      }),
+    );
   });
   return model;
 }
@@ -73,18 +85,24 @@ describe('fused convolutions on native TensorFlow', function () {
     assert.equal((await selectBackend('node')).name, 'node');
   });
 
-  it('computes each Conv2D → BatchNormalization (→ ReLU) chain as the layers do', async () => {
-    const unfused = await values(['y'], false);
-    const fused = await values(['y'], true);
-    // conv → normalized → relu (bias folded), the conv → BN without γ and β, the conv → BN → Activation("relu").
-    assert.equal(fused.fused, 3);
+  it('computes each chain from a Conv2D as the layers do', async () => {
+    const unfused = await values(['leaky', 'six', 'bn_six'], false);
+    const fused = await values(['leaky', 'six', 'bn_six'], true);
+    // conv → normalized → relu (bias folded), the conv → BN without γ and β, the conv → BN → Activation("relu"), the
+    // conv with its bias before Add, relu of its own, → ReLU(max_value=6), → BN → ReLU(6); not sigmoid, not → LeakyReLU
+    // (but with its bias).
+    assert.equal(fused.fused, 8);
     assertClose(fused.values, unfused.values);
+    for (const values of fused.values.slice(1)) {
+      assert.ok(values.includes(0) && values.includes(6), 'ReLU6 clips at both ends');
+    }
   });
 
   it('fuses no chain whose tensor between is an output of the evaluation', async () => {
     const unfused = await values(['y', 'conv', 'normalized'], false);
     const fused = await values(['y', 'conv', 'normalized'], true);
-    assert.equal(fused.fused, 2);
+    // The conv with its bias only (its normalization reads an output), the two other chains, the conv before Add.
+    assert.equal(fused.fused, 4);
     assertClose(fused.values, unfused.values);
   });
 

@@ -29,6 +29,13 @@ type LayerClass = new (args: Args) => tf.layers.Layer;
 type Activation = (x: tf.Tensor) => tf.Tensor;
 type Kernels = [tf.Tensor, ...tf.Tensor[]];
 
+/** What native/fused-convolution.ts needs of a convolution layer to compute it as one fused TensorFlow kernel. */
+export interface FusableConvolution {
+  readonly window: ConvolutionWindow;
+  /** Keras's name of the layer's own activation: `linear` for none. */
+  readonly activation: string;
+}
+
 const base = (make: () => tf.layers.Layer): LayerClass => make().constructor as LayerClass;
 
 /** A convolution's window, read from its (tfjs-cased) Keras config. */
@@ -193,13 +200,19 @@ export function convolutionLayer(tfjsClass: LayerClass, name: string, rank: numb
     }
 
     /**
-     * The window of a plain 2-D convolution (channels last, one group, no activation), which TensorFlow's fused
-     * convolution computes together with the layers after it; undefined for any other.
+     * The window and Keras activation of a plain 2-D convolution (channels last, one group, not both strided and
+     * dilated), which TensorFlow's fused convolution computes together with its bias and the layers after it;
+     * undefined for any other.
      */
-    fusableWindow(): ConvolutionWindow | undefined {
+    fusable(): FusableConvolution | undefined {
       const w = this.geometry;
-      const plain = rank === 2 && w.dataFormat === 'channelsLast' && this.groups === 1 && this.kerasConfig['activation'] === 'linear';
-      return plain && w.padding !== 'causal' ? { strides: w.strides, dilations: w.dilations, padding: w.padding } : undefined;
+      const plain = rank === 2 && w.dataFormat === 'channelsLast' && this.groups === 1 && w.padding !== 'causal';
+      const stridedAndDilated = w.strides.some((s) => s > 1) && w.dilations.some((d) => d > 1);
+      if (!plain || stridedAndDilated) return undefined;
+      return {
+        window: { strides: w.strides, dilations: w.dilations, padding: w.padding },
+        activation: this.kerasConfig['activation'] as string,
+      };
     }
 
     override getConfig(): tf.serialization.ConfigDict {

@@ -1,15 +1,19 @@
-// On native TensorFlow, a Conv2D read only by a BatchNormalization (itself read only by a ReLU, or not) runs as one
-// TensorFlow kernel, _FusedConv2D, as Grappler rewrites that chain in Python's tf.function: the convolution, the
-// normalization with the moving statistics (inference) and the ReLU in one pass over the output. The tensors between
-// them are then never made, so a chain is fused only when none of them is an output of the evaluation. A convolution
-// bias is folded into the moving mean: γ·(conv + b − μ)/√(σ² + ε) + β = γ·(conv − (μ − b))/√(σ² + ε) + β.
+// On native TensorFlow, a Conv2D and what follows it run as one TensorFlow kernel, as Grappler rewrites them in
+// Python's tf.function: the convolution with its bias, or with a BatchNormalization that alone reads it (inference:
+// the moving statistics), then an activation (the layer's own, or a ReLU that alone reads the chain), in one pass over
+// the output. The tensors between are then never made, so a chain is fused only when none of them is an output of the
+// evaluation. Under a normalization the convolution bias folds into the moving mean:
+// γ·(conv + b − μ)/√(σ² + ε) + β = γ·(conv − (μ − b))/√(σ² + ε) + β.
 //
-// The op takes list attributes (fused_ops, TArgs) that only the binding npm run build:native makes can set; with
-// another binding nothing is fused.
+// The kernel is oneDNN's (`_MklNativeFusedConv2D`, TensorFlow's x86 builds: the kernel Grappler picks there) where
+// the loaded TensorFlow has it, else Eigen's `_FusedConv2D`; each sequence of fused operations is tried once on a 1×1
+// convolution with a known result before it is used. Both take list attributes (fused_ops, TArgs) that only the
+// binding npm run build:native makes can set; with another binding nothing is fused.
 
 import * as tf from '@tensorflow/tfjs';
 import type { ConvolutionWindow } from '../convolution.js';
 import { singleTensor } from '../layers/common.js';
+import type { FusableConvolution } from '../layers/conv-extra.js';
 
 interface Attribute {
   readonly name: string;
@@ -22,29 +26,54 @@ interface NativeBackend {
   executeSingleOutput(name: string, attributes: Attribute[], inputs: tf.Tensor[]): tf.Tensor;
 }
 
-interface Fusable {
-  fusableWindow(): ConvolutionWindow | undefined;
+type Operation = 'BiasAdd' | 'FusedBatchNorm' | FusedActivation;
+type FusedActivation = 'Relu' | 'Relu6';
+
+/** A fused convolution kernel of TensorFlow: its op, and the attributes that select its implementation. */
+interface Kernel {
+  readonly op: string;
+  readonly label?: string;
 }
 
-type Operation = 'FusedBatchNorm' | 'Relu';
+/** In the order they are tried: oneDNN's (selected by the label its kernels are registered under), then Eigen's. */
+const kernels: readonly Kernel[] = [{ op: '_MklNativeFusedConv2D', label: 'MklNameChangeOp' }, { op: '_FusedConv2D' }];
 
-interface Statistics {
-  readonly scale: tf.Tensor;
-  readonly offset: tf.Tensor;
-  readonly mean: tf.Tensor;
-  readonly variance: tf.Tensor;
+/** Keras activations the fused kernel applies itself, by their Keras name. */
+const fusedActivations: Readonly<Record<string, FusedActivation>> = { relu: 'Relu', relu6: 'Relu6' };
+
+/** What each fused activation computes, for the kernel's check. */
+const activationValue: Readonly<Record<FusedActivation, (v: number) => number>> = {
+  Relu: (v) => Math.max(v, 0),
+  Relu6: (v) => Math.min(Math.max(v, 0), 6),
+};
+
+/** The activation a layer that alone reads the chain applies, when the fused kernel can apply it instead. */
+function readerActivation(layer: tf.layers.Layer): FusedActivation | undefined {
+  const config = layer.getConfig();
+  if (layer.getClassName() === 'Activation') return fusedActivations[config['activation'] as string];
+  if (layer.getClassName() !== 'ReLU' || config['negativeSlope'] || config['threshold']) return undefined;
+  const max = config['maxValue'];
+  return max == null ? 'Relu' : max === 6 ? 'Relu6' : undefined;
 }
 
-function fusedConvolution(x: tf.Tensor, kernel: tf.Tensor, w: ConvolutionWindow, ops: Operation[], args: Statistics, epsilon: number) {
+function runFused(
+  kernel: Kernel,
+  x: tf.Tensor,
+  filter: tf.Tensor,
+  w: ConvolutionWindow,
+  ops: Operation[],
+  args: tf.Tensor[],
+  epsilon: number,
+) {
   const backend = tf.backend() as unknown as NativeBackend;
   const { binding } = backend;
-  const inputs = [args.scale, args.offset, args.mean, args.variance];
   return backend.executeSingleOutput(
-    '_FusedConv2D',
+    kernel.op,
     [
+      ...(kernel.label ? [{ name: '_kernel', type: binding.TF_ATTR_STRING, value: kernel.label }] : []),
       { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
-      { name: 'num_args', type: binding.TF_ATTR_INT, value: inputs.length },
-      { name: 'TArgs', type: binding.TF_ATTR_TYPE, value: inputs.map(() => binding.TF_FLOAT) },
+      { name: 'num_args', type: binding.TF_ATTR_INT, value: args.length },
+      { name: 'TArgs', type: binding.TF_ATTR_TYPE, value: args.map(() => binding.TF_FLOAT) },
       { name: 'strides', type: binding.TF_ATTR_INT, value: [1, ...w.strides, 1] },
       { name: 'padding', type: binding.TF_ATTR_STRING, value: w.padding.toUpperCase() },
       { name: 'data_format', type: binding.TF_ATTR_STRING, value: 'NHWC' },
@@ -52,45 +81,48 @@ function fusedConvolution(x: tf.Tensor, kernel: tf.Tensor, w: ConvolutionWindow,
       { name: 'fused_ops', type: binding.TF_ATTR_STRING, value: ops },
       { name: 'epsilon', type: binding.TF_ATTR_FLOAT, value: epsilon },
     ],
-    [x, kernel, ...inputs],
+    [x, filter, ...args],
   );
 }
 
-let supported: boolean | undefined;
+const kernelFor = new Map<string, Kernel | null>();
 
-/** Whether the loaded binding runs _FusedConv2D (it sets list attributes); tried once on a 1×1 convolution. */
-function fusedConvolutionSupported(): boolean {
-  supported ??= (() => {
-    try {
-      // In a scope, so that its tensors are freed whether the binding takes the op or not.
-      tf.tidy(() => {
-        const statistics = { scale: tf.ones([1]), offset: tf.zeros([1]), mean: tf.zeros([1]), variance: tf.ones([1]) };
-        const window: ConvolutionWindow = { strides: [1, 1], dilations: [1, 1], padding: 'valid' };
-        fusedConvolution(tf.ones([1, 1, 1, 1]), tf.ones([1, 1, 1, 1]), window, ['FusedBatchNorm', 'Relu'], statistics, 0.001);
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  return supported;
+/**
+ * The first kernel that computes these fused operations right on the loaded TensorFlow, tried once per sequence on a
+ * 1×1 convolution of 2 by a kernel of 3 (then BatchNorm with mean 1 and variance 3, ε 1: 5/2, or bias 4: 10, then the
+ * activation), undefined when none does (the binding cannot set list attributes, or the TensorFlow has neither kernel).
+ */
+function fusedKernel(ops: Operation[]): Kernel | undefined {
+  const key = ops.join();
+  if (!kernelFor.has(key)) {
+    const normalized = ops[0] === 'FusedBatchNorm';
+    const activation = ops[1] as FusedActivation | undefined;
+    const expected = activation ? activationValue[activation](normalized ? 2.5 : 10) : normalized ? 2.5 : 10;
+    const works = (kernel: Kernel): boolean => {
+      try {
+        // In a scope, so that its tensors are freed whether the binding takes the op or not.
+        return tf.tidy(() => {
+          const args = normalized ? [tf.ones([1]), tf.zeros([1]), tf.ones([1]), tf.fill([1], 3)] : [tf.fill([1], 4)];
+          const window: ConvolutionWindow = { strides: [1, 1], dilations: [1, 1], padding: 'valid' };
+          const y = runFused(kernel, tf.fill([1, 1, 1, 1], 2), tf.fill([1, 1, 1, 1], 3), window, ops, args, 1);
+          return Math.abs(y.dataSync()[0]! - expected) < 1e-5;
+        });
+      } catch {
+        return false;
+      }
+    };
+    kernelFor.set(key, kernels.find(works) ?? null);
+  }
+  return kernelFor.get(key) ?? undefined;
 }
 
-const isFusable = (layer: tf.layers.Layer): layer is tf.layers.Layer & Fusable =>
-  typeof (layer as Partial<Fusable>).fusableWindow === 'function';
+const isFusable = (layer: tf.layers.Layer): layer is tf.layers.Layer & { fusable(): FusableConvolution | undefined } =>
+  typeof (layer as Partial<{ fusable: unknown }>).fusable === 'function';
 
 function isInferenceNormalization(layer: tf.layers.Layer): boolean {
   const config = layer.getConfig();
   const axis = config['axis'];
   return layer.getClassName() === 'BatchNormalization' && config['renorm'] !== true && (axis === -1 || axis === 3);
-}
-
-function isPlainRelu(layer: tf.layers.Layer): boolean {
-  const config = layer.getConfig();
-  return (
-    (layer.getClassName() === 'ReLU' && config['maxValue'] == null && !config['negativeSlope'] && !config['threshold']) ||
-    (layer.getClassName() === 'Activation' && config['activation'] === 'relu')
-  );
 }
 
 /** The layer that alone reads the single output of `layer`, called once, when `accept` takes it. */
@@ -104,42 +136,79 @@ function soleReader(layer: tf.layers.Layer, outputs: ReadonlySet<number>, accept
 }
 
 /** The moving statistics, with γ = 1 and β = 0 for a normalization that has none (scale=False, center=False). */
-function statisticsOf(normalization: tf.layers.Layer, channels: number): Statistics {
+function statisticsOf(normalization: tf.layers.Layer, channels: number): tf.Tensor[] {
   const weight = (name: string, fill: number): tf.Tensor =>
     normalization.weights.find((w) => w.originalName.split('/').at(-1) === name)?.read() ?? tf.fill([channels], fill);
-  return { scale: weight('gamma', 1), offset: weight('beta', 0), mean: weight('moving_mean', 0), variance: weight('moving_variance', 1) };
+  return [weight('gamma', 1), weight('beta', 0), weight('moving_mean', 0), weight('moving_variance', 1)];
 }
 
 function passThrough(layer: tf.layers.Layer): void {
   layer.call = (inputs) => tf.clone(singleTensor(inputs));
 }
 
+/** A chain that starts at a convolution: what it computes, and the layers after the convolution it takes in. */
+interface Chain {
+  readonly ops: Operation[];
+  /** The fused operations' arguments, from the convolution's kernel and bias. */
+  readonly args: (kernel: tf.Tensor, bias: tf.Tensor | undefined) => tf.Tensor[];
+  readonly epsilon: number;
+  readonly absorbed: tf.layers.Layer[];
+}
+
+/** The chain from this convolution that a fused kernel computes, or undefined when there is none to fuse. */
+function chainFrom(convolution: tf.layers.Layer, activation: string, outputs: ReadonlySet<number>): Chain | undefined {
+  const ownActivation = fusedActivations[activation];
+  if (activation !== 'linear' && !ownActivation) return undefined;
+  const normalization = activation === 'linear' ? soleReader(convolution, outputs, isInferenceNormalization) : undefined;
+  if (normalization) {
+    let readerOp: FusedActivation | undefined;
+    const reader = soleReader(normalization, outputs, (layer) => (readerOp = readerActivation(layer)) !== undefined);
+    return {
+      ops: readerOp ? ['FusedBatchNorm', readerOp] : ['FusedBatchNorm'],
+      args: (kernel, bias) => {
+        const [scale, offset, mean, variance] = statisticsOf(normalization, kernel.shape.at(-1)!);
+        return [scale!, offset!, bias ? tf.sub(mean!, bias) : mean!, variance!];
+      },
+      epsilon: normalization.getConfig()['epsilon'] as number,
+      absorbed: reader ? [normalization, reader] : [normalization],
+    };
+  }
+  // Without a bias there is nothing to fuse a convolution with but its activation: left as it is.
+  if (convolution.weights.length < 2) return undefined;
+  let readerOp: FusedActivation | undefined;
+  const reader = ownActivation
+    ? undefined
+    : soleReader(convolution, outputs, (layer) => (readerOp = readerActivation(layer)) !== undefined);
+  const act = ownActivation ?? readerOp;
+  return { ops: act ? ['BiasAdd', act] : ['BiasAdd'], args: (_, bias) => [bias!], epsilon: 0, absorbed: reader ? [reader] : [] };
+}
+
 /**
- * Makes each Conv2D → BatchNormalization (→ ReLU) chain of the model whose tensors between are not among its outputs
- * compute as one fused convolution on native TensorFlow; the number of chains, 0 on another backend.
+ * Makes each Conv2D chain of the model whose tensors between are not among its outputs compute as one fused
+ * convolution on native TensorFlow; the number of chains, 0 on another backend.
  */
 export function fuseConvolutions(model: tf.LayersModel): number {
-  if (tf.getBackend() !== 'tensorflow' || !fusedConvolutionSupported()) return 0;
+  if (tf.getBackend() !== 'tensorflow') return 0;
   const outputs = new Set(model.outputs.map((t) => t.id));
   let fused = 0;
   for (const convolution of model.layers) {
-    const window = isFusable(convolution) ? convolution.fusableWindow() : undefined;
-    if (!window || convolution.weights[0]?.dtype !== 'float32') continue;
-    const normalization = soleReader(convolution, outputs, isInferenceNormalization);
-    if (!normalization) continue;
-    const relu = soleReader(normalization, outputs, isPlainRelu);
-    const ops: Operation[] = relu ? ['FusedBatchNorm', 'Relu'] : ['FusedBatchNorm'];
-    const epsilon = normalization.getConfig()['epsilon'] as number;
+    const fusable = isFusable(convolution) ? convolution.fusable() : undefined;
+    if (!fusable || convolution.weights[0]?.dtype !== 'float32') continue;
+    const chain = chainFrom(convolution, fusable.activation, outputs);
+    const kernel = chain && fusedKernel(chain.ops);
+    if (!chain || !kernel) continue;
     convolution.call = (inputs) =>
       tf.tidy(() => {
-        const [kernel, bias] = convolution.weights.map((w) => w.read());
-        const statistics = statisticsOf(normalization, kernel!.shape.at(-1)!);
-        const mean = bias ? tf.sub(statistics.mean, bias) : statistics.mean;
-        return fusedConvolution(singleTensor(inputs), kernel!, window, ops, { ...statistics, mean }, epsilon);
+        const [filter, bias] = convolution.weights.map((w) => w.read());
+        return runFused(kernel, singleTensor(inputs), filter!, fusable.window, chain.ops, chain.args(filter!, bias), chain.epsilon);
       });
-    passThrough(normalization);
-    if (relu) passThrough(relu);
+    chain.absorbed.forEach(passThrough);
     fused++;
   }
   return fused;
+}
+
+/** The kernel fused convolutions run on, for the bench's and the log's words; undefined when none is fused. */
+export function fusedKernelName(): string | undefined {
+  return fusedKernel(['BiasAdd'])?.op;
 }
