@@ -41,10 +41,16 @@ const kernels: readonly Kernel[] = [{ op: '_MklNativeFusedConv2D', label: 'MklNa
 /** Keras activations the fused kernel applies itself, by their Keras name. */
 const fusedActivations: Readonly<Record<string, FusedActivation>> = { relu: 'Relu', relu6: 'Relu6' };
 
-/** What each fused activation computes, for the kernel's check. */
-const activationValue: Readonly<Record<FusedActivation, (v: number) => number>> = {
-  Relu: (v) => Math.max(v, 0),
-  Relu6: (v) => Math.min(Math.max(v, 0), 6),
+/**
+ * The check of a kernel: each operation's arguments in a 1×1 convolution of 2 by a kernel of 3, and what it makes of
+ * the value so far (6 after the convolution).
+ */
+const checks: Readonly<Record<Operation, { args: () => tf.Tensor[]; value: (v: number) => number }>> = {
+  BiasAdd: { args: () => [tf.fill([1], 4)], value: (v) => v + 4 },
+  // Scale 1, offset 0, mean 1, variance 3, with ε 1.
+  FusedBatchNorm: { args: () => [tf.ones([1]), tf.zeros([1]), tf.ones([1]), tf.fill([1], 3)], value: (v) => (v - 1) / 2 },
+  Relu: { args: () => [], value: (v) => Math.max(v, 0) },
+  Relu6: { args: () => [], value: (v) => Math.min(Math.max(v, 0), 6) },
 };
 
 /** The activation a layer that alone reads the chain applies, when the fused kernel can apply it instead. */
@@ -88,21 +94,18 @@ function runFused(
 const kernelFor = new Map<string, Kernel | null>();
 
 /**
- * The first kernel that computes these fused operations right on the loaded TensorFlow, tried once per sequence on a
- * 1×1 convolution of 2 by a kernel of 3 (then BatchNorm with mean 1 and variance 3, ε 1: 5/2, or bias 4: 10, then the
- * activation), undefined when none does (the binding cannot set list attributes, or the TensorFlow has neither kernel).
+ * The first kernel that computes these fused operations right on the loaded TensorFlow, tried once per sequence
+ * (`checks`); undefined when none does (the binding cannot set list attributes, or the TensorFlow has no such kernel).
  */
 function fusedKernel(ops: Operation[]): Kernel | undefined {
   const key = ops.join();
   if (!kernelFor.has(key)) {
-    const normalized = ops[0] === 'FusedBatchNorm';
-    const activation = ops[1] as FusedActivation | undefined;
-    const expected = activation ? activationValue[activation](normalized ? 2.5 : 10) : normalized ? 2.5 : 10;
+    const expected = ops.reduce((v, op) => checks[op].value(v), 6);
     const works = (kernel: Kernel): boolean => {
       try {
         // In a scope, so that its tensors are freed whether the binding takes the op or not.
         return tf.tidy(() => {
-          const args = normalized ? [tf.ones([1]), tf.zeros([1]), tf.ones([1]), tf.fill([1], 3)] : [tf.fill([1], 4)];
+          const args = ops.flatMap((op) => checks[op].args());
           const window: ConvolutionWindow = { strides: [1, 1], dilations: [1, 1], padding: 'valid' };
           const y = runFused(kernel, tf.fill([1, 1, 1, 1], 2), tf.fill([1, 1, 1, 1], 3), window, ops, args, 1);
           return Math.abs(y.dataSync()[0]! - expected) < 1e-5;
@@ -159,28 +162,29 @@ interface Chain {
 function chainFrom(convolution: tf.layers.Layer, activation: string, outputs: ReadonlySet<number>): Chain | undefined {
   const ownActivation = fusedActivations[activation];
   if (activation !== 'linear' && !ownActivation) return undefined;
+  /** The activation layer that alone reads `layer`, with the operation that computes it. */
+  const activationAfter = (layer: tf.layers.Layer): { layer: tf.layers.Layer; op: FusedActivation } | undefined => {
+    const reader = soleReader(layer, outputs, (candidate) => readerActivation(candidate) !== undefined);
+    return reader && { layer: reader, op: readerActivation(reader)! };
+  };
   const normalization = activation === 'linear' ? soleReader(convolution, outputs, isInferenceNormalization) : undefined;
   if (normalization) {
-    let readerOp: FusedActivation | undefined;
-    const reader = soleReader(normalization, outputs, (layer) => (readerOp = readerActivation(layer)) !== undefined);
+    const after = activationAfter(normalization);
     return {
-      ops: readerOp ? ['FusedBatchNorm', readerOp] : ['FusedBatchNorm'],
+      ops: after ? ['FusedBatchNorm', after.op] : ['FusedBatchNorm'],
       args: (kernel, bias) => {
         const [scale, offset, mean, variance] = statisticsOf(normalization, kernel.shape.at(-1)!);
         return [scale!, offset!, bias ? tf.sub(mean!, bias) : mean!, variance!];
       },
       epsilon: normalization.getConfig()['epsilon'] as number,
-      absorbed: reader ? [normalization, reader] : [normalization],
+      absorbed: after ? [normalization, after.layer] : [normalization],
     };
   }
   // Without a bias there is nothing to fuse a convolution with but its activation: left as it is.
   if (convolution.weights.length < 2) return undefined;
-  let readerOp: FusedActivation | undefined;
-  const reader = ownActivation
-    ? undefined
-    : soleReader(convolution, outputs, (layer) => (readerOp = readerActivation(layer)) !== undefined);
-  const act = ownActivation ?? readerOp;
-  return { ops: act ? ['BiasAdd', act] : ['BiasAdd'], args: (_, bias) => [bias!], epsilon: 0, absorbed: reader ? [reader] : [] };
+  const after = ownActivation ? undefined : activationAfter(convolution);
+  const op = ownActivation ?? after?.op;
+  return { ops: op ? ['BiasAdd', op] : ['BiasAdd'], args: (_, bias) => [bias!], epsilon: 0, absorbed: after ? [after.layer] : [] };
 }
 
 /**
